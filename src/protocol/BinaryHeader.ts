@@ -1,0 +1,142 @@
+/**
+ * The binary ROCKETMQ header (serialize type 1), laid out as Java's `RocketMQSerializable` does
+ * (REMOTING.md §5): code int16, language byte, version int16, opaque int32, flag int32, remark
+ * (int32 length + UTF-8), extFields (int32 section length + entries of int16 key length, key,
+ * int32 value length, value).
+ *
+ * @since 0.1.0
+ */
+import { Buffer } from "node:buffer"
+import { languageFromByte, languageToByte } from "./LanguageCode.ts"
+import { MalformedHeader, UnencodableCommand } from "./ProtocolError.ts"
+import type { RemotingCommand } from "./RemotingCommand.ts"
+import { asBuffer, setOwn, utf8Length } from "./Utf8.ts"
+
+/** Bytes of the fixed part: code 2, language 1, version 2, opaque 4, flag 4, remark length 4, ext length 4. */
+const FIXED_LENGTH = 21
+
+const fitsInt16 = (n: number): boolean => Number.isInteger(n) && n >= -32768 && n <= 32767
+const fitsInt32 = (n: number): boolean => Number.isInteger(n) && n >= -2147483648 && n <= 2147483647
+
+/**
+ * The binary header bytes of a command, or why it cannot be written in this form (code or version
+ * outside 16 bits, opaque or flag outside 32 bits, no language, a key longer than 32 767 bytes).
+ * An empty remark and an empty extFields map are written as absent, as Java does.
+ *
+ * @since 0.1.0
+ */
+export const encodeBinaryHeader = (command: RemotingCommand): Buffer | UnencodableCommand => {
+  if (!fitsInt16(command.code)) return new UnencodableCommand({ detail: `code ${command.code} does not fit 16 bits` })
+  if (!fitsInt16(command.version)) {
+    return new UnencodableCommand({ detail: `version ${command.version} does not fit 16 bits` })
+  }
+  if (!fitsInt32(command.opaque)) {
+    return new UnencodableCommand({ detail: `opaque ${command.opaque} does not fit 32 bits` })
+  }
+  if (!fitsInt32(command.flag)) return new UnencodableCommand({ detail: `flag ${command.flag} does not fit 32 bits` })
+  if (command.language === undefined) {
+    return new UnencodableCommand({ detail: "the binary header needs a language" })
+  }
+  const remark = command.remark === undefined || command.remark.length === 0 ? undefined : command.remark
+  const remarkLength = remark === undefined ? 0 : utf8Length(remark)
+  let extLength = 0
+  const entries = command.extFields === undefined ? [] : Object.entries(command.extFields)
+  for (const [key, value] of entries) {
+    const keyLength = utf8Length(key)
+    if (keyLength > 32767) {
+      return new UnencodableCommand({ detail: `extFields key of ${keyLength} bytes exceeds 32767` })
+    }
+    extLength += 6 + keyLength + utf8Length(value)
+  }
+  const header = Buffer.allocUnsafe(FIXED_LENGTH + remarkLength + extLength)
+  let offset = header.writeInt16BE(command.code, 0)
+  offset = header.writeUInt8(languageToByte(command.language), offset)
+  offset = header.writeInt16BE(command.version, offset)
+  offset = header.writeInt32BE(command.opaque, offset)
+  offset = header.writeInt32BE(command.flag, offset)
+  offset = header.writeInt32BE(remarkLength, offset)
+  if (remark !== undefined) offset += header.write(remark, offset, "utf8")
+  offset = header.writeInt32BE(extLength, offset)
+  for (const [key, value] of entries) {
+    const keyLength = header.write(key, offset + 2, "utf8")
+    header.writeInt16BE(keyLength, offset)
+    offset += 2 + keyLength
+    const valueLength = header.write(value, offset + 4, "utf8")
+    header.writeInt32BE(valueLength, offset)
+    offset += 4 + valueLength
+  }
+  return header
+}
+
+const malformed = (detail: string) => new MalformedHeader({ serializeType: "ROCKETMQ", detail })
+
+/**
+ * Decodes the binary header in `bytes[start, end)` into a command carrying `body`. Every length is
+ * checked against the bytes that remain before it is used. A zero remark length means no remark; a
+ * zero extFields length means no custom header.
+ *
+ * @since 0.1.0
+ */
+export const decodeBinaryHeader = (
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  body: Uint8Array | undefined
+): RemotingCommand | MalformedHeader => {
+  const buffer = asBuffer(bytes)
+  if (end - start < FIXED_LENGTH) {
+    return malformed(`header of ${end - start} bytes is shorter than the ${FIXED_LENGTH}-byte fixed part`)
+  }
+  let offset = start
+  const code = buffer.readInt16BE(offset)
+  const language = languageFromByte(buffer.readUInt8(offset + 2))
+  const version = buffer.readInt16BE(offset + 3)
+  const opaque = buffer.readInt32BE(offset + 5)
+  const flag = buffer.readInt32BE(offset + 9)
+  const remarkLength = buffer.readInt32BE(offset + 13)
+  offset += 17
+  if (remarkLength < 0 || remarkLength > end - offset - 4) {
+    return malformed(`remark length ${remarkLength} does not fit the ${end - offset - 4} bytes left`)
+  }
+  const remark = remarkLength > 0 ? buffer.toString("utf8", offset, offset + remarkLength) : undefined
+  offset += remarkLength
+  const extLength = buffer.readInt32BE(offset)
+  offset += 4
+  if (extLength < 0 || extLength > end - offset) {
+    return malformed(`extFields length ${extLength} does not fit the ${end - offset} bytes left`)
+  }
+  let extFields: Record<string, string> | undefined
+  if (extLength > 0) {
+    extFields = {}
+    // Bytes after the extFields section are ignored, as Java's decoder ignores them.
+    end = offset + extLength
+    while (offset < end) {
+      if (end - offset < 2) return malformed("extFields entry cut inside its key length")
+      const keyLength = buffer.readInt16BE(offset)
+      offset += 2
+      if (keyLength < 0 || keyLength > end - offset - 4) {
+        return malformed(`extFields key length ${keyLength} does not fit the bytes left`)
+      }
+      const key = buffer.toString("utf8", offset, offset + keyLength)
+      offset += keyLength
+      const valueLength = buffer.readInt32BE(offset)
+      offset += 4
+      if (valueLength < 0 || valueLength > end - offset) {
+        return malformed(`extFields value length ${valueLength} for "${key}" does not fit the bytes left`)
+      }
+      setOwn(extFields, key, buffer.toString("utf8", offset, offset + valueLength))
+      offset += valueLength
+    }
+  }
+  return {
+    code,
+    language,
+    version,
+    opaque,
+    flag,
+    remark,
+    extFields,
+    body,
+    serializeType: "ROCKETMQ"
+  }
+}

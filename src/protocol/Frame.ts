@@ -1,0 +1,187 @@
+/**
+ * Frames: `length(4) · serializeType(1) · headerLength(3) · header · body`, big-endian, where
+ * `length` counts everything after itself (REMOTING.md §2).
+ *
+ * @since 0.1.0
+ */
+import { Buffer } from "node:buffer"
+import { Result } from "effect"
+import { decodeBinaryHeader, encodeBinaryHeader } from "./BinaryHeader.ts"
+import { decodeJsonHeader, encodeJsonHeader } from "./JsonHeader.ts"
+import {
+  FrameTooLarge,
+  FrameTooShort,
+  HeaderLengthExceedsFrame,
+  MalformedHeader,
+  NegativeFrameLength,
+  ProtocolError,
+  UnencodableCommand,
+  UnknownSerializeType
+} from "./ProtocolError.ts"
+import type { RemotingCommand } from "./RemotingCommand.ts"
+import { asBuffer, utf8Length } from "./Utf8.ts"
+
+/**
+ * The default maximum frame size: 16 MiB including the 4-byte length word, as Netty's decoder in
+ * RocketMQ counts it (so the length word itself may be at most 16 777 212).
+ *
+ * @since 0.1.0
+ */
+export const DEFAULT_MAX_FRAME_SIZE = 16 * 1024 * 1024
+
+/**
+ * Largest header the 24-bit header length can describe.
+ *
+ * @since 0.1.0
+ */
+export const MAX_HEADER_LENGTH = 0xffffff
+
+/**
+ * Serialize type byte of the JSON header.
+ *
+ * @since 0.1.0
+ */
+export const SERIALIZE_JSON = 0
+
+/**
+ * Serialize type byte of the binary ROCKETMQ header.
+ *
+ * @since 0.1.0
+ */
+export const SERIALIZE_ROCKETMQ = 1
+
+/**
+ * A command ready for the wire: `head` holds the length word, type word and header; `body` (if any)
+ * follows it unchanged, so a body is never copied on its way out.
+ *
+ * @since 0.1.0
+ */
+export interface EncodedFrame {
+  readonly head: Uint8Array
+  readonly body: Uint8Array | undefined
+  /** Total bytes of the frame, length word included. */
+  readonly size: number
+}
+
+/**
+ * Options of the frame codec.
+ *
+ * @since 0.1.0
+ */
+export interface FrameOptions {
+  /** Maximum frame size in bytes, length word included; default 16 MiB. */
+  readonly maxFrameSize?: number | undefined
+}
+
+const protocolError = (reason: ProtocolError["reason"]) => new ProtocolError({ reason })
+
+/**
+ * Encodes a command in its `serializeType` as a head and a body, or fails when it cannot be written
+ * (see `UnencodableCommand`) or exceeds the maximum frame size.
+ *
+ * @since 0.1.0
+ */
+export const encodeFrameParts = (
+  command: RemotingCommand,
+  options?: FrameOptions
+): Result.Result<EncodedFrame, ProtocolError> => {
+  const maxFrameSize = options?.maxFrameSize ?? DEFAULT_MAX_FRAME_SIZE
+  const bodyLength = command.body === undefined ? 0 : command.body.length
+  let head: Buffer
+  let headerLength: number
+  let type: number
+  if (command.serializeType === "JSON") {
+    const text = encodeJsonHeader(command)
+    headerLength = utf8Length(text)
+    if (headerLength > MAX_HEADER_LENGTH || 8 + headerLength + bodyLength > maxFrameSize) {
+      return Result.fail(tooLarge(headerLength, bodyLength, maxFrameSize))
+    }
+    head = Buffer.allocUnsafe(8 + headerLength)
+    head.write(text, 8, "utf8")
+    type = SERIALIZE_JSON
+  } else {
+    const header = encodeBinaryHeader(command)
+    if (header instanceof UnencodableCommand) return Result.fail(protocolError(header))
+    headerLength = header.length
+    if (headerLength > MAX_HEADER_LENGTH || 8 + headerLength + bodyLength > maxFrameSize) {
+      return Result.fail(tooLarge(headerLength, bodyLength, maxFrameSize))
+    }
+    head = Buffer.allocUnsafe(8 + headerLength)
+    header.copy(head, 8)
+    type = SERIALIZE_ROCKETMQ
+  }
+  head.writeInt32BE(4 + headerLength + bodyLength, 0)
+  head.writeUInt32BE(((type << 24) | headerLength) >>> 0, 4)
+  return Result.succeed({
+    head,
+    body: bodyLength === 0 ? undefined : command.body,
+    size: 8 + headerLength + bodyLength
+  })
+}
+
+const tooLarge = (headerLength: number, bodyLength: number, maxFrameSize: number) =>
+  headerLength > MAX_HEADER_LENGTH
+    ? protocolError(new UnencodableCommand({ detail: `header of ${headerLength} bytes exceeds ${MAX_HEADER_LENGTH}` }))
+    : protocolError(new FrameTooLarge({ length: 8 + headerLength + bodyLength, maxFrameSize }))
+
+/**
+ * Encodes a command as one contiguous frame.
+ *
+ * @since 0.1.0
+ */
+export const encodeFrame = (
+  command: RemotingCommand,
+  options?: FrameOptions
+): Result.Result<Uint8Array, ProtocolError> =>
+  Result.map(encodeFrameParts(command, options), (frame) =>
+    frame.body === undefined ? frame.head : Buffer.concat([frame.head, frame.body], frame.size))
+
+/**
+ * Checks a frame's length word (the signed int32 at its start) against the limits: not negative,
+ * at least 4, and the whole frame within `maxFrameSize`.
+ *
+ * @since 0.1.0
+ */
+export const checkFrameLength = (length: number, maxFrameSize: number): ProtocolError | undefined => {
+  if (length < 0) return protocolError(new NegativeFrameLength({ length }))
+  if (length < 4) return protocolError(new FrameTooShort({ length }))
+  if (length + 4 > maxFrameSize) return protocolError(new FrameTooLarge({ length: length + 4, maxFrameSize }))
+  return undefined
+}
+
+/**
+ * Checks a frame's type word (the 4 bytes after the length word) against its length word.
+ *
+ * @since 0.1.0
+ */
+export const checkTypeWord = (typeWord: number, length: number): ProtocolError | undefined => {
+  const type = typeWord >>> 24
+  if (type !== SERIALIZE_JSON && type !== SERIALIZE_ROCKETMQ) {
+    return protocolError(new UnknownSerializeType({ serializeType: type }))
+  }
+  const headerLength = typeWord & 0xffffff
+  if (headerLength > length - 4) return protocolError(new HeaderLengthExceedsFrame({ headerLength, frameLength: length }))
+  return undefined
+}
+
+/**
+ * Decodes one complete frame that starts at `start` in `bytes` and whose length word has already
+ * been checked. The body is a view into `bytes`, not a copy.
+ *
+ * @since 0.1.0
+ */
+export const decodeCheckedFrame = (bytes: Uint8Array, start: number): Result.Result<RemotingCommand, ProtocolError> => {
+  const buffer = asBuffer(bytes)
+  const length = buffer.readInt32BE(start)
+  const typeWord = buffer.readUInt32BE(start + 4)
+  const typeError = checkTypeWord(typeWord, length)
+  if (typeError !== undefined) return Result.fail(typeError)
+  const headerStart = start + 8
+  const headerEnd = headerStart + (typeWord & 0xffffff)
+  const frameEnd = start + 4 + length
+  const body = headerEnd < frameEnd ? bytes.subarray(headerEnd, frameEnd) : undefined
+  const decoded = typeWord >>> 24 === SERIALIZE_JSON
+    ? decodeJsonHeader(bytes, headerStart, headerEnd, body)
+    : decodeBinaryHeader(bytes, headerStart, headerEnd, body)
+  return decoded instanceof MalformedHeader ? Result.fail(protocolError(decoded)) : Result.succeed(decoded)
+}

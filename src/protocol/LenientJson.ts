@@ -1,0 +1,75 @@
+/**
+ * A parser for the JSON that RocketMQ servers write, which is not always JSON: fastjson writes maps
+ * with integer keys without quotes (`{"brokerAddrs":{0:"127.0.0.1:10911"}}`, REMOTING.md §8.3).
+ *
+ * Standard JSON goes straight to `JSON.parse`. Only when that fails does a single pass quote bare
+ * integer keys (optionally negative) that follow `{` or `,` outside string literals, and parse
+ * again. No `eval`, no `Function`.
+ *
+ * @since 0.1.0
+ */
+import { Result } from "effect"
+
+/**
+ * Quotes every bare integer object key outside string literals.
+ *
+ * @since 0.1.0
+ */
+export const quoteBareIntegerKeys = (text: string): string => {
+  let out = ""
+  let copiedUpTo = 0
+  let inString = false
+  let expectKey = false
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i)
+    if (inString) {
+      if (ch === 0x5c /* \ */) i++
+      else if (ch === 0x22 /* " */) inString = false
+      continue
+    }
+    if (ch === 0x22) {
+      inString = true
+      expectKey = false
+    } else if (ch === 0x7b /* { */ || ch === 0x2c /* , */) {
+      expectKey = true
+    } else if (expectKey && (ch === 0x2d /* - */ || (ch >= 0x30 && ch <= 0x39))) {
+      let end = i + 1
+      while (end < text.length && isDigit(text.charCodeAt(end))) end++
+      let colon = end
+      while (colon < text.length && isSpace(text.charCodeAt(colon))) colon++
+      if (text.charCodeAt(colon) === 0x3a /* : */ && end > i + (ch === 0x2d ? 1 : 0)) {
+        out += text.slice(copiedUpTo, i) + "\"" + text.slice(i, end) + "\""
+        copiedUpTo = end
+      }
+      i = end - 1
+      expectKey = false
+    } else if (!isSpace(ch)) {
+      expectKey = false
+    }
+  }
+  return copiedUpTo === 0 ? text : out + text.slice(copiedUpTo)
+}
+
+const isDigit = (ch: number): boolean => ch >= 0x30 && ch <= 0x39
+const isSpace = (ch: number): boolean => ch === 0x20 || ch === 0x09 || ch === 0x0a || ch === 0x0d
+
+/**
+ * Parses standard JSON or fastjson's bare-integer-key form. Bare keys come out as strings.
+ *
+ * @since 0.1.0
+ */
+export const parseLenientJson = (text: string): Result.Result<unknown, string> => {
+  try {
+    return Result.succeed(JSON.parse(text))
+  } catch (first) {
+    const quoted = quoteBareIntegerKeys(text)
+    if (quoted === text) return Result.fail(messageOf(first))
+    try {
+      return Result.succeed(JSON.parse(quoted))
+    } catch (second) {
+      return Result.fail(messageOf(second))
+    }
+  }
+}
+
+const messageOf = (cause: unknown): string => (cause instanceof Error ? cause.message : String(cause))

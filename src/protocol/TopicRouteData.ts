@@ -1,0 +1,193 @@
+/**
+ * A topic's route as a NameServer returns it (`TopicRouteData`, REMOTING.md §8.4): which broker
+ * groups host the topic with how many queues and which permissions, and the addresses of each
+ * group's brokers (brokerId 0 is the master). Covers the 4.9.x and 5.x fields.
+ *
+ * @since 0.1.0
+ */
+import { Schema, SchemaTransformation } from "effect"
+import { IntegerKeyedMap, writeFastjson } from "./FastjsonWriter.ts"
+import type { FastjsonStyle, FastjsonValue } from "./FastjsonWriter.ts"
+import { jsonBodyParser } from "./JsonBody.ts"
+
+/**
+ * The brokerId of a broker group's master.
+ *
+ * @since 0.1.0
+ */
+export const MASTER_ID = 0
+
+/**
+ * A broker id as a map key: a decimal integer in a string.
+ *
+ * @since 0.1.0
+ */
+export const BrokerIdKey = Schema.String.check(Schema.isPattern(/^-?\d{1,19}$/))
+
+/**
+ * The topic's queues on one broker group.
+ *
+ * @since 0.1.0
+ */
+export const QueueData = Schema.Struct({
+  brokerName: Schema.String,
+  readQueueNums: Schema.Int,
+  writeQueueNums: Schema.Int,
+  perm: Schema.Int,
+  topicSysFlag: Schema.Int
+})
+
+/**
+ * @since 0.1.0
+ */
+export type QueueData = typeof QueueData.Type
+
+/**
+ * `QueueData` as servers write it: the sys flag was spelled `topicSynFlag` up to 4.8.0.
+ *
+ * @since 0.1.0
+ */
+export const QueueDataFromWire = Schema.Struct({
+  brokerName: Schema.String,
+  readQueueNums: Schema.Int,
+  writeQueueNums: Schema.Int,
+  perm: Schema.Int,
+  topicSysFlag: Schema.optionalKey(Schema.Int),
+  topicSynFlag: Schema.optionalKey(Schema.Int)
+}).pipe(
+  Schema.decodeTo(
+    QueueData,
+    SchemaTransformation.transform({
+      decode: (wire) => ({
+        brokerName: wire.brokerName,
+        readQueueNums: wire.readQueueNums,
+        writeQueueNums: wire.writeQueueNums,
+        perm: wire.perm,
+        topicSysFlag: wire.topicSysFlag ?? wire.topicSynFlag ?? 0
+      }),
+      encode: (queueData) => queueData
+    })
+  )
+)
+
+/**
+ * One broker group: its cluster, its name and the address of each broker by brokerId.
+ *
+ * @since 0.1.0
+ */
+export const BrokerData = Schema.Struct({
+  cluster: Schema.String,
+  brokerName: Schema.String,
+  brokerAddrs: Schema.Record(BrokerIdKey, Schema.String),
+  enableActingMaster: Schema.optionalKey(Schema.Boolean),
+  zoneName: Schema.optionalKey(Schema.String)
+})
+
+/**
+ * @since 0.1.0
+ */
+export type BrokerData = typeof BrokerData.Type
+
+/**
+ * The logical-queue mapping of a static topic on one broker (5.x).
+ *
+ * @since 0.1.0
+ */
+export const TopicQueueMappingInfo = Schema.Struct({
+  topic: Schema.optionalKey(Schema.String),
+  scope: Schema.optionalKey(Schema.String),
+  totalQueues: Schema.optionalKey(Schema.Int),
+  bname: Schema.optionalKey(Schema.String),
+  epoch: Schema.optionalKey(Schema.Number),
+  dirty: Schema.optionalKey(Schema.Boolean),
+  currIdMap: Schema.optionalKey(Schema.Record(BrokerIdKey, Schema.Int))
+})
+
+/**
+ * @since 0.1.0
+ */
+export type TopicQueueMappingInfo = typeof TopicQueueMappingInfo.Type
+
+const routeFields = {
+  orderTopicConf: Schema.optionalKey(Schema.String),
+  brokerDatas: Schema.Array(BrokerData),
+  filterServerTable: Schema.Record(Schema.String, Schema.Array(Schema.String)),
+  topicQueueMappingByBroker: Schema.optionalKey(Schema.Record(Schema.String, TopicQueueMappingInfo))
+}
+
+/**
+ * A topic's route.
+ *
+ * @since 0.1.0
+ */
+export const TopicRouteData = Schema.Struct({ ...routeFields, queueDatas: Schema.Array(QueueData) })
+
+/**
+ * @since 0.1.0
+ */
+export type TopicRouteData = typeof TopicRouteData.Type
+
+/**
+ * `TopicRouteData` as servers write it: the old sys flag spelling accepted, a missing
+ * `filterServerTable` read as empty.
+ *
+ * @since 0.1.0
+ */
+export const TopicRouteDataFromWire = Schema.Struct({
+  ...routeFields,
+  filterServerTable: Schema.optionalKey(routeFields.filterServerTable),
+  queueDatas: Schema.Array(QueueDataFromWire)
+}).pipe(
+  Schema.decodeTo(
+    TopicRouteData,
+    SchemaTransformation.transform({
+      decode: (wire) => ({ ...wire, filterServerTable: wire.filterServerTable ?? {} }),
+      encode: (route) => route
+    })
+  )
+)
+
+/**
+ * Reads a route body in either of the forms servers send (standard JSON or fastjson's bare integer
+ * keys) and checks its structure.
+ *
+ * @since 0.1.0
+ */
+export const parseTopicRouteData = jsonBodyParser(TopicRouteDataFromWire, "TopicRouteData")
+
+/**
+ * The JSON a NameServer writes for a route in the given style (`"legacy"` for clients below
+ * version 401 that did not ask for standard JSON).
+ *
+ * @since 0.1.0
+ */
+export const writeTopicRouteData = (route: TopicRouteData, style: FastjsonStyle): string =>
+  writeFastjson(routeToFastjson(route), style)
+
+/**
+ * A broker data as fastjson value: its brokerAddrs keyed by Java longs.
+ *
+ * @since 0.1.0
+ */
+export const brokerDataToFastjson = (brokerData: BrokerData): FastjsonValue => ({
+  brokerAddrs: new IntegerKeyedMap(brokerData.brokerAddrs),
+  brokerName: brokerData.brokerName,
+  cluster: brokerData.cluster,
+  enableActingMaster: brokerData.enableActingMaster,
+  zoneName: brokerData.zoneName
+})
+
+const routeToFastjson = (route: TopicRouteData): FastjsonValue => ({
+  brokerDatas: route.brokerDatas.map(brokerDataToFastjson),
+  filterServerTable: route.filterServerTable,
+  orderTopicConf: route.orderTopicConf,
+  queueDatas: route.queueDatas.map((queueData) => ({ ...queueData })),
+  topicQueueMappingByBroker: route.topicQueueMappingByBroker === undefined
+    ? undefined
+    : Object.fromEntries(
+      Object.entries(route.topicQueueMappingByBroker).map(([broker, info]) => [broker, {
+        ...info,
+        currIdMap: info.currIdMap === undefined ? undefined : new IntegerKeyedMap(info.currIdMap)
+      }])
+    )
+})

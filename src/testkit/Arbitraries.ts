@@ -1,0 +1,32 @@
+/**
+ * Arbitraries for property tests, derived from this library's schemas: remoting commands, topic
+ * routes, messages. Use them with `it.prop` / `it.effect.prop` from `@effect/vitest`, or with
+ * `Arbitrary.sampleEffect` / `Arbitrary.checkEffect` from `effect`.
+ *
+ * @since 0.1.0
+ */
+import { Arbitrary, Schema } from "effect"
+import { LanguageCode } from "../protocol/LanguageCode.ts"
+import { SerializeType } from "../protocol/RemotingCommand.ts"
+import type { RemotingCommand } from "../protocol/RemotingCommand.ts"
+
+const int32 = Schema.Int.check(Schema.isBetween({ minimum: -2147483648, maximum: 2147483647 }))
+const int16 = Schema.Int.check(Schema.isBetween({ minimum: -32768, maximum: 32767 }))
+
+/**
+ * Remoting commands that both header serializations can carry: 16-bit code and version, a known
+ * language, any remark, custom header and body.
+ *
+ * @since 0.1.0
+ */
+export const remotingCommand: Arbitrary.Arbitrary<RemotingCommand> = Arbitrary.schema(Schema.Struct({
+  code: int16,
+  language: LanguageCode,
+  version: int16,
+  opaque: int32,
+  flag: int32,
+  remark: Schema.UndefinedOr(Schema.String),
+  extFields: Schema.UndefinedOr(Schema.Record(Schema.String, Schema.String)),
+  body: Schema.UndefinedOr(Schema.Uint8Array),
+  serializeType: SerializeType
+}))

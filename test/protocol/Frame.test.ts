@@ -1,0 +1,154 @@
+import { assert, describe, it } from "@effect/vitest"
+import { Buffer } from "node:buffer"
+import { Effect, Result } from "effect"
+import { decodeFrame } from "../../src/protocol/FrameDecoder.ts"
+import { encodeFrame, encodeFrameParts } from "../../src/protocol/Frame.ts"
+import { makeRequest } from "../../src/protocol/RemotingCommand.ts"
+import type { RemotingCommand } from "../../src/protocol/RemotingCommand.ts"
+import { remotingCommand } from "../../src/testkit/Arbitraries.ts"
+import { binaryNormalized, comparable } from "../helpers.ts"
+
+const encodeOk = (command: RemotingCommand): Uint8Array => Result.getOrThrow(encodeFrame(command))
+const reasonOf = (bytes: Uint8Array): string => {
+  const decoded = decodeFrame(bytes)
+  return Result.isFailure(decoded) ? decoded.failure.reason._tag : "decoded"
+}
+const frameOf = (hex: string) => Buffer.from(hex.replace(/\s+/g, ""), "hex")
+
+describe("frame codec", () => {
+  it.prop("JSON header: decode(encode(c)) = c", [remotingCommand], ([command]) => {
+    const json = { ...command, serializeType: "JSON" as const }
+    const decoded = Result.getOrThrow(decodeFrame(encodeOk(json)))
+    assert.deepStrictEqual(comparable(decoded), comparable(json))
+  }, { arbitrary: { runs: 300 } })
+
+  it.prop("binary header: decode(encode(c)) = c, with empty strings read as absent", [remotingCommand], ([command]) => {
+    const binary = { ...command, serializeType: "ROCKETMQ" as const }
+    const decoded = Result.getOrThrow(decodeFrame(encodeOk(binary)))
+    assert.deepStrictEqual(comparable(decoded), binaryNormalized(binary))
+  }, { arbitrary: { runs: 300 } })
+
+  it.prop("head + body parts concatenate to the single-buffer frame", [remotingCommand], ([command]) => {
+    const parts = Result.getOrThrow(encodeFrameParts(command))
+    const joined = Buffer.concat(parts.body === undefined ? [parts.head] : [parts.head, parts.body])
+    assert.strictEqual(joined.length, parts.size)
+    assert.isTrue(joined.equals(encodeOk(command)))
+  })
+
+  it("writes the JSON test vector of REMOTING.md §22.1", () => {
+    const frame = encodeOk(makeRequest({ code: 105, extFields: { topic: "T1" }, opaque: 7, version: 401, language: "JAVA" }))
+    const header =
+      `{"code":105,"extFields":{"topic":"T1"},"flag":0,"language":"JAVA","opaque":7,"serializeTypeCurrentRPC":"JSON","version":401}`
+    assert.strictEqual(Buffer.from(frame).toString("hex", 0, 8), "000000800000007c")
+    assert.strictEqual(Buffer.from(frame).toString("utf8", 8), header)
+  })
+
+  it("writes the binary test vector of REMOTING.md §22.2", () => {
+    const command = makeRequest({
+      code: 105,
+      extFields: { topic: "T1" },
+      opaque: 7,
+      version: 401,
+      language: "JAVA",
+      remark: "hi",
+      serializeType: "ROCKETMQ"
+    })
+    const expected = "00000028 01000024 0069 00 0191 00000007 00000000 00000002 6869 0000000d 0005 746f706963 00000002 5431"
+    assert.strictEqual(Buffer.from(encodeOk(command)).toString("hex"), expected.replace(/ /g, ""))
+    const decoded = Result.getOrThrow(decodeFrame(frameOf(expected)))
+    assert.deepStrictEqual(comparable(decoded), comparable(command))
+  })
+
+  it("reads flags: a oneway request has flag 2, a response flag 1", () => {
+    assert.strictEqual(makeRequest({ code: 1, oneway: true }).flag, 2)
+    assert.strictEqual(makeRequest({ code: 1 }).flag, 0)
+  })
+})
+
+describe("frame errors", () => {
+  it("rejects a negative length", () => assert.strictEqual(reasonOf(frameOf("ffffffff")), "NegativeFrameLength"))
+  it("rejects a length below 4", () => assert.strictEqual(reasonOf(frameOf("00000003 000000")), "FrameTooShort"))
+  it("rejects a frame over the maximum", () => {
+    assert.strictEqual(reasonOf(frameOf("00fffffd 00000000")), "FrameTooLarge")
+    const small = decodeFrame(encodeOk(makeRequest({ code: 1, body: new Uint8Array(100) })), { maxFrameSize: 64 })
+    assert.isTrue(Result.isFailure(small) && small.failure.reason._tag === "FrameTooLarge")
+  })
+  it("accepts a frame of exactly the maximum", () => {
+    const frame = encodeOk(makeRequest({ code: 1, body: new Uint8Array(50) }))
+    assert.isTrue(Result.isSuccess(decodeFrame(frame, { maxFrameSize: frame.length })))
+    assert.isTrue(Result.isFailure(decodeFrame(frame, { maxFrameSize: frame.length - 1 })))
+  })
+  it("rejects a header length beyond the frame", () =>
+    assert.strictEqual(reasonOf(frameOf("00000008 00000005 7b7d0000")), "HeaderLengthExceedsFrame"))
+  it("rejects an unknown serialize type", () =>
+    assert.strictEqual(reasonOf(frameOf("00000006 02000002 7b7d")), "UnknownSerializeType"))
+  it("rejects a JSON header that is not JSON, not an object, or has wrong field types", () => {
+    const jsonFrame = (header: string) => {
+      const bytes = Buffer.from(header)
+      const frame = Buffer.alloc(8 + bytes.length)
+      frame.writeInt32BE(4 + bytes.length, 0)
+      frame.writeUInt32BE(bytes.length, 4)
+      bytes.copy(frame, 8)
+      return frame
+    }
+    assert.strictEqual(reasonOf(jsonFrame("{\"code\":")), "MalformedHeader")
+    assert.strictEqual(reasonOf(jsonFrame("[1,2]")), "MalformedHeader")
+    assert.strictEqual(reasonOf(jsonFrame("{\"code\":\"x\"}")), "MalformedHeader")
+    assert.strictEqual(reasonOf(jsonFrame("{\"code\":1.5}")), "MalformedHeader")
+    assert.strictEqual(reasonOf(jsonFrame("{\"extFields\":{\"a\":{}}}")), "MalformedHeader")
+    assert.strictEqual(reasonOf(jsonFrame("{\"remark\":3}")), "MalformedHeader")
+  })
+  it("reads a JSON header the way Java does: absent numbers 0, scalar extFields as strings, unknown language absent", () => {
+    const header = Buffer.from("{\"code\":3,\"language\":\"COBOL\",\"extFields\":{\"a\":1,\"b\":true,\"c\":null}}")
+    const frame = Buffer.alloc(8 + header.length)
+    frame.writeInt32BE(4 + header.length, 0)
+    frame.writeUInt32BE(header.length, 4)
+    header.copy(frame, 8)
+    const command = Result.getOrThrow(decodeFrame(frame))
+    assert.strictEqual(command.code, 3)
+    assert.strictEqual(command.opaque, 0)
+    assert.strictEqual(command.language, undefined)
+    assert.deepStrictEqual(command.extFields, { a: "1", b: "true" })
+  })
+  it("rejects binary headers whose lengths do not fit", () => {
+    // fixed part cut short
+    assert.strictEqual(reasonOf(frameOf("00000008 01000004 00690000")), "MalformedHeader")
+    // remark length larger than the header
+    assert.strictEqual(
+      reasonOf(frameOf("00000019 01000015 0069 00 0191 00000007 00000000 00000009 00000000")),
+      "MalformedHeader"
+    )
+    // negative remark length
+    assert.strictEqual(
+      reasonOf(frameOf("00000019 01000015 0069 00 0191 00000007 00000000 ffffffff 00000000")),
+      "MalformedHeader"
+    )
+    // extFields key length past the section
+    assert.strictEqual(
+      reasonOf(frameOf("0000001f 0100001b 0069 00 0191 00000007 00000000 00000000 00000006 00ff 0000 0000")),
+      "MalformedHeader"
+    )
+  })
+  it("reports a truncated frame and trailing bytes", () => {
+    const frame = encodeOk(makeRequest({ code: 105, extFields: { topic: "T" } }))
+    assert.strictEqual(reasonOf(frame.subarray(0, frame.length - 1)), "IncompleteFrame")
+    assert.strictEqual(reasonOf(frame.subarray(0, 2)), "IncompleteFrame")
+    assert.strictEqual(reasonOf(Buffer.concat([frame, Buffer.from([0])])), "TrailingBytes")
+  })
+  it("refuses to encode what the binary header cannot hold", () => {
+    const tooBig = encodeFrame(makeRequest({ code: 40000, serializeType: "ROCKETMQ" }))
+    assert.isTrue(Result.isFailure(tooBig) && tooBig.failure.reason._tag === "UnencodableCommand")
+    const noLanguage = encodeFrame({ ...makeRequest({ code: 1, serializeType: "ROCKETMQ" }), language: undefined })
+    assert.isTrue(Result.isFailure(noLanguage))
+  })
+  it.effect("keys named __proto__ stay plain entries", () =>
+    Effect.sync(() => {
+      for (const serializeType of ["JSON", "ROCKETMQ"] as const) {
+        const extFields: Record<string, string> = {}
+        Object.defineProperty(extFields, "__proto__", { value: "x", enumerable: true })
+        const decoded = Result.getOrThrow(decodeFrame(encodeOk(makeRequest({ code: 1, extFields, serializeType }))))
+        assert.deepStrictEqual(Object.entries(decoded.extFields ?? {}), [["__proto__", "x"]])
+        assert.strictEqual(Object.getPrototypeOf(decoded.extFields), Object.prototype)
+      }
+    }))
+})
