@@ -1,0 +1,32 @@
+/**
+ * The `effect-rocketmq` command line: its root command and subcommands.
+ *
+ * @since 0.1.0
+ */
+import { Command } from "effect/cli"
+import { demoCommand } from "./DemoCommand.ts"
+import { inspectCommand } from "./InspectCommand.ts"
+
+/**
+ * The version the CLI reports.
+ *
+ * @since 0.1.0
+ */
+export const cliVersion = "0.1.0"
+
+/**
+ * The root command with every subcommand.
+ *
+ * @since 0.1.0
+ */
+export const cli = Command.make("effect-rocketmq").pipe(
+  Command.withDescription("A RocketMQ producer client on Effect, speaking the remoting protocol"),
+  Command.withSubcommands([inspectCommand, demoCommand])
+)
+
+/**
+ * Runs the CLI with explicit arguments (without the program name).
+ *
+ * @since 0.1.0
+ */
+export const runCli = Command.runWith(cli, { version: cliVersion })

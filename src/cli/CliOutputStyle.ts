@@ -1,0 +1,38 @@
+/**
+ * How the CLI presents errors: every error is one line on stderr, `effect-rocketmq: <problem>`;
+ * help and version output stay as Effect's CLI prints them.
+ *
+ * @since 0.1.0
+ */
+import { Console, Layer } from "effect"
+import { CliOutput } from "effect/cli"
+import { oneLine } from "./CliFailure.ts"
+
+const errorLine = (error: { readonly message: string }): string => `effect-rocketmq: ${oneLine(error.message)}`
+
+const formatter: CliOutput.Formatter = {
+  ...CliOutput.defaultFormatter({ colors: false }),
+  formatError: errorLine,
+  formatCliError: errorLine,
+  formatErrors: (errors) => errors.map(errorLine).join("\n")
+}
+
+const presenter: CliOutput.Presenter = {
+  present: (event) =>
+    event._tag === "InvalidInvocation"
+      ? Console.error(
+        event.errors.map((error) => `${errorLine(error)} (see: effect-rocketmq ${event.commandPath.slice(1).join(" ")} --help)`)
+          .join("\n")
+      )
+      : CliOutput.defaultPresenter.present(event)
+}
+
+/**
+ * The CLI's formatter and presenter.
+ *
+ * @since 0.1.0
+ */
+export const cliOutputLayer: Layer.Layer<never> = Layer.mergeAll(
+  CliOutput.layer(formatter),
+  CliOutput.layerPresenter(presenter)
+)
