@@ -45,3 +45,22 @@ export const requireCaptures = (): string => {
   }
   return capturesDir
 }
+
+/**
+ * The tag of a failed exit's error reason (`error.reason._tag` for errors with a reason, else
+ * `error._tag`); "success", "defect" or "interrupt" otherwise.
+ */
+export const failureTag = (exit: { readonly _tag: "Success" | "Failure" } & object): string => {
+  if (exit._tag === "Success") return "success"
+  const cause: unknown = Reflect.get(exit, "cause")
+  const reasons: unknown = typeof cause === "object" && cause !== null ? Reflect.get(cause, "reasons") : undefined
+  const first: unknown = Array.isArray(reasons) ? reasons[0] : undefined
+  if (typeof first !== "object" || first === null) return "unknown"
+  const tag: unknown = Reflect.get(first, "_tag")
+  if (tag !== "Fail") return tag === "Die" ? "defect" : "interrupt"
+  const error: unknown = Reflect.get(first, "error")
+  if (typeof error !== "object" || error === null) return "unknown"
+  const reason: unknown = Reflect.get(error, "reason")
+  const reasonTag: unknown = typeof reason === "object" && reason !== null ? Reflect.get(reason, "_tag") : undefined
+  return String(reasonTag ?? Reflect.get(error, "_tag"))
+}

@@ -1,0 +1,153 @@
+/**
+ * Why a request to a remote address did not get an answer. One error, `RemotingError`, whose
+ * `reason` says what happened; every reason names the address.
+ *
+ * @since 0.1.0
+ */
+import { Schema } from "effect"
+
+/**
+ * The TCP connection could not be opened (refused, unreachable, unknown host…).
+ *
+ * @since 0.1.0
+ */
+export class ConnectFailed extends Schema.TaggedError<ConnectFailed>()("ConnectFailed", {
+  address: Schema.String,
+  detail: Schema.String
+}) {
+  override get message(): string {
+    return `cannot connect to ${this.address}: ${this.detail}`
+  }
+}
+
+/**
+ * The TCP connection did not open within the connect timeout.
+ *
+ * @since 0.1.0
+ */
+export class ConnectTimedOut extends Schema.TaggedError<ConnectTimedOut>()("ConnectTimedOut", {
+  address: Schema.String,
+  timeoutMillis: Schema.Number
+}) {
+  override get message(): string {
+    return `connecting to ${this.address} timed out after ${this.timeoutMillis} ms`
+  }
+}
+
+/**
+ * No response arrived within the request's timeout.
+ *
+ * @since 0.1.0
+ */
+export class RequestTimedOut extends Schema.TaggedError<RequestTimedOut>()("RequestTimedOut", {
+  address: Schema.String,
+  code: Schema.Number,
+  timeoutMillis: Schema.Number
+}) {
+  override get message(): string {
+    return `request ${this.code} to ${this.address} got no response within ${this.timeoutMillis} ms`
+  }
+}
+
+/**
+ * The connection closed (by the peer, by an error, or because the peer sent bytes that are not
+ * frames) while the request was waiting.
+ *
+ * @since 0.1.0
+ */
+export class ConnectionClosed extends Schema.TaggedError<ConnectionClosed>()("ConnectionClosed", {
+  address: Schema.String,
+  detail: Schema.String
+}) {
+  override get message(): string {
+    return `connection to ${this.address} closed: ${this.detail}`
+  }
+}
+
+/**
+ * The request could not be written to the socket.
+ *
+ * @since 0.1.0
+ */
+export class WriteFailed extends Schema.TaggedError<WriteFailed>()("WriteFailed", {
+  address: Schema.String,
+  detail: Schema.String
+}) {
+  override get message(): string {
+    return `writing to ${this.address} failed: ${this.detail}`
+  }
+}
+
+/**
+ * The request itself cannot be sent (an invalid address, or a command the codec refuses). No byte
+ * went on the wire.
+ *
+ * @since 0.1.0
+ */
+export class InvalidRequest extends Schema.TaggedError<InvalidRequest>()("InvalidRequest", {
+  address: Schema.String,
+  detail: Schema.String
+}) {
+  override get message(): string {
+    return `request to ${this.address} not sent: ${this.detail}`
+  }
+}
+
+/**
+ * The client was shut down (its layer's scope closed).
+ *
+ * @since 0.1.0
+ */
+export class ClientClosed extends Schema.TaggedError<ClientClosed>()("ClientClosed", {
+  address: Schema.String
+}) {
+  override get message(): string {
+    return `request to ${this.address} abandoned: the client is shut down`
+  }
+}
+
+/**
+ * What went wrong in a `RemotingError`.
+ *
+ * @since 0.1.0
+ */
+export const RemotingErrorReason = Schema.Union([
+  ConnectFailed,
+  ConnectTimedOut,
+  RequestTimedOut,
+  ConnectionClosed,
+  WriteFailed,
+  InvalidRequest,
+  ClientClosed
+])
+
+/**
+ * @since 0.1.0
+ */
+export type RemotingErrorReason = typeof RemotingErrorReason.Type
+
+/**
+ * A request to `reason.address` that got no response.
+ *
+ * @since 0.1.0
+ */
+export class RemotingError extends Schema.TaggedError<RemotingError>()("RemotingError", {
+  reason: RemotingErrorReason
+}) {
+  override get message(): string {
+    return this.reason.message
+  }
+
+  /** The address the request was for. */
+  get address(): string {
+    return this.reason.address
+  }
+
+  /**
+   * `true` when the request may have reached the peer or another attempt may succeed: everything
+   * but an invalid request and a shut-down client.
+   */
+  get retryable(): boolean {
+    return this.reason._tag !== "InvalidRequest" && this.reason._tag !== "ClientClosed"
+  }
+}
