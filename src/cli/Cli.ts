@@ -4,6 +4,7 @@
  * @since 0.1.0
  */
 import { Command } from "effect/cli"
+import { brokersCommand } from "./BrokersCommand.ts"
 import { demoCommand } from "./DemoCommand.ts"
 import { inspectCommand } from "./InspectCommand.ts"
 
@@ -21,7 +22,7 @@ export const cliVersion = "0.1.0"
  */
 export const cli = Command.make("effect-rocketmq").pipe(
   Command.withDescription("A RocketMQ producer client on Effect, speaking the remoting protocol"),
-  Command.withSubcommands([inspectCommand, demoCommand])
+  Command.withSubcommands([inspectCommand, brokersCommand, demoCommand])
 )
 
 /**

@@ -64,6 +64,8 @@ export interface ServerOptions {
   readonly version?: number | undefined
   /** The `language` of answers; default JAVA. */
   readonly language?: LanguageCode | undefined
+  /** Called when a client connection closes. */
+  readonly onDisconnect?: ((session: Session) => void) | undefined
 }
 
 /**
@@ -172,7 +174,10 @@ export const makeRemotingServer = (
         if (error !== undefined) socket.destroy()
       })
       socket.on("error", () => socket.destroy())
-      socket.on("close", () => sockets.delete(socket))
+      socket.on("close", () => {
+        sockets.delete(socket)
+        options?.onDisconnect?.(session)
+      })
     }
 
     const server = Net.createServer(onConnection)
