@@ -41,7 +41,8 @@ export const InvalidMessageRule = Schema.Literals([
   "DeliverTimeInvalid",
   "DelayConflict",
   "FlagInvalid",
-  "ProducerGroupInvalid"
+  "ProducerGroupInvalid",
+  "BatchInvalid"
 ])
 
 /**

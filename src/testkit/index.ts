@@ -4,3 +4,4 @@
  * @since 0.1.0
  */
 export * from "./Arbitraries.ts"
+export * from "./RouteArbitraries.ts"

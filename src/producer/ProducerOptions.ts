@@ -1,0 +1,197 @@
+/**
+ * The producer's settings, with the Java `DefaultMQProducer` defaults (REMOTING.md §20) unless
+ * noted.
+ *
+ * @since 0.1.0
+ */
+import { Duration, Result, Schema } from "effect"
+import type { RouteLookupOptions } from "../route/RouteLookup.ts"
+import type { SerializeType } from "../protocol/RemotingCommand.ts"
+import { ResponseCode } from "../protocol/ResponseCode.ts"
+import { defaultFaultStrategyOptions, validateFaultStrategyOptions } from "./FaultStrategy.ts"
+import type { FaultStrategyOptions } from "./FaultStrategy.ts"
+import { DEFAULT_MAX_MESSAGE_SIZE, validateProducerGroup } from "./MessageValidation.ts"
+
+/**
+ * What a producer can be told.
+ *
+ * @since 0.1.0
+ */
+export interface ProducerOptions extends RouteLookupOptions {
+  /** The NameServers: `"host:port;host:port"` or a list. */
+  readonly nameServers: string | ReadonlyArray<string>
+  /** The producer group; default `effect_rocketmq_producer` (Java rejects `DEFAULT_PRODUCER`). */
+  readonly producerGroup?: string | undefined
+  /** Instance name in the client id; default `<pid>#<random>`. */
+  readonly instanceName?: string | undefined
+  /** Budget of one send, route lookup and retries included; default 3000 ms. */
+  readonly sendMsgTimeout?: Duration.Input | undefined
+  /** Retries after a failed attempt of a sync send; default 2 (3 attempts). */
+  readonly retryTimesWhenSendFailed?: number | undefined
+  /**
+   * Cap of each attempt but the last. Default: a fair share of what remains of the budget (the
+   * remaining time divided by the attempts left), so a hung broker cannot eat the retries' time.
+   * Java's `sendMsgMaxTimeoutPerRequest` (5.3.3+) does the same when set.
+   */
+  readonly attemptTimeout?: Duration.Input | undefined
+  /** Retry a non-`SEND_OK` store status on another broker; default false. */
+  readonly retryAnotherBrokerWhenNotStoreOK?: boolean | undefined
+  /**
+   * Broker response codes that retry on another broker. Default, as Java 5.3.1+: SYSTEM_ERROR,
+   * SYSTEM_BUSY, SERVICE_NOT_AVAILABLE, NO_PERMISSION, TOPIC_NOT_EXIST, NO_BUYER_ID,
+   * NOT_IN_CURRENT_UNIT, GO_AWAY.
+   */
+  readonly retryResponseCodes?: ReadonlyArray<number> | undefined
+  /** Largest body (or encoded batch); default 4 MiB. */
+  readonly maxMessageSize?: number | undefined
+  /** Bodies of at least this many bytes are zlib-compressed; default 4096. */
+  readonly compressMsgBodyOverHowmuch?: number | undefined
+  /** zlib level; default 5. */
+  readonly compressLevel?: number | undefined
+  /** Latency fault tolerance; default on, with the 5.x tables (see `FaultStrategy`). */
+  readonly faultStrategy?: FaultStrategyOptions | undefined
+  /** Heartbeat period to the brokers in use; default 30 s. */
+  readonly heartbeatBrokerInterval?: Duration.Input | undefined
+  /** NameServer call budget (route queries); default 3000 ms (`mqClientApiTimeout`). */
+  readonly nameServerTimeout?: Duration.Input | undefined
+  /** Header serialization of requests; default JSON. */
+  readonly serializeType?: SerializeType | undefined
+  /** TCP connect timeout; default 3000 ms. */
+  readonly connectTimeout?: Duration.Input | undefined
+}
+
+/**
+ * The producer group used when none is given.
+ *
+ * @since 0.1.0
+ */
+export const defaultProducerGroup = "effect_rocketmq_producer"
+
+/**
+ * The default retryable broker response codes (Java 5.3.1+).
+ *
+ * @since 0.1.0
+ */
+export const defaultRetryResponseCodes: ReadonlyArray<number> = [
+  ResponseCode.TOPIC_NOT_EXIST,
+  ResponseCode.SERVICE_NOT_AVAILABLE,
+  ResponseCode.SYSTEM_ERROR,
+  ResponseCode.NO_PERMISSION,
+  ResponseCode.NO_BUYER_ID,
+  ResponseCode.NOT_IN_CURRENT_UNIT,
+  ResponseCode.SYSTEM_BUSY,
+  ResponseCode.GO_AWAY
+]
+
+/**
+ * Settings with every default filled in, times in milliseconds.
+ *
+ * @since 0.1.0
+ */
+export interface ResolvedProducerOptions {
+  readonly nameServers: string | ReadonlyArray<string>
+  readonly producerGroup: string
+  readonly instanceName: string
+  readonly sendMsgTimeoutMillis: number
+  readonly retryTimesWhenSendFailed: number
+  readonly attemptTimeoutMillis: number | undefined
+  readonly retryAnotherBrokerWhenNotStoreOK: boolean
+  readonly retryResponseCodes: ReadonlySet<number>
+  readonly maxMessageSize: number
+  readonly compressMsgBodyOverHowmuch: number
+  readonly compressLevel: number
+  readonly faultStrategy: FaultStrategyOptions
+  readonly heartbeatBrokerIntervalMillis: number
+  readonly nameServerTimeoutMillis: number
+  readonly serializeType: SerializeType
+  readonly connectTimeoutMillis: number
+  readonly route: RouteLookupOptions
+}
+
+/**
+ * Settings that cannot work (a negative timeout, an invalid group…).
+ *
+ * @since 0.1.0
+ */
+export class InvalidProducerOptions extends Schema.TaggedError<InvalidProducerOptions>()("InvalidProducerOptions", {
+  option: Schema.String,
+  detail: Schema.String
+}) {
+  override get message(): string {
+    return `invalid producer option ${this.option}: ${this.detail}`
+  }
+}
+
+const millis = (
+  option: string,
+  input: Duration.Input | undefined,
+  fallback: number
+): Result.Result<number, InvalidProducerOptions> => {
+  if (input === undefined) return Result.succeed(fallback)
+  const duration = Duration.fromInput(input)
+  if (duration._tag === "None") return Result.fail(new InvalidProducerOptions({ option, detail: "not a duration" }))
+  const ms = Duration.toMillis(duration.value)
+  return Number.isFinite(ms) && ms > 0
+    ? Result.succeed(ms)
+    : Result.fail(new InvalidProducerOptions({ option, detail: `must be a positive finite duration, got ${ms} ms` }))
+}
+
+const integer = (
+  option: string,
+  value: number | undefined,
+  fallback: number,
+  minimum: number,
+  maximum: number
+): Result.Result<number, InvalidProducerOptions> => {
+  const n = value ?? fallback
+  return Number.isInteger(n) && n >= minimum && n <= maximum
+    ? Result.succeed(n)
+    : Result.fail(new InvalidProducerOptions({ option, detail: `must be an integer in [${minimum}, ${maximum}], got ${n}` }))
+}
+
+/**
+ * Fills in the defaults and checks every setting.
+ *
+ * @since 0.1.0
+ */
+export const resolveProducerOptions = (
+  options: ProducerOptions
+): Result.Result<ResolvedProducerOptions, InvalidProducerOptions> =>
+  Result.gen(function*() {
+    const producerGroup = options.producerGroup ?? defaultProducerGroup
+    yield* Result.mapError(
+      validateProducerGroup(producerGroup),
+      (error) => new InvalidProducerOptions({ option: "producerGroup", detail: error.message })
+    )
+    const faultStrategy = yield* Result.mapError(
+      validateFaultStrategyOptions(options.faultStrategy ?? defaultFaultStrategyOptions),
+      (error) => new InvalidProducerOptions({ option: "faultStrategy", detail: error.message })
+    )
+    const attemptTimeoutMillis = options.attemptTimeout === undefined
+      ? undefined
+      : yield* millis("attemptTimeout", options.attemptTimeout, 0)
+    return {
+      nameServers: options.nameServers,
+      producerGroup,
+      instanceName: options.instanceName ?? `${process.pid}#${Math.floor(Math.random() * 2 ** 48).toString(36)}`,
+      sendMsgTimeoutMillis: yield* millis("sendMsgTimeout", options.sendMsgTimeout, 3000),
+      retryTimesWhenSendFailed: yield* integer("retryTimesWhenSendFailed", options.retryTimesWhenSendFailed, 2, 0, 100),
+      attemptTimeoutMillis,
+      retryAnotherBrokerWhenNotStoreOK: options.retryAnotherBrokerWhenNotStoreOK ?? false,
+      retryResponseCodes: new Set(options.retryResponseCodes ?? defaultRetryResponseCodes),
+      maxMessageSize: yield* integer("maxMessageSize", options.maxMessageSize, DEFAULT_MAX_MESSAGE_SIZE, 1, 16 * 1024 * 1024 - 64 * 1024),
+      compressMsgBodyOverHowmuch: yield* integer("compressMsgBodyOverHowmuch", options.compressMsgBodyOverHowmuch, 4096, 1, Number.MAX_SAFE_INTEGER),
+      compressLevel: yield* integer("compressLevel", options.compressLevel, 5, 0, 9),
+      faultStrategy,
+      heartbeatBrokerIntervalMillis: yield* millis("heartbeatBrokerInterval", options.heartbeatBrokerInterval, 30_000),
+      nameServerTimeoutMillis: yield* millis("nameServerTimeout", options.nameServerTimeout, 3000),
+      serializeType: options.serializeType ?? "JSON",
+      connectTimeoutMillis: yield* millis("connectTimeout", options.connectTimeout, 3000),
+      route: {
+        autoCreateTopic: options.autoCreateTopic,
+        defaultTopic: options.defaultTopic,
+        defaultTopicQueueNums: options.defaultTopicQueueNums,
+        pollNameServerInterval: options.pollNameServerInterval
+      }
+    }
+  })

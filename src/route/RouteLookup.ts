@@ -1,0 +1,220 @@
+/**
+ * Route lookup: what the Java producer does in `tryToFindTopicPublishInfo` and
+ * `updateTopicRouteInfoFromNameServer`. A cached topic is answered at once; a miss asks a
+ * NameServer (concurrent misses of one topic share one request), stores the route through
+ * `RouteDiff` and returns the publish info. A topic without a route falls back to the default
+ * topic (TBW102) when auto-create is allowed. A scoped fiber refreshes every cached topic on a
+ * schedule and publishes each change as a `RouteChanged` event.
+ *
+ * @since 0.1.0
+ */
+import { Clock, Context, Deferred, Duration, Effect, Layer, Metric, PubSub, Schedule, Stream } from "effect"
+import type { Scope } from "effect"
+import type { TopicRouteData } from "../protocol/TopicRouteData.ts"
+import { NameServerTransport } from "../transport/NameServerTransport.ts"
+import type { InvalidNameServerResponse, NameServerRejected, NameServerUnavailable } from "../transport/NameServerError.ts"
+import { RouteCache } from "./RouteCache.ts"
+import type { RouteUpdate } from "./RouteCache.ts"
+import type { RouteChanged } from "./RouteChanged.ts"
+import type { RouteDiff } from "./RouteDiff.ts"
+import { NoRouteInfo } from "./RouteLookupError.ts"
+import {
+  nameServerFetches,
+  nameServerFetchFailures,
+  nameServerFetchLatency,
+  routeCacheHits,
+  routeCacheMisses
+} from "./RouteMetrics.ts"
+import { capDefaultTopicRoute } from "./TopicPublishInfo.ts"
+import type { TopicPublishInfo } from "./TopicPublishInfo.ts"
+
+/**
+ * Settings of route lookup, with the Java producer's defaults.
+ *
+ * @since 0.1.0
+ */
+export interface RouteLookupOptions {
+  /** Fall back to the default topic's route for a topic without one; default true. */
+  readonly autoCreateTopic?: boolean | undefined
+  /** The broker's template topic; default `TBW102` (`createTopicKey`). */
+  readonly defaultTopic?: string | undefined
+  /** Queue count cap for topics created through the default topic; default 4. */
+  readonly defaultTopicQueueNums?: number | undefined
+  /** How often every cached route is refreshed; default 30 s (`pollNameServerInterval`). */
+  readonly pollNameServerInterval?: Duration.Input | undefined
+}
+
+/**
+ * An error of a route lookup.
+ *
+ * @since 0.1.0
+ */
+export type RouteLookupError = NoRouteInfo | NameServerUnavailable | NameServerRejected | InvalidNameServerResponse
+
+/**
+ * The route lookup service.
+ *
+ * @since 0.1.0
+ */
+export class RouteLookup extends Context.Service<RouteLookup, {
+  /** The topic's publish info: from the cache, or fetched on a miss. */
+  readonly publishInfo: (topic: string) => Effect.Effect<TopicPublishInfo, RouteLookupError>
+  /** Fetches the topic's route now, whether cached or not. */
+  readonly refresh: (topic: string) => Effect.Effect<TopicPublishInfo, RouteLookupError>
+  /** Refreshes every cached topic once, as the schedule does; failures keep the old routes. */
+  readonly refreshAll: Effect.Effect<void>
+  /** The address of a broker group's master, from the routes in the cache. */
+  readonly masterAddress: (brokerName: string) => Effect.Effect<string | undefined>
+  /** Every route change from now on. */
+  readonly changes: Stream.Stream<RouteChanged>
+}>()("effect-rocketmq/route/RouteLookup") {
+  /** Route lookup with a refresh fiber living as long as the layer; needs the transport and a cache. */
+  static readonly layer = (
+    options?: RouteLookupOptions
+  ): Layer.Layer<RouteLookup, never, NameServerTransport | RouteCache> => Layer.effect(RouteLookup, makeRouteLookup(options))
+}
+
+/**
+ * Builds route lookup and starts its refresh fiber in the current scope.
+ *
+ * @since 0.1.0
+ */
+export const makeRouteLookup = (
+  options?: RouteLookupOptions
+): Effect.Effect<RouteLookup["Service"], never, NameServerTransport | RouteCache | Scope.Scope> =>
+  Effect.gen(function*() {
+    const transport = yield* NameServerTransport
+    const cache = yield* RouteCache
+    const scope = yield* Effect.scope
+    const autoCreateTopic = options?.autoCreateTopic ?? true
+    const defaultTopic = options?.defaultTopic ?? "TBW102"
+    const defaultTopicQueueNums = options?.defaultTopicQueueNums ?? 4
+    const pollInterval = Duration.fromInputUnsafe(options?.pollNameServerInterval ?? "30 seconds")
+    const events = yield* PubSub.unbounded<RouteChanged>()
+    yield* Effect.addFinalizer(() => PubSub.shutdown(events))
+    const inFlight = new Map<string, Deferred.Deferred<TopicPublishInfo, RouteLookupError>>()
+
+    const noRoute = (topic: string, detail: string) =>
+      new NoRouteInfo({ topic, nameServers: transport.addresses, detail })
+
+    const fetchRoute = (topic: string): Effect.Effect<TopicRouteData, RouteLookupError | NoRouteInfoSignal> =>
+      transport.getRouteInfoByTopic(topic).pipe(
+        Effect.catchTag("TopicNotExist", () => Effect.fail(new NoRouteInfoSignal())),
+        Effect.tapError((error) => error instanceof NoRouteInfoSignal ? Effect.void : Metric.update(nameServerFetchFailures, 1)),
+        Effect.trackDuration(nameServerFetchLatency),
+        Effect.tap(() => Metric.update(nameServerFetches, 1)),
+        Effect.withSpan("RouteLookup.fetchRoute", { attributes: { topic } })
+      )
+
+    const store = (topic: string, route: TopicRouteData, fromDefaultTopic: boolean) =>
+      Effect.gen(function*() {
+        const now = yield* Clock.currentTimeMillis
+        const update: RouteUpdate = yield* cache.update(topic, route, { fromDefaultTopic, now })
+        if (update.diff !== undefined) {
+          yield* PubSub.publish(events, routeChanged(topic, update.diff, fromDefaultTopic, false))
+          yield* Effect.logDebug(`route of ${topic} changed`).pipe(Effect.annotateLogs({ topic }))
+        }
+        return update.info
+      })
+
+    const usable = (info: TopicPublishInfo): Effect.Effect<TopicPublishInfo, NoRouteInfo> =>
+      info.queues.length > 0
+        ? Effect.succeed(info)
+        : Effect.fail(noRoute(info.topic, "its route has no writable queue on a broker group with a master"))
+
+    /** The default topic's route, capped, stored under `topic`. */
+    const fromDefault = (topic: string) =>
+      fetchRoute(defaultTopic).pipe(
+        Effect.catchTag("NoRouteInfoSignal", () =>
+          Effect.fail(noRoute(topic, `the NameServers know no route for it, nor for the default topic ${defaultTopic}`))),
+        Effect.flatMap((route) => store(topic, capDefaultTopicRoute(route, defaultTopicQueueNums), true))
+      )
+
+    /** One fetch of a topic's route and its storage: the shared work of a miss or a refresh. */
+    const update = (topic: string): Effect.Effect<TopicPublishInfo, RouteLookupError> =>
+      fetchRoute(topic).pipe(
+        Effect.flatMap((route) => store(topic, route, false)),
+        Effect.catchTag("NoRouteInfoSignal", () =>
+          autoCreateTopic
+            ? fromDefault(topic)
+            : Effect.fail(noRoute(topic, "the NameServers know no route for it and auto-create is off"))),
+        Effect.flatMap(usable)
+      )
+
+    /** Runs `update` for a topic once however many fibers ask at the same time. */
+    const shared = (topic: string): Effect.Effect<TopicPublishInfo, RouteLookupError> =>
+      Effect.suspend(() => {
+        const running = inFlight.get(topic)
+        if (running !== undefined) return Deferred.await(running)
+        const deferred = Deferred.makeUnsafe<TopicPublishInfo, RouteLookupError>()
+        inFlight.set(topic, deferred)
+        const work = update(topic).pipe(
+          Effect.onExit((exit) =>
+            Effect.sync(() => {
+              inFlight.delete(topic)
+              Deferred.doneUnsafe(deferred, exit)
+            })
+          )
+        )
+        // The fetch runs in the lookup's own scope: a caller giving up does not cancel it for others.
+        return Effect.andThen(Effect.forkIn(work, scope), Deferred.await(deferred))
+      })
+
+    const publishInfo = (topic: string): Effect.Effect<TopicPublishInfo, RouteLookupError> =>
+      Effect.flatMap(cache.get(topic), (cached) =>
+        cached !== undefined && cached.queues.length > 0
+          ? Effect.as(Metric.update(routeCacheHits, 1), cached)
+          : Effect.andThen(Metric.update(routeCacheMisses, 1), shared(topic)))
+
+    /** Refreshes one cached topic: a topic the NameServers dropped leaves the cache (and says so). */
+    const refreshCached = (topic: string, cached: TopicPublishInfo) =>
+      fetchRoute(topic).pipe(
+        Effect.flatMap((route) => store(topic, route, false)),
+        Effect.catchTag("NoRouteInfoSignal", () => {
+          if (cached.fromDefaultTopic) return fromDefault(topic) // still waiting for the broker to create it
+          return Effect.flatMap(cache.remove(topic), (diff) =>
+            diff === undefined
+              ? Effect.void
+              : Effect.andThen(
+                PubSub.publish(events, routeChanged(topic, diff, false, true)),
+                Effect.logWarning(`topic ${topic} has no route any more; removed from the route cache`)
+              ))
+        }),
+        Effect.catch((error) =>
+          Effect.logWarning(`route refresh of ${topic} failed, keeping the cached route: ${error.message}`)),
+        Effect.asVoid
+      )
+
+    const refreshAll = Effect.gen(function*() {
+      const { topics } = yield* cache.state
+      yield* Effect.forEach(topics, ([topic, cached]) => refreshCached(topic, cached), { discard: true })
+    }).pipe(Effect.withSpan("RouteLookup.refreshAll"))
+
+    yield* refreshAll.pipe(
+      Effect.repeat(Schedule.spaced(pollInterval)),
+      Effect.delay(pollInterval),
+      Effect.interruptible,
+      Effect.forkIn(scope)
+    )
+
+    return RouteLookup.of({
+      publishInfo,
+      refresh: shared,
+      refreshAll,
+      masterAddress: (brokerName) => cache.brokerAddress(brokerName, 0),
+      changes: Stream.fromPubSub(events)
+    })
+  })
+
+/** Internal signal: the NameServer answered TOPIC_NOT_EXIST. */
+class NoRouteInfoSignal {
+  readonly _tag = "NoRouteInfoSignal"
+}
+
+const routeChanged = (topic: string, diff: RouteDiff, fromDefaultTopic: boolean, removed: boolean): RouteChanged => ({
+  _tag: "RouteChanged",
+  topic,
+  diff,
+  fromDefaultTopic,
+  removed
+})

@@ -1,0 +1,51 @@
+/**
+ * The metrics of route lookup.
+ *
+ * @since 0.1.0
+ */
+import { Metric } from "effect"
+
+/**
+ * Lookups answered from the cache.
+ *
+ * @since 0.1.0
+ */
+export const routeCacheHits = Metric.counter("rocketmq_route_cache_hits", {
+  description: "Route lookups answered from the cache"
+})
+
+/**
+ * Lookups that had to ask a NameServer.
+ *
+ * @since 0.1.0
+ */
+export const routeCacheMisses = Metric.counter("rocketmq_route_cache_misses", {
+  description: "Route lookups that missed the cache"
+})
+
+/**
+ * GET_ROUTEINFO_BY_TOPIC calls made (misses and refreshes; concurrent misses share one).
+ *
+ * @since 0.1.0
+ */
+export const nameServerFetches = Metric.counter("rocketmq_nameserver_route_fetches", {
+  description: "Route fetches from a NameServer"
+})
+
+/**
+ * Route fetches that failed (NameServer unreachable, hung, or rejecting).
+ *
+ * @since 0.1.0
+ */
+export const nameServerFetchFailures = Metric.counter("rocketmq_nameserver_route_fetch_failures", {
+  description: "Route fetches that failed"
+})
+
+/**
+ * How long route fetches take.
+ *
+ * @since 0.1.0
+ */
+export const nameServerFetchLatency = Metric.timer("rocketmq_nameserver_route_fetch_latency", {
+  description: "Latency of route fetches from a NameServer"
+})

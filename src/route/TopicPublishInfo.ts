@@ -1,0 +1,60 @@
+/**
+ * What the send path needs of a topic's route: its writable queues in order, and where they came
+ * from (Java `TopicPublishInfo`).
+ *
+ * @since 0.1.0
+ */
+import type { TopicRouteData } from "../protocol/TopicRouteData.ts"
+import type { MessageQueue } from "./MessageQueue.ts"
+import { publishQueues } from "./RouteDiff.ts"
+
+/**
+ * A topic's publish info.
+ *
+ * @since 0.1.0
+ */
+export interface TopicPublishInfo {
+  readonly topic: string
+  /** The route the queues were derived from. */
+  readonly route: TopicRouteData
+  /** The writable queues, ordered by broker name then queue id (or as `orderTopicConf` lists them). */
+  readonly queues: ReadonlyArray<MessageQueue>
+  /** The route carries a global-order configuration. */
+  readonly orderTopic: boolean
+  /**
+   * The topic has no route of its own yet: this is the default topic's (TBW102) route with the
+   * queue counts capped, so the first send lets the broker create the topic.
+   */
+  readonly fromDefaultTopic: boolean
+  /** When this info was built (epoch milliseconds). */
+  readonly updatedAt: number
+}
+
+/**
+ * Builds a topic's publish info from a route.
+ *
+ * @since 0.1.0
+ */
+export const makeTopicPublishInfo = (
+  topic: string,
+  route: TopicRouteData,
+  fromDefaultTopic: boolean,
+  updatedAt: number
+): TopicPublishInfo => {
+  const { orderTopic, queues } = publishQueues(topic, route)
+  return { topic, route, queues, orderTopic, fromDefaultTopic, updatedAt }
+}
+
+/**
+ * The default topic's route as Java uses it for a topic without a route: every queue count capped
+ * at `defaultTopicQueueNums` (`readQueueNums = writeQueueNums = min(n, readQueueNums)`).
+ *
+ * @since 0.1.0
+ */
+export const capDefaultTopicRoute = (route: TopicRouteData, defaultTopicQueueNums: number): TopicRouteData => ({
+  ...route,
+  queueDatas: route.queueDatas.map((queueData) => {
+    const queueNums = Math.min(defaultTopicQueueNums, queueData.readQueueNums)
+    return { ...queueData, readQueueNums: queueNums, writeQueueNums: queueNums }
+  })
+})
