@@ -4,8 +4,9 @@
  *
  * @since 0.1.0
  */
-import { Schema } from "effect"
+import { Result, Schema } from "effect"
 import { BooleanFromString, headerDecoder, headerEncoder, IntFromString, LongFromString } from "./HeaderFields.ts"
+import type { ExtFields } from "./RemotingCommand.ts"
 
 const sendRequestFields = {
   producerGroup: Schema.String,
@@ -76,9 +77,37 @@ export const encodeSendMessageRequestHeader = headerEncoder(SendMessageRequestHe
 export const decodeSendMessageRequestHeader = headerDecoder(SendMessageRequestHeader)
 
 /**
+ * Encodes a send header with the V2 keys. Written out by hand for the send path (no schema walk per
+ * message); a property test holds it equal to the schema's encoding.
+ *
  * @since 0.1.0
  */
-export const encodeSendMessageRequestHeaderV2 = headerEncoder(SendMessageRequestHeaderV2)
+export const encodeSendMessageRequestHeaderV2 = (header: SendMessageRequestHeader): ExtFields => {
+  const fields: Record<string, string> = {
+    a: header.producerGroup,
+    b: header.topic,
+    c: header.defaultTopic,
+    d: String(header.defaultTopicQueueNums),
+    e: String(header.queueId),
+    f: String(header.sysFlag),
+    g: String(header.bornTimestamp),
+    h: String(header.flag)
+  }
+  if (header.properties !== undefined) fields["i"] = header.properties
+  if (header.reconsumeTimes !== undefined) fields["j"] = String(header.reconsumeTimes)
+  if (header.unitMode !== undefined) fields["k"] = header.unitMode ? "true" : "false"
+  if (header.maxReconsumeTimes !== undefined) fields["l"] = String(header.maxReconsumeTimes)
+  if (header.batch !== undefined) fields["m"] = header.batch ? "true" : "false"
+  if (header.brokerName !== undefined) fields["n"] = header.brokerName
+  return fields
+}
+
+/**
+ * The schema's own V2 encoder, the reference `encodeSendMessageRequestHeaderV2` is tested against.
+ *
+ * @since 0.1.0
+ */
+export const encodeSendMessageRequestHeaderV2BySchema = headerEncoder(SendMessageRequestHeaderV2)
 
 /**
  * @since 0.1.0
@@ -113,6 +142,52 @@ export type SendMessageResponseHeader = typeof SendMessageResponseHeader.Type
 export const encodeSendMessageResponseHeader = headerEncoder(SendMessageResponseHeader)
 
 /**
+ * The schema's own decoder of the send response header.
+ *
  * @since 0.1.0
  */
-export const decodeSendMessageResponseHeader = headerDecoder(SendMessageResponseHeader)
+export const decodeSendMessageResponseHeaderBySchema = headerDecoder(SendMessageResponseHeader)
+
+const javaInt = /^[+-]?\d{1,10}$/
+const javaLong = /^[+-]?\d{1,16}$/
+
+/**
+ * Decodes the send response header. Well-formed headers (every answer of a real broker) are read
+ * by hand, without a schema walk per message; anything else goes through the schema, which
+ * produces the error. A property test holds both paths equal.
+ *
+ * @since 0.1.0
+ */
+export const decodeSendMessageResponseHeader = (
+  extFields: ExtFields | undefined
+): Result.Result<SendMessageResponseHeader, Schema.SchemaError> => {
+  if (extFields === undefined) return decodeSendMessageResponseHeaderBySchema(extFields)
+  const { msgId, queueId, queueOffset, transactionId, batchUniqId, recallHandle } = extFields
+  const regionId = extFields["MSG_REGION"]
+  const traceOn = extFields["TRACE_ON"]
+  if (msgId === undefined || queueId === undefined || queueOffset === undefined) {
+    return decodeSendMessageResponseHeaderBySchema(extFields)
+  }
+  if (!javaInt.test(queueId) || !javaLong.test(queueOffset)) return decodeSendMessageResponseHeaderBySchema(extFields)
+  const queueIdValue = Number.parseInt(queueId, 10)
+  const queueOffsetValue = Number.parseInt(queueOffset, 10)
+  if (queueIdValue > 2147483647 || queueIdValue < -2147483648 || !Number.isSafeInteger(queueOffsetValue)) {
+    return decodeSendMessageResponseHeaderBySchema(extFields)
+  }
+  const header: {
+    msgId: string
+    queueId: number
+    queueOffset: number
+    transactionId?: string
+    batchUniqId?: string
+    recallHandle?: string
+    regionId?: string
+    traceOn?: boolean
+  } = { msgId, queueId: queueIdValue, queueOffset: queueOffsetValue }
+  if (transactionId !== undefined) header.transactionId = transactionId
+  if (batchUniqId !== undefined) header.batchUniqId = batchUniqId
+  if (recallHandle !== undefined) header.recallHandle = recallHandle
+  if (regionId !== undefined) header.regionId = regionId
+  if (traceOn !== undefined) header.traceOn = traceOn.toLowerCase() === "true"
+  return Result.succeed(header)
+}

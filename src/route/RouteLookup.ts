@@ -12,7 +12,8 @@ import { Clock, Context, Deferred, Duration, Effect, Layer, Metric, PubSub, Sche
 import type { Scope } from "effect"
 import type { TopicRouteData } from "../protocol/TopicRouteData.ts"
 import { NameServerTransport } from "../transport/NameServerTransport.ts"
-import type { InvalidNameServerResponse, NameServerRejected, NameServerUnavailable } from "../transport/NameServerError.ts"
+import { NameServerUnavailable } from "../transport/NameServerError.ts"
+import type { InvalidNameServerResponse, NameServerRejected } from "../transport/NameServerError.ts"
 import { RouteCache } from "./RouteCache.ts"
 import type { RouteUpdate } from "./RouteCache.ts"
 import type { RouteChanged } from "./RouteChanged.ts"
@@ -57,8 +58,15 @@ export type RouteLookupError = NoRouteInfo | NameServerUnavailable | NameServerR
  * @since 0.1.0
  */
 export class RouteLookup extends Context.Service<RouteLookup, {
-  /** The topic's publish info: from the cache, or fetched on a miss. */
-  readonly publishInfo: (topic: string) => Effect.Effect<TopicPublishInfo, RouteLookupError>
+  /**
+   * The topic's publish info: from the cache, or fetched on a miss. With `timeoutMillis`, a miss
+   * that takes longer fails with `NameServerUnavailable` (`timedOut`); the fetch itself goes on
+   * for the other callers.
+   */
+  readonly publishInfo: (
+    topic: string,
+    options?: { readonly timeoutMillis?: number | undefined }
+  ) => Effect.Effect<TopicPublishInfo, RouteLookupError>
   /** Fetches the topic's route now, whether cached or not. */
   readonly refresh: (topic: string) => Effect.Effect<TopicPublishInfo, RouteLookupError>
   /** Refreshes every cached topic once, as the schedule does; failures keep the old routes. */
@@ -160,11 +168,25 @@ export const makeRouteLookup = (
         return Effect.andThen(Effect.forkIn(work, scope), Deferred.await(deferred))
       })
 
-    const publishInfo = (topic: string): Effect.Effect<TopicPublishInfo, RouteLookupError> =>
-      Effect.flatMap(cache.get(topic), (cached) =>
-        cached !== undefined && cached.queues.length > 0
-          ? Effect.as(Metric.update(routeCacheHits, 1), cached)
-          : Effect.andThen(Metric.update(routeCacheMisses, 1), shared(topic)))
+    const publishInfo = (
+      topic: string,
+      options?: { readonly timeoutMillis?: number | undefined }
+    ): Effect.Effect<TopicPublishInfo, RouteLookupError> =>
+      Effect.flatMap(cache.get(topic), (cached) => {
+        const timeoutMillis = options?.timeoutMillis
+        if (cached !== undefined && cached.queues.length > 0) return Effect.as(Metric.update(routeCacheHits, 1), cached)
+        const fetch = Effect.andThen(Metric.update(routeCacheMisses, 1), shared(topic))
+        return timeoutMillis === undefined ? fetch : Effect.timeoutOrElse(fetch, {
+          duration: Math.max(1, timeoutMillis),
+          orElse: () =>
+            Effect.fail(new NameServerUnavailable({
+              operation: `route lookup of topic "${topic}"`,
+              tried: [...transport.addresses],
+              lastError: `no route within the ${Math.round(timeoutMillis)} ms left of the caller's budget`,
+              timedOut: true
+            }))
+        })
+      })
 
     /** Refreshes one cached topic: a topic the NameServers dropped leaves the cache (and says so). */
     const refreshCached = (topic: string, cached: TopicPublishInfo) =>

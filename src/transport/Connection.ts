@@ -1,12 +1,13 @@
 /**
  * One long-lived TCP connection to one address, with requests pipelined on it: each request
  * carries a fresh opaque, a reader fiber decodes frames and completes the waiting request by
- * opaque, in whatever order responses come.
+ * opaque, in whatever order responses come. Frames are queued and a writer fiber writes all that
+ * are waiting in one go, so many requests in flight cost one system call, not one each.
  *
  * @since 0.1.0
  */
 import { NodeSocket } from "@effect/platform-node"
-import { Deferred, Effect, Exit, Result, Scope } from "effect"
+import { Deferred, Effect, Exit, Latch, Result, Scope } from "effect"
 import * as Socket from "effect/socket/Socket"
 import { encodeFrameParts } from "../protocol/Frame.ts"
 import type { EncodedFrame } from "../protocol/Frame.ts"
@@ -22,8 +23,10 @@ import {
   ConnectTimedOut,
   InvalidRequest,
   RemotingError,
+  RequestTimedOut,
   WriteFailed
 } from "./RemotingError.ts"
+import type { DeadlineEntry, Deadlines } from "./Deadlines.ts"
 import type { RemotingErrorReason } from "./RemotingError.ts"
 
 /**
@@ -38,6 +41,25 @@ export interface ConnectionOptions {
   readonly maxFrameSize: number
   /** Called once when the connection closes, for whatever reason. */
   readonly onClose: (connection: Connection) => void
+  /** Where requests register their deadlines. */
+  readonly deadlines: Deadlines
+}
+
+/**
+ * One request to send on a connection.
+ *
+ * @since 0.1.0
+ */
+export interface PendingRequest {
+  readonly opaque: number
+  readonly code: number
+  readonly frame: EncodedFrame
+  /** When it times out, on the deadlines' clock (epoch milliseconds). */
+  readonly deadline: number
+  /** Its whole timeout, for the error message. */
+  readonly timeoutMillis: number
+  /** Close the connection if it times out (failing the other requests on it). */
+  readonly closeOnTimeout: boolean
 }
 
 /**
@@ -48,10 +70,10 @@ export interface ConnectionOptions {
 export interface Connection {
   readonly address: string
   /**
-   * Sends an encoded request whose opaque is `opaque` and waits for its response; the caller
-   * bounds the wait (an interrupted wait leaves the pending table, and a late response is dropped).
+   * Sends an encoded request and waits for its response until its deadline. A timed-out or
+   * interrupted request leaves the pending table at once; a late response is dropped.
    */
-  readonly request: (opaque: number, frame: EncodedFrame) => Effect.Effect<RemotingCommand, RemotingError>
+  readonly request: (request: PendingRequest) => Effect.Effect<RemotingCommand, RemotingError>
   /** Sends a oneway request: done once written. */
   readonly requestOneway: (frame: EncodedFrame) => Effect.Effect<void, RemotingError>
   /** Closes the connection: every waiting request fails with `reason`. */
@@ -63,6 +85,12 @@ export interface Connection {
 }
 
 const remotingError = (reason: RemotingErrorReason) => new RemotingError({ reason })
+
+/** A request waiting for its response. */
+interface Waiting {
+  readonly resume: (result: Effect.Effect<RemotingCommand, RemotingError>) => void
+  readonly entry: DeadlineEntry
+}
 
 const describe = (cause: unknown): string => (cause instanceof Error ? cause.message : String(cause))
 
@@ -115,70 +143,118 @@ export const openConnection = (
       )
     )
     const writer = yield* socket.writer.pipe(Scope.provide(scope))
-    const pending = new Map<number, Deferred.Deferred<RemotingCommand, RemotingError>>()
+    const pending = new Map<number, Waiting>()
     const decoder = new FrameDecoder({ maxFrameSize: options.maxFrameSize })
     let closedWith: RemotingError | undefined
 
+    /** Frames waiting for the writer fiber, and the oneway requests waiting for their write. */
+    let queued: Array<Uint8Array> = []
+    let writtenSignals: Array<Deferred.Deferred<void, RemotingError>> = []
+    const hasQueued = Latch.makeUnsafe(false)
+
+    /** Marks the connection closed and fails everything waiting on it; true if it was open. */
+    const closeNow = (reason: RemotingErrorReason): boolean => {
+      if (closedWith !== undefined) return false
+      const error = remotingError(reason)
+      closedWith = error
+      options.onClose(connection)
+      const failed = Exit.fail(error)
+      const waiting = [...pending.values()]
+      pending.clear()
+      for (const request of waiting) {
+        request.entry.cancel()
+        request.resume(failed)
+      }
+      for (const signal of writtenSignals) Deferred.doneUnsafe(signal, failed)
+      queued = []
+      writtenSignals = []
+      return true
+    }
+
     const close = (reason: RemotingErrorReason): Effect.Effect<void> =>
-      Effect.suspend(() => {
-        if (closedWith !== undefined) return Effect.void
-        const error = remotingError(reason)
-        closedWith = error
-        options.onClose(connection)
-        const waiting = [...pending.values()]
-        pending.clear()
-        for (const deferred of waiting) Deferred.doneUnsafe(deferred, Exit.fail(error))
-        return Scope.close(scope, Exit.void)
-      })
+      Effect.suspend(() => (closeNow(reason) ? Scope.close(scope, Exit.void) : Effect.void))
 
-    const writeFrame = (frame: EncodedFrame): Effect.Effect<void, RemotingError> =>
-      writer.writeAll(frame.body === undefined ? [frame.head] : [frame.head, frame.body]).pipe(
-        Effect.catch((error) => {
-          const reason = new WriteFailed({ address, detail: socketErrorDetail(error) })
-          return Effect.andThen(close(reason), Effect.fail(remotingError(reason)))
-        })
-      )
+    const enqueue = (frame: EncodedFrame) => {
+      queued.push(frame.head)
+      if (frame.body !== undefined) queued.push(frame.body)
+      hasQueued.openUnsafe()
+    }
 
-    const request = (opaque: number, frame: EncodedFrame): Effect.Effect<RemotingCommand, RemotingError> =>
-      Effect.suspend(() => {
-        if (closedWith !== undefined) return Effect.fail(closedWith)
-        const deferred = Deferred.makeUnsafe<RemotingCommand, RemotingError>()
-        pending.set(opaque, deferred)
-        return writeFrame(frame).pipe(
-          Effect.andThen(Deferred.await(deferred)),
-          Effect.ensuring(Effect.sync(() => pending.delete(opaque)))
+    /** Writes everything queued since its last write, in one `writev`. */
+    const writeLoop: Effect.Effect<never, RemotingErrorReason> = Effect.gen(function*() {
+      while (true) {
+        yield* hasQueued.await
+        // Let the other fibers that are ready run first, so their frames join this write.
+        yield* Effect.yieldNow
+        hasQueued.closeUnsafe()
+        const [first, ...rest] = queued
+        const signals = writtenSignals
+        queued = []
+        writtenSignals = []
+        if (first === undefined) continue
+        yield* Effect.mapError(
+          writer.writeAll([first, ...rest]),
+          (error) => new WriteFailed({ address, detail: socketErrorDetail(error) })
         )
+        for (const signal of signals) Deferred.doneUnsafe(signal, Exit.void)
+      }
+    })
+
+    const request = (spec: PendingRequest): Effect.Effect<RemotingCommand, RemotingError> =>
+      Effect.callback<RemotingCommand, RemotingError>((resume) => {
+        if (closedWith !== undefined) return resume(Exit.fail(closedWith))
+        const { opaque } = spec
+        const waiting: Waiting = {
+          resume,
+          entry: options.deadlines.add(spec.deadline, () => {
+            if (pending.get(opaque) !== waiting) return
+            pending.delete(opaque)
+            // Close first: resuming may run the caller on, and it must see the connection gone.
+            if (spec.closeOnTimeout && closeNow(new ConnectionClosed({ address, detail: "closed after a request timed out" }))) {
+              Effect.runFork(Scope.close(scope, Exit.void))
+            }
+            resume(Exit.fail(remotingError(new RequestTimedOut({ address, code: spec.code, timeoutMillis: spec.timeoutMillis }))))
+          })
+        }
+        pending.set(opaque, waiting)
+        enqueue(spec.frame)
+        return Effect.sync(() => {
+          if (pending.get(opaque) !== waiting) return
+          pending.delete(opaque)
+          waiting.entry.cancel()
+        })
       })
 
     const requestOneway = (frame: EncodedFrame): Effect.Effect<void, RemotingError> =>
-      Effect.suspend(() => (closedWith !== undefined ? Effect.fail(closedWith) : writeFrame(frame)))
+      Effect.suspend(() => {
+        if (closedWith !== undefined) return Effect.fail(closedWith)
+        const written = Deferred.makeUnsafe<void, RemotingError>()
+        writtenSignals.push(written)
+        enqueue(frame)
+        return Deferred.await(written)
+      })
 
     /** Requests the server sent us, collected while a chunk is decoded and answered after it. */
-    let serverRequests: Array<RemotingCommand> = []
+    const answerServerRequest = (command: RemotingCommand) => {
+      const frame = encodeFrameParts(makeResponse(command, {
+        code: ResponseCode.REQUEST_CODE_NOT_SUPPORTED,
+        remark: ` request type ${command.code} not supported`
+      }), { maxFrameSize: options.maxFrameSize })
+      if (Result.isSuccess(frame)) enqueue(frame.success)
+    }
 
     const dispatch = (command: RemotingCommand) => {
       if (!isResponse(command)) {
-        if (!isOneway(command)) serverRequests.push(command)
+        // A Java client answers a request code it does not handle "not supported" (never a oneway).
+        if (!isOneway(command)) answerServerRequest(command)
         return
       }
-      const deferred = pending.get(command.opaque)
-      if (deferred === undefined) return // late or unknown: dropped, as Java drops it
+      const waiting = pending.get(command.opaque)
+      if (waiting === undefined) return // late or unknown: dropped, as Java drops it
       pending.delete(command.opaque)
-      Deferred.doneUnsafe(deferred, Exit.succeed(command))
+      waiting.entry.cancel()
+      waiting.resume(Exit.succeed(command))
     }
-
-    /** Answers each server request "not supported", as a Java client does for codes it lacks. */
-    const answerServerRequests = Effect.suspend(() => {
-      const requests = serverRequests
-      serverRequests = []
-      return Effect.forEach(requests, (command) => {
-        const frame = encodeFrameParts(makeResponse(command, {
-          code: ResponseCode.REQUEST_CODE_NOT_SUPPORTED,
-          remark: ` request type ${command.code} not supported`
-        }), { maxFrameSize: options.maxFrameSize })
-        return Result.isSuccess(frame) ? Effect.ignore(writeFrame(frame.success)) : Effect.void
-      }, { discard: true })
-    })
 
     const readLoop: Effect.Effect<never, RemotingErrorReason> = Effect.gen(function*() {
       while (true) {
@@ -189,15 +265,16 @@ export const openConnection = (
             return yield* new ConnectionClosed({ address, detail: `the peer sent an invalid frame: ${error.message}` })
           }
         }
-        if (serverRequests.length > 0) yield* answerServerRequests
       }
     })
 
-    yield* readLoop.pipe(
-      Effect.catch((reason) => close(reason)),
-      Effect.onInterrupt(() => close(new ClientClosed({ address }))),
-      Effect.forkIn(clientScope)
-    )
+    for (const loop of [readLoop, writeLoop]) {
+      yield* loop.pipe(
+        Effect.catch((reason) => close(reason)),
+        Effect.onInterrupt(() => close(new ClientClosed({ address }))),
+        Effect.forkIn(scope)
+      )
+    }
 
     const connection: Connection = {
       address,

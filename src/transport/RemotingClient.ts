@@ -12,15 +12,9 @@ import { withOpaque } from "../protocol/RemotingCommand.ts"
 import type { RemotingCommand } from "../protocol/RemotingCommand.ts"
 import { ResponseCode } from "../protocol/ResponseCode.ts"
 import { openConnection } from "./Connection.ts"
+import { makeDeadlines } from "./Deadlines.ts"
 import type { Connection } from "./Connection.ts"
-import {
-  ClientClosed,
-  ConnectionClosed,
-  ConnectTimedOut,
-  InvalidRequest,
-  RemotingError,
-  RequestTimedOut
-} from "./RemotingError.ts"
+import { ClientClosed, ConnectionClosed, ConnectTimedOut, InvalidRequest, RemotingError, RequestTimedOut } from "./RemotingError.ts"
 
 /**
  * Settings of the remoting client.
@@ -108,9 +102,11 @@ export const makeRemotingClient = (options?: RemotingClientOptions) =>
     let shutDown = false
     let nextOpaque = 0
 
+    const deadlines = yield* makeDeadlines
     const connectionOptions = {
       connectTimeoutMillis,
       maxFrameSize,
+      deadlines,
       onClose: (connection: Connection) => {
         if (connections.get(connection.address) === connection) connections.delete(connection.address)
       }
@@ -154,46 +150,36 @@ export const makeRemotingClient = (options?: RemotingClientOptions) =>
         return inFlight === undefined ? dial(address) : Deferred.await(inFlight)
       })
 
-    /** Gives the request a fresh opaque and encodes it: bad input fails here, before any dialing. */
-    const encode = (address: string, request: RemotingCommand) => {
-      const opaque = (nextOpaque = (nextOpaque + 1) | 0)
-      return Result.match(encodeFrameParts(withOpaque(request, opaque), { maxFrameSize }), {
-        onSuccess: (frame) => Effect.succeed([opaque, frame] as const),
-        onFailure: (error) => Effect.fail(new RemotingError({ reason: new InvalidRequest({ address, detail: error.message }) }))
-      })
-    }
-
     const invokeOnce = (
       address: string,
       request: RemotingCommand,
       options: InvokeOptions
     ): Effect.Effect<RemotingCommand, RemotingError> =>
-      Effect.flatMap(encode(address, request), ([opaque, frame]) => {
-        let used: Connection | undefined
+      Effect.suspend(() => {
+        const deadline = deadlines.now() + options.timeoutMillis
+        const opaque = (nextOpaque = (nextOpaque + 1) | 0)
+        const frame = encodeFrameParts(withOpaque(request, opaque), { maxFrameSize })
+        if (Result.isFailure(frame)) {
+          return Effect.fail(new RemotingError({ reason: new InvalidRequest({ address, detail: frame.failure.message }) }))
+        }
+        const spec = {
+          opaque,
+          code: request.code,
+          frame: frame.success,
+          deadline,
+          timeoutMillis: options.timeoutMillis,
+          closeOnTimeout: options.closeOnTimeout === true
+        }
+        const open = connections.get(address)
+        if (open !== undefined && open.isOpen()) return open.request(spec)
+        // Not connected yet: dial (or join the dial under way) within what is left of the budget.
         return connectionTo(address).pipe(
-          Effect.flatMap((connection) => {
-            used = connection
-            return connection.request(opaque, frame)
-          }),
           Effect.timeoutOrElse({
-            duration: options.timeoutMillis,
-            orElse: () => {
-              if (used === undefined) {
-                return Effect.fail(
-                  new RemotingError({ reason: new ConnectTimedOut({ address, timeoutMillis: options.timeoutMillis }) })
-                )
-              }
-              const error = new RemotingError({
-                reason: new RequestTimedOut({ address, code: request.code, timeoutMillis: options.timeoutMillis })
-              })
-              return options.closeOnTimeout === true
-                ? Effect.andThen(
-                  used.close(new ConnectionClosed({ address, detail: "closed after a request timed out" })),
-                  Effect.fail(error)
-                )
-                : Effect.fail(error)
-            }
-          })
+            duration: Math.max(1, deadline - deadlines.now()),
+            orElse: () =>
+              Effect.fail(new RemotingError({ reason: new ConnectTimedOut({ address, timeoutMillis: options.timeoutMillis }) }))
+          }),
+          Effect.flatMap((connection) => connection.request(spec))
         )
       })
 
@@ -211,15 +197,20 @@ export const makeRemotingClient = (options?: RemotingClientOptions) =>
           ))
 
     const invokeOneway = (address: string, request: RemotingCommand, timeoutMillis: number) =>
-      Effect.flatMap(encode(address, request), ([, frame]) =>
-        connectionTo(address).pipe(
-          Effect.flatMap((connection) => connection.requestOneway(frame)),
+      Effect.suspend(() => {
+        const frame = encodeFrameParts(withOpaque(request, (nextOpaque = (nextOpaque + 1) | 0)), { maxFrameSize })
+        if (Result.isFailure(frame)) {
+          return Effect.fail(new RemotingError({ reason: new InvalidRequest({ address, detail: frame.failure.message }) }))
+        }
+        return connectionTo(address).pipe(
+          Effect.flatMap((connection) => connection.requestOneway(frame.success)),
           Effect.timeoutOrElse({
             duration: timeoutMillis,
             orElse: () =>
               Effect.fail(new RemotingError({ reason: new RequestTimedOut({ address, code: request.code, timeoutMillis }) }))
           })
-        ))
+        )
+      })
 
     const closeConnection = (address: string, detail = "closed by the client") =>
       Effect.suspend(() => {

@@ -65,7 +65,7 @@ describe("RouteLookup over the testkit NameServer", () => {
       yield* ns.putTopicRoute("Hot", routeOf([["broker-a", "127.0.0.1:1", 4, 6]]))
       ns.faults.add({ fault: { _tag: "Delay", millis: 50 } })
       const infos = yield* RouteLookup.use((lookup) =>
-        Effect.forEach(Array.from({ length: 10_000 }, () => "Hot"), lookup.publishInfo, { concurrency: "unbounded" })
+        Effect.forEach(Array.from({ length: 10_000 }, () => "Hot"), (topic) => lookup.publishInfo(topic), { concurrency: "unbounded" })
       ).pipe(Effect.provide(lookupLayer(ns)))
       assert.strictEqual(infos.length, 10_000)
       assert.isTrue(infos.every((info) => info === infos[0]))
