@@ -7,6 +7,7 @@ import { Command } from "effect/cli"
 import { brokersCommand } from "./BrokersCommand.ts"
 import { demoCommand } from "./DemoCommand.ts"
 import { inspectCommand } from "./InspectCommand.ts"
+import { routeCommand } from "./RouteCommand.ts"
 
 /**
  * The version the CLI reports.
@@ -22,7 +23,7 @@ export const cliVersion = "0.1.0"
  */
 export const cli = Command.make("effect-rocketmq").pipe(
   Command.withDescription("A RocketMQ producer client on Effect, speaking the remoting protocol"),
-  Command.withSubcommands([inspectCommand, brokersCommand, demoCommand])
+  Command.withSubcommands([inspectCommand, brokersCommand, routeCommand, demoCommand])
 )
 
 /**
