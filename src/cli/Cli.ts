@@ -8,6 +8,7 @@ import { brokersCommand } from "./BrokersCommand.ts"
 import { demoCommand } from "./DemoCommand.ts"
 import { inspectCommand } from "./InspectCommand.ts"
 import { routeCommand } from "./RouteCommand.ts"
+import { sendCommand } from "./SendCommand.ts"
 
 /**
  * The version the CLI reports.
@@ -23,7 +24,7 @@ export const cliVersion = "0.1.0"
  */
 export const cli = Command.make("effect-rocketmq").pipe(
   Command.withDescription("A RocketMQ producer client on Effect, speaking the remoting protocol"),
-  Command.withSubcommands([inspectCommand, brokersCommand, routeCommand, demoCommand])
+  Command.withSubcommands([inspectCommand, brokersCommand, routeCommand, sendCommand, demoCommand])
 )
 
 /**

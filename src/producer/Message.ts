@@ -51,7 +51,7 @@ export type MessageOptions = Omit<Message, "topic" | "body">
  *
  * @since 0.1.0
  */
-export const make = (topic: string, body: string | Uint8Array, options?: MessageOptions): Message => ({
+export const makeMessage = (topic: string, body: string | Uint8Array, options?: MessageOptions): Message => ({
   ...options,
   topic,
   body: typeof body === "string" ? encodeUtf8(body) : body

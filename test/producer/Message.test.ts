@@ -1,12 +1,12 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Buffer } from "node:buffer"
 import { Arbitrary, Effect, Schema } from "effect"
-import { make, Message } from "../../src/producer/Message.ts"
+import { makeMessage, Message } from "../../src/producer/Message.ts"
 import { body, messageBatch, validMessage } from "../../src/testkit/MessageArbitraries.ts"
 
 describe("Message", () => {
   it("make encodes a string body as UTF-8 and keeps bytes as they are", () => {
-    const message = make("T1", "héllo", { tags: "TagA", keys: ["k1", "k2"], waitStoreMsgOK: false })
+    const message = makeMessage("T1", "héllo", { tags: "TagA", keys: ["k1", "k2"], waitStoreMsgOK: false })
     assert.deepStrictEqual({ ...message, body: Buffer.from(message.body).toString("hex") }, {
       topic: "T1",
       body: "68c3a96c6c6f",
@@ -15,8 +15,8 @@ describe("Message", () => {
       waitStoreMsgOK: false
     })
     const bytes = Uint8Array.of(1, 2, 3)
-    assert.strictEqual(make("T1", bytes).body, bytes)
-    assert.deepStrictEqual(Object.keys(make("T1", bytes)), ["topic", "body"])
+    assert.strictEqual(makeMessage("T1", bytes).body, bytes)
+    assert.deepStrictEqual(Object.keys(makeMessage("T1", bytes)), ["topic", "body"])
   })
 
   it.prop("the schema derives arbitraries", [Message], ([message]) => {

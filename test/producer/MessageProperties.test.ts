@@ -4,7 +4,7 @@ import * as Path from "node:path"
 import { Arbitrary, Result, Schema } from "effect"
 import { decodeFrame } from "../../src/protocol/FrameDecoder.ts"
 import { decodeSendMessageRequestHeaderV2 } from "../../src/protocol/SendHeaders.ts"
-import { make } from "../../src/producer/Message.ts"
+import { makeMessage } from "../../src/producer/Message.ts"
 import { STRING_HASH_SET } from "../../src/producer/MessageConst.ts"
 import {
   decodeProperties,
@@ -45,7 +45,7 @@ describe("MessageProperties", () => {
     const text = encodeProperties({ KEYS: "k1 k2", WAIT: "true", TAGS: "TagA" })
     assert.strictEqual(text, "KEYS\u0001k1 k2\u0002WAIT\u0001true\u0002TAGS\u0001TagA")
     assert.deepStrictEqual(decodeProperties(text), { KEYS: "k1 k2", WAIT: "true", TAGS: "TagA" })
-    const javaMessage = make("T1", "x", { tags: "TagA", keys: ["k1", "k2"] })
+    const javaMessage = makeMessage("T1", "x", { tags: "TagA", keys: ["k1", "k2"] })
     assert.deepStrictEqual(decodeProperties(encodeMessageProperties(javaMessage)), {
       KEYS: "k1 k2",
       WAIT: "true",
@@ -54,16 +54,16 @@ describe("MessageProperties", () => {
   })
 
   it("writes the message fields as Java's constructors do", () => {
-    assert.strictEqual(encodeMessageProperties(make("T", "x", { tags: "", keys: [] })), "WAIT\u0001true")
+    assert.strictEqual(encodeMessageProperties(makeMessage("T", "x", { tags: "", keys: [] })), "WAIT\u0001true")
     assert.strictEqual(
-      encodeMessageProperties(make("T", "x", { delayTimeLevel: 0, waitStoreMsgOK: false, flag: 3 })),
+      encodeMessageProperties(makeMessage("T", "x", { delayTimeLevel: 0, waitStoreMsgOK: false, flag: 3 })),
       "WAIT\u0001false"
     )
     assert.strictEqual(
-      encodeMessageProperties(make("T", "x", { tags: "A", keys: ["k"], delayTimeLevel: 3, properties: { u: "1" } }), { UNIQ_KEY: "ID" }),
+      encodeMessageProperties(makeMessage("T", "x", { tags: "A", keys: ["k"], delayTimeLevel: 3, properties: { u: "1" } }), { UNIQ_KEY: "ID" }),
       "WAIT\u0001true\u0002KEYS\u0001k\u0002TAGS\u0001A\u0002DELAY\u00013\u0002u\u00011\u0002UNIQ_KEY\u0001ID"
     )
-    assert.deepStrictEqual(messageProperties(make("T", "x", { tags: "", deliverTimeMs: 1_700_000_000_123 })), {
+    assert.deepStrictEqual(messageProperties(makeMessage("T", "x", { tags: "", deliverTimeMs: 1_700_000_000_123 })), {
       WAIT: "true",
       TIMER_DELIVER_MS: "1700000000123"
     })
@@ -155,7 +155,7 @@ describe("MessageProperties", () => {
     assert.deepStrictEqual(id, { ip: "fd00::2", pid: 0x3da8, salt: 0x5ffd2b27, millisOfMonth: 0x784f55c8, counter: 0 })
     // The same message built with this library carries the same properties, bar the id.
     const ours = decodeProperties(
-      encodeMessageProperties(make("JavaCapTopic", "Hello", { tags: "TagA", keys: ["KEY0"] }), {
+      encodeMessageProperties(makeMessage("JavaCapTopic", "Hello", { tags: "TagA", keys: ["KEY0"] }), {
         UNIQ_KEY: properties["UNIQ_KEY"]
       })
     )

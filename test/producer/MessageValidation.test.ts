@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Arbitrary, Result, Schema } from "effect"
-import { make } from "../../src/producer/Message.ts"
+import { makeMessage } from "../../src/producer/Message.ts"
 import type { Message } from "../../src/producer/Message.ts"
 import { STRING_HASH_SET } from "../../src/producer/MessageConst.ts"
 import { decodeProperties, encodeMessageProperties, messageProperties } from "../../src/producer/MessageProperties.ts"
@@ -149,7 +149,7 @@ describe("validateMessage", () => {
     assert.strictEqual(ruleOf(hostile), "MessageMalformed")
     const getter = { topic: "T", get body(): Uint8Array { throw new Error("no body") } }
     assert.include(failure(validateMessage(getter)).message, "no body")
-    const base = make("T", "x")
+    const base = makeMessage("T", "x")
     assert.strictEqual(ruleOf({ ...base, properties: new Map([["a", "b"]]) }), "PropertyInvalid")
     assert.strictEqual(ruleOf({ ...base, properties: Object.create({ inherited: "x" }) }), "PropertyInvalid")
     assert.strictEqual(ruleOf({ ...base, properties: { a: 1 } }), "PropertyInvalid")
@@ -158,16 +158,16 @@ describe("validateMessage", () => {
   })
 
   it("checks the body size against maxMessageSize (4 MiB by default)", () => {
-    assert.isTrue(Result.isSuccess(validateMessage(make("T", new Uint8Array(4 * 1024 * 1024)))))
-    assert.strictEqual(ruleOf(make("T", new Uint8Array(4 * 1024 * 1024 + 1))), "BodyTooLarge")
-    assert.isTrue(Result.isSuccess(validateMessage(make("T", "12345"), { maxMessageSize: 5 })))
-    assert.strictEqual(ruleOf(make("T", "123456"), { maxMessageSize: 5 }), "BodyTooLarge")
+    assert.isTrue(Result.isSuccess(validateMessage(makeMessage("T", new Uint8Array(4 * 1024 * 1024)))))
+    assert.strictEqual(ruleOf(makeMessage("T", new Uint8Array(4 * 1024 * 1024 + 1))), "BodyTooLarge")
+    assert.isTrue(Result.isSuccess(validateMessage(makeMessage("T", "12345"), { maxMessageSize: 5 })))
+    assert.strictEqual(ruleOf(makeMessage("T", "123456"), { maxMessageSize: 5 }), "BodyTooLarge")
   })
 
   it("leaves room for the properties added after validation, and no more is needed", () => {
     // WAIT\u0001true\u0002 counts as "false", so 11 bytes; then "p" \u0001 value \u0002.
     const fits = MAX_PROPERTIES_BYTES - PROPERTIES_HEADROOM - 11 - 3
-    const largest = make("T", "x", { properties: { p: "v".repeat(fits) }, waitStoreMsgOK: false })
+    const largest = makeMessage("T", "x", { properties: { p: "v".repeat(fits) }, waitStoreMsgOK: false })
     assert.isTrue(Result.isSuccess(validateMessage(largest)))
     assert.strictEqual(ruleOf({ ...largest, properties: { p: "v".repeat(fits + 1) } }), "PropertiesTooLong")
     // What the broker ends up storing, in the longest form, still fits in an int16 length.
@@ -178,7 +178,7 @@ describe("validateMessage", () => {
     }) + "\u0002"
     assert.strictEqual(utf8Length(stored), MAX_PROPERTIES_BYTES)
     // Multi-byte characters count as bytes.
-    const wide = make("T", "x", { properties: { p: "é".repeat(Math.ceil(fits / 2) + 1) } })
+    const wide = makeMessage("T", "x", { properties: { p: "é".repeat(Math.ceil(fits / 2) + 1) } })
     assert.strictEqual(ruleOf(wide), "PropertiesTooLong")
   })
 
@@ -194,23 +194,23 @@ describe("validateMessage", () => {
 
   it("follows Java on what is allowed", () => {
     const ok = (message: Message) => assert.isTrue(Result.isSuccess(validateMessage(message)))
-    ok(make("%RETRY%group|A-b_9", "x"))
-    ok(make("t".repeat(127), "x"))
-    ok(make("T", "x", { tags: "" })) // an empty tag is no tag
-    ok(make("T", "x", { keys: [] }))
-    ok(make("T", "x", { tags: "a b||c *" })) // Java does not restrict tags
-    ok(make("T", "x", { properties: { "__SHARDINGKEY": "s", "a b": " v ", "__proto__": "x", "INNER_MULTI_DISPATCH": "%LMQ%1" } }))
-    ok(make("T", "x", { delayTimeLevel: 0, deliverTimeMs: 1 }))
-    ok(make("T", "x", { flag: -(2 ** 31) }))
-    assert.strictEqual(ruleOf(make("TBW102 ", "x")), "TopicInvalidCharacters")
+    ok(makeMessage("%RETRY%group|A-b_9", "x"))
+    ok(makeMessage("t".repeat(127), "x"))
+    ok(makeMessage("T", "x", { tags: "" })) // an empty tag is no tag
+    ok(makeMessage("T", "x", { keys: [] }))
+    ok(makeMessage("T", "x", { tags: "a b||c *" })) // Java does not restrict tags
+    ok(makeMessage("T", "x", { properties: { "__SHARDINGKEY": "s", "a b": " v ", "__proto__": "x", "INNER_MULTI_DISPATCH": "%LMQ%1" } }))
+    ok(makeMessage("T", "x", { delayTimeLevel: 0, deliverTimeMs: 1 }))
+    ok(makeMessage("T", "x", { flag: -(2 ** 31) }))
+    assert.strictEqual(ruleOf(makeMessage("TBW102 ", "x")), "TopicInvalidCharacters")
   })
 
   it("names the rule and the offending value in its message", () => {
-    const long = failure(validateMessage(make("t".repeat(130), "x")))
+    const long = failure(validateMessage(makeMessage("t".repeat(130), "x")))
     assert.strictEqual(long.message, `invalid message (TopicTooLong): the topic "${"t".repeat(64)}…" has 130 characters, more than the maximum of 127`)
-    const reserved = failure(validateMessage(make("T", "x", { properties: { UNIQ_KEY: "mine" } })))
+    const reserved = failure(validateMessage(makeMessage("T", "x", { properties: { UNIQ_KEY: "mine" } })))
     assert.strictEqual(reserved.message, `invalid message (PropertyReserved): the property name "UNIQ_KEY" is reserved for the system`)
-    const separator = failure(validateMessage(make("T", "x", { tags: "a\u0001b" })))
+    const separator = failure(validateMessage(makeMessage("T", "x", { tags: "a\u0001b" })))
     assert.include(separator.message, `"a\\u0001b"`)
     assert.strictEqual(separator._tag, "InvalidMessage")
   })
