@@ -5,3 +5,11 @@
  */
 export * from "./Arbitraries.ts"
 export * from "./RouteArbitraries.ts"
+export * from "./MessageArbitraries.ts"
+export * from "./Faults.ts"
+export * from "./RemotingServer.ts"
+export * from "./NameServerState.ts"
+export * from "./TestNameServer.ts"
+export * from "./BrokerStore.ts"
+export * from "./TestBroker.ts"
+export * from "./TestCluster.ts"
