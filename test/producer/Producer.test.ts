@@ -1,0 +1,282 @@
+/**
+ * The producer end to end over real sockets, against the testkit cluster.
+ */
+import { assert, describe, it } from "@effect/vitest"
+import { Buffer } from "node:buffer"
+import { Arbitrary, Effect, Layer, Schema } from "effect"
+import { RequestCode } from "../../src/protocol/RequestCode.ts"
+import { ResponseCode } from "../../src/protocol/ResponseCode.ts"
+import { makeMessage } from "../../src/producer/Message.ts"
+import type { Message } from "../../src/producer/Message.ts"
+import { UNIQ_KEY } from "../../src/producer/MessageConst.ts"
+import { messageProperties } from "../../src/producer/MessageProperties.ts"
+import { Producer } from "../../src/producer/Producer.ts"
+import type { ProducerOptions } from "../../src/producer/ProducerOptions.ts"
+import type { StoredMessage } from "../../src/testkit/BrokerStore.ts"
+import { messageBatch, validMessage } from "../../src/testkit/MessageArbitraries.ts"
+import { makeTestCluster } from "../../src/testkit/TestCluster.ts"
+import type { TestClusterInstance } from "../../src/testkit/TestCluster.ts"
+import { failureTag } from "../helpers.ts"
+
+const topics = ["PropA", "PropB", "PropC"]
+
+const producerLayer = (cluster: TestClusterInstance, options?: Partial<ProducerOptions>) =>
+  Layer.fresh(Producer.layer({ nameServers: cluster.nameServerAddress, producerGroup: "test_group", ...options }))
+
+const withProducer = <A, E>(
+  cluster: TestClusterInstance,
+  use: (producer: Producer["Service"]) => Effect.Effect<A, E>,
+  options?: Partial<ProducerOptions>
+) => Producer.use(use).pipe(Effect.provide(producerLayer(cluster, options)))
+
+/** What the user sent, as the broker must have stored it. */
+const sameContent = (sent: Message, stored: StoredMessage): boolean => {
+  const expected = messageProperties(sent)
+  const { [UNIQ_KEY]: uniq, ...rest } = stored.properties
+  return uniq !== undefined &&
+    Buffer.from(stored.body).equals(Buffer.from(sent.body)) &&
+    stored.flag === (sent.flag ?? 0) &&
+    JSON.stringify(Object.entries(rest).sort()) === JSON.stringify(Object.entries(expected).sort())
+}
+
+const brokerRequests = (cluster: TestClusterInstance) => cluster.brokers.reduce((n, b) => n + b.requestCount(), 0)
+
+describe("Producer over the testkit cluster", () => {
+  it.live("property: every valid message is stored exactly once with the same content", () =>
+    Effect.gen(function*() {
+      const cluster = yield* makeTestCluster({ brokers: 2, topics: topics.map((topicName) => ({ topicName })) })
+      const cases = Arbitrary.all({ message: validMessage, topic: Arbitrary.schema(Schema.Literals(topics)) })
+      yield* withProducer(cluster, (producer) =>
+        Effect.gen(function*() {
+          const outcome = yield* Arbitrary.checkEffect(cases, ({ message, topic }) =>
+            Effect.gen(function*() {
+              const sent = { ...message, topic }
+              const result = yield* producer.send(sent)
+              const stored = (yield* cluster.messages).filter((m) => m.properties[UNIQ_KEY] === result.msgId)
+              return result.status === "SEND_OK" && stored.length === 1 && sameContent(sent, stored[0]!) &&
+                stored[0]!.offsetMsgId === result.offsetMsgId && stored[0]!.queueOffset === result.queueOffset &&
+                stored[0]!.brokerName === result.messageQueue.brokerName && stored[0]!.queueId === result.messageQueue.queueId
+            }), { runs: 150 })
+          assert.strictEqual(outcome._tag, "Passed", JSON.stringify(outcome).slice(0, 2000))
+          // compressed on the wire when large, stored inflated
+          const large = (yield* cluster.messages).filter((m) => m.body.length >= 4096)
+          assert.isTrue(large.length > 0 && large.every((m) => (m.sysFlag & 0x1) === 1))
+        }))
+    }).pipe(Effect.scoped))
+
+  it.live("property: batches are stored as their messages, once each, in order", () =>
+    Effect.gen(function*() {
+      const cluster = yield* makeTestCluster({ brokers: 2, topics: [{ topicName: "Batches" }] })
+      yield* withProducer(cluster, (producer) =>
+        Effect.gen(function*() {
+          const outcome = yield* Arbitrary.checkEffect(messageBatch, (batch) =>
+            Effect.gen(function*() {
+              const sent = batch.map((message) => ({ ...message, topic: "Batches" }))
+              const result = yield* producer.sendBatch(sent)
+              const ids = result.msgId.split(",")
+              const all = yield* cluster.messages
+              const stored = ids.map((id) => all.filter((m) => m.properties[UNIQ_KEY] === id))
+              return ids.length === sent.length && stored.every((s, i) => s.length === 1 && sameContent(sent[i]!, s[0]!)) &&
+                stored.every((s, i) => s[0]!.queueOffset === result.queueOffset + i)
+            }), { runs: 60 })
+          assert.strictEqual(outcome._tag, "Passed", JSON.stringify(outcome).slice(0, 2000))
+        }))
+    }).pipe(Effect.scoped))
+
+  it.live("a new topic goes through TBW102: the broker creates it and the next refresh sees its own route", () =>
+    Effect.gen(function*() {
+      const cluster = yield* makeTestCluster({ brokers: 1 })
+      yield* withProducer(cluster, (producer) =>
+        Effect.gen(function*() {
+          const first = yield* producer.send(makeMessage("Fresh", "one"))
+          assert.strictEqual(first.status, "SEND_OK")
+          const created = yield* cluster.brokers[0]!.topicConfig("Fresh")
+          assert.deepStrictEqual([created?.readQueueNums, created?.writeQueueNums, created?.perm], [4, 4, 6])
+          yield* Effect.sleep("1200 millis") // one refresh
+          yield* producer.send(makeMessage("Fresh", "two"))
+          assert.strictEqual((yield* cluster.messagesIn("Fresh")).length, 2)
+        }), { pollNameServerInterval: "1 second" })
+    }).pipe(Effect.scoped))
+
+  it.live("two brokers, one answering SYSTEM_BUSY: every send lands on the other, none lost, the busy one avoided", () =>
+    Effect.gen(function*() {
+      const cluster = yield* makeTestCluster({ brokers: 2, topics: [{ topicName: "Busy" }] })
+      const [a, b] = cluster.brokers
+      a!.faults.add({ code: RequestCode.SEND_MESSAGE_V2, fault: { _tag: "RespondWith", code: ResponseCode.SYSTEM_BUSY, remark: "[REJECTREQUEST]system busy" } })
+      yield* withProducer(cluster, (producer) =>
+        Effect.gen(function*() {
+          const results = yield* Effect.forEach(Array.from({ length: 40 }, (_, i) => i), (i) => producer.send(makeMessage("Busy", `m${i}`)))
+          assert.isTrue(results.every((r) => r.messageQueue.brokerName === b!.brokerName))
+          assert.strictEqual((yield* b!.messagesIn("Busy")).length, 40)
+          assert.strictEqual((yield* a!.messages).length, 0)
+          // isolated for the fault strategy's duration: after the first refusal, a is not tried again
+          assert.strictEqual(a!.requestCount(RequestCode.SEND_MESSAGE_V2), 1)
+        }))
+    }).pipe(Effect.scoped))
+
+  it.live("two brokers, one closing connections: sends land on the other, none lost", () =>
+    Effect.gen(function*() {
+      const cluster = yield* makeTestCluster({ brokers: 2, topics: [{ topicName: "Flaky" }] })
+      const [a, b] = cluster.brokers
+      a!.faults.add({ code: RequestCode.SEND_MESSAGE_V2, fault: { _tag: "CloseConnection" } })
+      yield* withProducer(cluster, (producer) =>
+        Effect.gen(function*() {
+          const results = yield* Effect.forEach(Array.from({ length: 30 }, (_, i) => i), (i) => producer.send(makeMessage("Flaky", `m${i}`)), { concurrency: 8 })
+          assert.strictEqual(results.length, 30)
+          const stored = yield* b!.messagesIn("Flaky")
+          assert.strictEqual(stored.length, 30)
+          assert.strictEqual(new Set(stored.map((m) => m.properties[UNIQ_KEY])).size, 30)
+          assert.isAtMost(a!.requestCount(RequestCode.SEND_MESSAGE_V2), 8)
+        }))
+    }).pipe(Effect.scoped))
+
+  it.live("a broker that never answers: send fails within sendMsgTimeout with a typed timeout error", () =>
+    Effect.gen(function*() {
+      const cluster = yield* makeTestCluster({ brokers: 1, topics: [{ topicName: "Hang" }] })
+      cluster.brokers[0]!.faults.add({ code: RequestCode.SEND_MESSAGE_V2, fault: { _tag: "NoResponse" } })
+      yield* withProducer(cluster, (producer) =>
+        Effect.gen(function*() {
+          yield* producer.send(makeMessage("Warmup", "x")).pipe(Effect.ignore) // route + connection ready
+          const started = Date.now()
+          const exit = yield* Effect.exit(producer.send(makeMessage("Hang", "x")))
+          const elapsed = Date.now() - started
+          assert.strictEqual(failureTag(exit), "SendFailed")
+          assert.include(String(exit), "timed out")
+          assert.isAtMost(elapsed, 900)
+        }), { sendMsgTimeout: "800 millis" })
+    }).pipe(Effect.scoped))
+
+  it.live("one hung broker does not eat the budget: the retry on the other broker still happens in time", () =>
+    Effect.gen(function*() {
+      const cluster = yield* makeTestCluster({ brokers: 2, topics: [{ topicName: "Half" }] })
+      const [a, b] = cluster.brokers
+      a!.faults.add({ code: RequestCode.SEND_MESSAGE_V2, fault: { _tag: "NoResponse" } })
+      yield* withProducer(cluster, (producer) =>
+        Effect.gen(function*() {
+          for (let i = 0; i < 6; i++) {
+            const result = yield* producer.send(makeMessage("Half", `m${i}`))
+            assert.strictEqual(result.messageQueue.brokerName, b!.brokerName)
+          }
+          assert.strictEqual((yield* b!.messagesIn("Half")).length, 6)
+        }), { sendMsgTimeout: "1500 millis" })
+    }).pipe(Effect.scoped))
+
+  it.live("invalid messages fail before any byte is written: the brokers count nothing", () =>
+    Effect.gen(function*() {
+      const cluster = yield* makeTestCluster({ brokers: 1, topics: [{ topicName: "T" }] })
+      const before = brokerRequests(cluster)
+      const nsBefore = cluster.nameServer.requestCount()
+      yield* withProducer(cluster, (producer) =>
+        Effect.gen(function*() {
+          const cases: Array<[Message, string]> = [
+            [makeMessage("bad topic", "x"), "TopicInvalidCharacters"],
+            [makeMessage("T", new Uint8Array(0)), "BodyEmpty"],
+            [makeMessage("T", new Uint8Array(4 * 1024 * 1024 + 1)), "BodyTooLarge"],
+            [makeMessage("T", "x", { properties: { UNIQ_KEY: "mine" } }), "PropertyReserved"],
+            [makeMessage("T", "x", { tags: "a\u0001b" }), "TagsInvalid"],
+            [makeMessage("SCHEDULE_TOPIC_XXXX", "x"), "TopicNotAllowed"]
+          ]
+          for (const [message, rule] of cases) {
+            const exit = yield* Effect.exit(producer.send(message))
+            assert.strictEqual(failureTag(exit), "InvalidMessage")
+            assert.include(String(exit), rule)
+          }
+          const batch = yield* Effect.exit(producer.sendBatch([makeMessage("T", "x"), makeMessage("U", "y")]))
+          assert.include(String(batch), "BatchInvalid")
+        }))
+      assert.strictEqual(brokerRequests(cluster) - before, 0)
+      assert.strictEqual(cluster.nameServer.requestCount() - nsBefore, 0)
+    }).pipe(Effect.scoped))
+
+  it.live("a non-retryable broker answer fails at once with BrokerRejected", () =>
+    Effect.gen(function*() {
+      const cluster = yield* makeTestCluster({ brokers: 2, topics: [{ topicName: "Illegal" }] })
+      for (const broker of cluster.brokers) {
+        broker.faults.add({ code: RequestCode.SEND_MESSAGE_V2, fault: { _tag: "RespondWith", code: ResponseCode.MESSAGE_ILLEGAL, remark: "too big" } })
+      }
+      yield* withProducer(cluster, (producer) =>
+        Effect.gen(function*() {
+          const exit = yield* Effect.exit(producer.send(makeMessage("Illegal", "x")))
+          assert.strictEqual(failureTag(exit), "BrokerRejected")
+          assert.strictEqual(cluster.brokers.reduce((n, b) => n + b.requestCount(RequestCode.SEND_MESSAGE_V2), 0), 1)
+        }))
+    }).pipe(Effect.scoped))
+
+  it.live("NameServer down on a miss: send fails with a typed error, not a defect", () =>
+    Effect.gen(function*() {
+      const cluster = yield* makeTestCluster({ brokers: 1 })
+      yield* cluster.nameServer.refuseConnections
+      yield* withProducer(cluster, (producer) =>
+        Effect.gen(function*() {
+          const exit = yield* Effect.exit(producer.send(makeMessage("Any", "x")))
+          assert.strictEqual(failureTag(exit), "NameServerUnavailable")
+        }), { sendMsgTimeout: "1 second", nameServerTimeout: "500 millis" })
+      const hung = yield* makeTestCluster({ brokers: 1 })
+      hung.nameServer.faults.add({ fault: { _tag: "NoResponse" } })
+      yield* withProducer(hung, (producer) =>
+        Effect.gen(function*() {
+          const started = Date.now()
+          const exit = yield* Effect.exit(producer.send(makeMessage("Any", "x")))
+          assert.strictEqual(failureTag(exit), "NameServerUnavailable")
+          assert.isAtMost(Date.now() - started, 900)
+        }), { sendMsgTimeout: "700 millis" })
+    }).pipe(Effect.scoped))
+
+  it.live("sendOrderly: one key, one queue, every time", () =>
+    Effect.gen(function*() {
+      const cluster = yield* makeTestCluster({ brokers: 2, topics: [{ topicName: "Ordered" }] })
+      yield* withProducer(cluster, (producer) =>
+        Effect.gen(function*() {
+          const queues = new Map<string, Set<string>>()
+          for (let i = 0; i < 40; i++) {
+            const key = `order-${i % 5}`
+            const result = yield* producer.sendOrderly(makeMessage("Ordered", `step ${i}`), key)
+            const queue = `${result.messageQueue.brokerName}#${result.messageQueue.queueId}`
+            queues.set(key, (queues.get(key) ?? new Set()).add(queue))
+          }
+          assert.isTrue([...queues.values()].every((set) => set.size === 1))
+          assert.isAbove(new Set([...queues.values()].map((s) => [...s][0])).size, 1)
+        }))
+    }).pipe(Effect.scoped))
+
+  it.live("sendOneway reaches the broker; many fibers share the connections", () =>
+    Effect.gen(function*() {
+      const cluster = yield* makeTestCluster({ brokers: 2, topics: [{ topicName: "Oneway" }] })
+      yield* withProducer(cluster, (producer) =>
+        Effect.gen(function*() {
+          yield* Effect.forEach(Array.from({ length: 200 }, (_, i) => i), (i) => producer.sendOneway(makeMessage("Oneway", `m${i}`)), { concurrency: 50 })
+          for (let i = 0; i < 200 && (yield* cluster.messagesIn("Oneway")).length < 200; i++) yield* Effect.sleep("10 millis")
+          assert.strictEqual((yield* cluster.messagesIn("Oneway")).length, 200)
+          assert.isTrue(cluster.brokers.every((b) => b.connectionCount() >= 1 && b.connectionCount() <= 2))
+        }))
+    }).pipe(Effect.scoped))
+
+  it.live("heartbeats to the brokers in use, and UNREGISTER_CLIENT when the producer closes", () =>
+    Effect.gen(function*() {
+      const cluster = yield* makeTestCluster({ brokers: 1, topics: [{ topicName: "Beat" }] })
+      const broker = cluster.brokers[0]!
+      const clientId = yield* withProducer(cluster, (producer) =>
+        Effect.gen(function*() {
+          yield* producer.send(makeMessage("Beat", "x"))
+          for (let i = 0; i < 300 && broker.requestCount(RequestCode.HEART_BEAT) < 2; i++) yield* Effect.sleep("10 millis")
+          assert.isAtLeast(broker.requestCount(RequestCode.HEART_BEAT), 2)
+          assert.deepStrictEqual((yield* broker.producers).get("test_group"), [producer.clientId])
+          return producer.clientId
+        }), { heartbeatBrokerInterval: "500 millis" })
+      assert.match(clientId, /^[0-9a-f.:]+@\d+#/)
+      assert.strictEqual(broker.requestCount(RequestCode.UNREGISTER_CLIENT), 1)
+      assert.isUndefined((yield* broker.producers).get("test_group"))
+    }).pipe(Effect.scoped))
+
+  it.live("retryAnotherBrokerWhenNotStoreOK: a FLUSH_DISK_TIMEOUT is retried elsewhere; without it, returned", () =>
+    Effect.gen(function*() {
+      const cluster = yield* makeTestCluster({ brokers: 2, topics: [{ topicName: "Flush" }] })
+      const [a] = cluster.brokers
+      a!.faults.add({ code: RequestCode.SEND_MESSAGE_V2, fault: { _tag: "RespondWith", code: ResponseCode.FLUSH_DISK_TIMEOUT } })
+      yield* withProducer(cluster, (producer) =>
+        Effect.gen(function*() {
+          const results = yield* Effect.forEach([1, 2, 3, 4], () => producer.send(makeMessage("Flush", "x")))
+          assert.isTrue(results.every((r) => r.status === "SEND_OK"))
+        }), { retryAnotherBrokerWhenNotStoreOK: true, faultStrategy: { enabled: false, latencyMax: [], notAvailableDuration: [], isolationLatency: 0 } })
+    }).pipe(Effect.scoped))
+})
