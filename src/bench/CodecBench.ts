@@ -64,27 +64,30 @@ const opsPerSecond = (run: () => void, millis: number): number => {
  *
  * @since 0.1.0
  */
-export const runCodecBench = (millisPerRound = 300, rounds = 3): ReadonlyArray<CodecSample> =>
-  (["JSON", "ROCKETMQ"] as const).map((serializeType) => {
+export const runCodecBench = (millisPerRound = 300, rounds = 3): ReadonlyArray<CodecSample> => {
+  const cases = (["JSON", "ROCKETMQ"] as const).map((serializeType) => {
     const command = sendRequest(serializeType)
     const frame = Result.getOrThrow(encodeFrameParts(command))
     const bytes = Buffer.concat(frame.body === undefined ? [frame.head] : [frame.head, frame.body])
-    const decoder = new FrameDecoder()
-    let sink = 0
     const encodes: Array<number> = []
     const decodes: Array<number> = []
-    for (let round = 0; round < rounds; round++) {
-      encodes.push(opsPerSecond(() => {
-        sink += Result.getOrThrow(encodeFrameParts(command)).size
+    return { serializeType, command, bytes, decoder: new FrameDecoder(), encodes, decodes }
+  })
+  let sink = 0
+  for (let round = 0; round < rounds; round++) {
+    for (const c of cases) {
+      c.encodes.push(opsPerSecond(() => {
+        sink += Result.getOrThrow(encodeFrameParts(c.command)).size
       }, millisPerRound))
-      decodes.push(opsPerSecond(() => {
-        decoder.push(bytes, (decoded) => {
+      c.decodes.push(opsPerSecond(() => {
+        c.decoder.push(c.bytes, (decoded) => {
           sink += decoded.opaque
         })
       }, millisPerRound))
     }
-    if (sink === -1) console.log(sink)
-    return { serializeType, encodesPerSecond: median(encodes), decodesPerSecond: median(decodes) }
-  })
+  }
+  if (sink === -1) console.log(sink)
+  return cases.map((c) => ({ serializeType: c.serializeType, encodesPerSecond: median(c.encodes), decodesPerSecond: median(c.decodes) }))
+}
 
 const median = (values: ReadonlyArray<number>): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0
