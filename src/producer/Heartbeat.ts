@@ -8,7 +8,7 @@
 import { Effect } from "effect"
 import { encodeUnregisterClientRequestHeader, writeHeartbeatData } from "../protocol/ClientHeaders.ts"
 import { makeRequest } from "../protocol/RemotingCommand.ts"
-import type { SerializeType } from "../protocol/RemotingCommand.ts"
+import type { RemotingCommand, SerializeType } from "../protocol/RemotingCommand.ts"
 import { RequestCode } from "../protocol/RequestCode.ts"
 import { ResponseCode } from "../protocol/ResponseCode.ts"
 import { encodeUtf8 } from "../protocol/Utf8.ts"
@@ -43,8 +43,30 @@ export const masterAddresses = (cache: RouteCache["Service"]): Effect.Effect<Rea
   })
 
 /**
- * Sends HEART_BEAT to every master in the route cache; a broker that does not answer is logged and
- * skipped.
+ * Sends `request` to every master in the route cache at once, each bounded by `timeoutMillis`;
+ * an answer other than SUCCESS, or no answer, is logged as `what` failing, never raised.
+ *
+ * @since 0.1.0
+ */
+export const toEveryMaster = (
+  client: RemotingClient["Service"],
+  cache: RouteCache["Service"],
+  request: RemotingCommand,
+  timeoutMillis: number,
+  what: string
+): Effect.Effect<void> =>
+  Effect.flatMap(masterAddresses(cache), (addresses) =>
+    Effect.forEach(addresses, (address) =>
+      client.invoke(address, request, { timeoutMillis }).pipe(
+        Effect.flatMap((response) =>
+          response.code === ResponseCode.SUCCESS
+            ? Effect.void
+            : Effect.logWarning(`${what} to ${address} answered ${response.code}: ${response.remark ?? ""}`)),
+        Effect.catch((error) => Effect.logWarning(`${what} to ${address} failed: ${error.message}`))
+      ), { concurrency: "unbounded", discard: true }))
+
+/**
+ * Sends HEART_BEAT to every master in the route cache.
  *
  * @since 0.1.0
  */
@@ -54,27 +76,18 @@ export const sendHeartbeats = (
   identity: ProducerIdentity,
   timeoutMillis: number
 ): Effect.Effect<void> =>
-  Effect.flatMap(masterAddresses(cache), (addresses) =>
-    Effect.forEach(addresses, (address) =>
-      client.invoke(address, makeRequest({
-        code: RequestCode.HEART_BEAT,
-        serializeType: identity.serializeType,
-        body: encodeUtf8(writeHeartbeatData({
-          clientID: identity.clientId,
-          producerDataSet: [{ groupName: identity.producerGroup }],
-          consumerDataSet: []
-        }))
-      }), { timeoutMillis }).pipe(
-        Effect.flatMap((response) =>
-          response.code === ResponseCode.SUCCESS
-            ? Effect.void
-            : Effect.logWarning(`heartbeat to ${address} answered ${response.code}: ${response.remark ?? ""}`)),
-        Effect.catch((error) => Effect.logWarning(`heartbeat to ${address} failed: ${error.message}`))
-      ), { concurrency: "unbounded", discard: true })).pipe(Effect.withSpan("Producer.heartbeat"))
+  toEveryMaster(client, cache, makeRequest({
+    code: RequestCode.HEART_BEAT,
+    serializeType: identity.serializeType,
+    body: encodeUtf8(writeHeartbeatData({
+      clientID: identity.clientId,
+      producerDataSet: [{ groupName: identity.producerGroup }],
+      consumerDataSet: []
+    }))
+  }), timeoutMillis, "heartbeat").pipe(Effect.withSpan("Producer.heartbeat"))
 
 /**
- * Sends UNREGISTER_CLIENT for the producer group to every master in the route cache, all at once,
- * each bounded by `timeoutMillis`; failures are logged.
+ * Sends UNREGISTER_CLIENT for the producer group to every master in the route cache.
  *
  * @since 0.1.0
  */
@@ -84,12 +97,8 @@ export const unregisterClient = (
   identity: ProducerIdentity,
   timeoutMillis: number
 ): Effect.Effect<void> =>
-  Effect.flatMap(masterAddresses(cache), (addresses) =>
-    Effect.forEach(addresses, (address) =>
-      client.invoke(address, makeRequest({
-        code: RequestCode.UNREGISTER_CLIENT,
-        serializeType: identity.serializeType,
-        extFields: encodeUnregisterClientRequestHeader({ clientID: identity.clientId, producerGroup: identity.producerGroup })
-      }), { timeoutMillis }).pipe(
-        Effect.catch((error) => Effect.logWarning(`unregistering from ${address} failed: ${error.message}`))
-      ), { concurrency: "unbounded", discard: true }))
+  toEveryMaster(client, cache, makeRequest({
+    code: RequestCode.UNREGISTER_CLIENT,
+    serializeType: identity.serializeType,
+    extFields: encodeUnregisterClientRequestHeader({ clientID: identity.clientId, producerGroup: identity.producerGroup })
+  }), timeoutMillis, "unregistering")

@@ -26,27 +26,12 @@ import { makeTestBroker } from "../../src/testkit/TestBroker.ts"
 import { makeTestNameServer } from "../../src/testkit/TestNameServer.ts"
 import { makeRemotingClient } from "../../src/transport/RemotingClient.ts"
 import { requireCaptures } from "../helpers.ts"
+import { exchange } from "../rawSocket.ts"
 
 const captures = requireCaptures()
 const capture = (name: string) => readFileSync(Path.join(captures, name))
 const decodedCapture = (name: string): RemotingCommand => Result.getOrThrow(decodeFrame(capture(name)))
 
-/** Sends raw bytes and collects the answer until `expectedLength` bytes have arrived. */
-const exchange = (port: number, request: Uint8Array, expectedLength: number) =>
-  Effect.callback<Buffer>((resume) => {
-    const chunks: Array<Buffer> = []
-    let received = 0
-    const socket = Net.connect(port, "127.0.0.1", () => socket.write(request))
-    socket.on("data", (chunk) => {
-      chunks.push(chunk)
-      received += chunk.length
-      if (received >= expectedLength) {
-        socket.destroy()
-        resume(Effect.succeed(Buffer.concat(chunks)))
-      }
-    })
-    socket.on("error", (error) => resume(Effect.die(error)))
-  }).pipe(Effect.timeout("5 seconds"))
 
 /** `true` when nothing listens on `port` any more. */
 const refused = (port: number) =>

@@ -3,7 +3,6 @@
  * sent, given the same tables.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { Buffer } from "node:buffer"
 import { readFileSync } from "node:fs"
 import * as Net from "node:net"
 import * as Path from "node:path"
@@ -11,26 +10,11 @@ import { Effect } from "effect"
 import { makeTestNameServer } from "../../src/testkit/TestNameServer.ts"
 import type { TestNameServer, TestNameServerOptions } from "../../src/testkit/TestNameServer.ts"
 import { requireCaptures } from "../helpers.ts"
+import { exchange } from "../rawSocket.ts"
 
 const captures = requireCaptures()
 const capture = (name: string) => readFileSync(Path.join(captures, name))
 
-/** Sends raw bytes and collects the answer until `expectedLength` bytes have arrived. */
-const exchange = (port: number, request: Uint8Array, expectedLength: number) =>
-  Effect.callback<Buffer>((resume) => {
-    const chunks: Array<Buffer> = []
-    let received = 0
-    const socket = Net.connect(port, "127.0.0.1", () => socket.write(request))
-    socket.on("data", (chunk) => {
-      chunks.push(chunk)
-      received += chunk.length
-      if (received >= expectedLength) {
-        socket.destroy()
-        resume(Effect.succeed(Buffer.concat(chunks)))
-      }
-    })
-    socket.on("error", (error) => resume(Effect.die(error)))
-  }).pipe(Effect.timeout("5 seconds"))
 
 const brokerA = (ns: TestNameServer) =>
   ns.registerBroker({
