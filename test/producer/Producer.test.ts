@@ -3,7 +3,7 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import { Buffer } from "node:buffer"
-import { Arbitrary, Effect, Layer, Schema } from "effect"
+import { Arbitrary, ConfigProvider, Effect, Layer, Schema } from "effect"
 import { RequestCode } from "../../src/protocol/RequestCode.ts"
 import { ResponseCode } from "../../src/protocol/ResponseCode.ts"
 import { makeMessage } from "../../src/producer/Message.ts"
@@ -278,5 +278,36 @@ describe("Producer over the testkit cluster", () => {
           const results = yield* Effect.forEach([1, 2, 3, 4], () => producer.send(makeMessage("Flush", "x")))
           assert.isTrue(results.every((r) => r.status === "SEND_OK"))
         }), { retryAnotherBrokerWhenNotStoreOK: true, faultStrategy: { enabled: false, latencyMax: [], notAvailableDuration: [], isolationLatency: 0 } })
+    }).pipe(Effect.scoped))
+
+  it.live("5.3.3 servers and binary headers: the result carries the 5.x transactionId", () =>
+    Effect.gen(function*() {
+      const cluster = yield* makeTestCluster({ brokers: 1, profile: "5.3.3", topics: [{ topicName: "Five" }] })
+      for (const serializeType of ["JSON", "ROCKETMQ"] as const) {
+        const result = yield* withProducer(cluster, (producer) => producer.send(makeMessage("Five", "x")), { serializeType })
+        assert.strictEqual(result.status, "SEND_OK")
+        assert.strictEqual(result.transactionId, result.msgId)
+      }
+      assert.strictEqual((yield* cluster.messagesIn("Five")).length, 2)
+    }).pipe(Effect.scoped))
+
+  it.live("layerConfig reads NAMESRV_ADDR and ROCKETMQ_PRODUCER_GROUP; invalid options are typed errors", () =>
+    Effect.gen(function*() {
+      const cluster = yield* makeTestCluster({ brokers: 1, topics: [{ topicName: "Conf" }] })
+      const env = ConfigProvider.layer(ConfigProvider.fromEnv({
+        env: { NAMESRV_ADDR: cluster.nameServerAddress, ROCKETMQ_PRODUCER_GROUP: "from_env" }
+      }))
+      const group = yield* Producer.use((producer) =>
+        Effect.as(producer.send(makeMessage("Conf", "x")), producer.producerGroup)
+      ).pipe(Effect.provide(Layer.fresh(Producer.layerConfig()).pipe(Layer.provide(env))))
+      assert.strictEqual(group, "from_env")
+      const bad = yield* Effect.exit(Producer.use((p) => Effect.succeed(p.clientId)).pipe(
+        Effect.provide(Layer.fresh(Producer.layer({ nameServers: cluster.nameServerAddress, retryTimesWhenSendFailed: -1 })))
+      ))
+      assert.strictEqual(failureTag(bad), "InvalidProducerOptions")
+      const badGroup = yield* Effect.exit(Producer.use((p) => Effect.succeed(p.clientId)).pipe(
+        Effect.provide(Layer.fresh(Producer.layer({ nameServers: cluster.nameServerAddress, producerGroup: "DEFAULT_PRODUCER" })))
+      ))
+      assert.strictEqual(failureTag(badGroup), "InvalidProducerOptions")
     }).pipe(Effect.scoped))
 })
