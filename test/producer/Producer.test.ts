@@ -142,7 +142,7 @@ describe("Producer over the testkit cluster", () => {
           const elapsed = Date.now() - started
           assert.strictEqual(failureTag(exit), "SendFailed")
           assert.include(String(exit), "timed out")
-          assert.isAtMost(elapsed, 900)
+          assert.isAtMost(elapsed, 800 + 500) // the budget, plus slack for a loaded machine
         }), { sendMsgTimeout: "800 millis" })
     }).pipe(Effect.scoped))
 
@@ -218,7 +218,7 @@ describe("Producer over the testkit cluster", () => {
           const started = Date.now()
           const exit = yield* Effect.exit(producer.send(makeMessage("Any", "x")))
           assert.strictEqual(failureTag(exit), "NameServerUnavailable")
-          assert.isAtMost(Date.now() - started, 900)
+          assert.isAtMost(Date.now() - started, 700 + 500) // the budget, plus slack for a loaded machine
         }), { sendMsgTimeout: "700 millis" })
     }).pipe(Effect.scoped))
 
