@@ -150,22 +150,30 @@ export const makeRemotingClient = (options?: RemotingClientOptions) =>
         return inFlight === undefined ? dial(address) : Deferred.await(inFlight)
       })
 
-    const invokeOnce = (
+    /** A fresh opaque and the encoded frame; bad input fails here, before any dialing. */
+    const encode = (address: string, request: RemotingCommand) => {
+      const opaque = (nextOpaque = (nextOpaque + 1) | 0)
+      return Result.match(encodeFrameParts(withOpaque(request, opaque), { maxFrameSize }), {
+        onSuccess: (frame) => Result.succeed({ opaque, frame }),
+        onFailure: (error) =>
+          Result.fail(new RemotingError({ reason: new InvalidRequest({ address, detail: error.message }) }))
+      })
+    }
+
+    /** One request with an absolute deadline (a resend after GO_AWAY keeps the first one's). */
+    const invokeUntil = (
       address: string,
       request: RemotingCommand,
+      deadline: number,
       options: InvokeOptions
     ): Effect.Effect<RemotingCommand, RemotingError> =>
       Effect.suspend(() => {
-        const deadline = deadlines.now() + options.timeoutMillis
-        const opaque = (nextOpaque = (nextOpaque + 1) | 0)
-        const frame = encodeFrameParts(withOpaque(request, opaque), { maxFrameSize })
-        if (Result.isFailure(frame)) {
-          return Effect.fail(new RemotingError({ reason: new InvalidRequest({ address, detail: frame.failure.message }) }))
-        }
+        const encoded = encode(address, request)
+        if (Result.isFailure(encoded)) return Effect.fail(encoded.failure)
         const spec = {
-          opaque,
+          opaque: encoded.success.opaque,
           code: request.code,
-          frame: frame.success,
+          frame: encoded.success.frame,
           deadline,
           timeoutMillis: options.timeoutMillis,
           closeOnTimeout: options.closeOnTimeout === true
@@ -188,22 +196,23 @@ export const makeRemotingClient = (options?: RemotingClientOptions) =>
       request: RemotingCommand,
       options: InvokeOptions
     ): Effect.Effect<RemotingCommand, RemotingError> =>
-      Effect.flatMap(invokeOnce(address, request, options), (response) =>
-        response.code !== ResponseCode.GO_AWAY
-          ? Effect.succeed(response)
-          : Effect.andThen(
-            closeConnection(address, "the server answered GO_AWAY"),
-            invokeOnce(address, request, options)
-          ))
+      Effect.suspend(() => {
+        const deadline = deadlines.now() + options.timeoutMillis
+        return Effect.flatMap(invokeUntil(address, request, deadline, options), (response) =>
+          response.code !== ResponseCode.GO_AWAY
+            ? Effect.succeed(response)
+            : Effect.andThen(
+              closeConnection(address, "the server answered GO_AWAY"),
+              invokeUntil(address, request, deadline, options)
+            ))
+      })
 
     const invokeOneway = (address: string, request: RemotingCommand, timeoutMillis: number) =>
       Effect.suspend(() => {
-        const frame = encodeFrameParts(withOpaque(request, (nextOpaque = (nextOpaque + 1) | 0)), { maxFrameSize })
-        if (Result.isFailure(frame)) {
-          return Effect.fail(new RemotingError({ reason: new InvalidRequest({ address, detail: frame.failure.message }) }))
-        }
+        const encoded = encode(address, request)
+        if (Result.isFailure(encoded)) return Effect.fail(encoded.failure)
         return connectionTo(address).pipe(
-          Effect.flatMap((connection) => connection.requestOneway(frame.success)),
+          Effect.flatMap((connection) => connection.requestOneway(encoded.success.frame)),
           Effect.timeoutOrElse({
             duration: timeoutMillis,
             orElse: () =>
