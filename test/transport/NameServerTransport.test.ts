@@ -138,4 +138,23 @@ describe("NameServerTransport over loopback sockets", () => {
       const missing = yield* Effect.exit(NameServerTransport.use((t) => t.current).pipe(Effect.provide(fromEnv({}))))
       assert.strictEqual(failureTag(missing), "ConfigError")
     }).pipe(Effect.scoped))
+
+  it.live("a NameServer that sends garbage or trickles its answer is left for the next one, within the budget", () =>
+    Effect.gen(function*() {
+      for (const fault of [
+        { _tag: "Garbage", bytes: new TextEncoder().encode("\u0000\u0000\u0000\u0008garbage!") },
+        { _tag: "Trickle", intervalMillis: 50 }
+      ] as const) {
+        const servers = [yield* makeTestNameServer(), yield* makeTestNameServer()]
+        yield* Effect.forEach(servers, withRoute)
+        servers[0]!.faults.add({ fault })
+        yield* withTransport({ addresses: servers.map((s) => s.address), random: () => 0, timeoutMillis: 2000 }, (transport) =>
+          Effect.gen(function*() {
+            const started = Date.now()
+            assert.deepStrictEqual(yield* transport.getRouteInfoByTopic("T1"), route)
+            assert.isBelow(Date.now() - started, 2000)
+            assert.strictEqual(yield* transport.current, servers[1]!.address)
+          }))
+      }
+    }).pipe(Effect.scoped))
 })
