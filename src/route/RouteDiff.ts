@@ -6,10 +6,10 @@
  *
  * @since 0.1.0
  */
-import { Schema } from "effect"
+import { Schema, Struct } from "effect"
 import { permToString, isReadable, isWriteable } from "../protocol/Permission.ts"
-import { TopicQueueMappingInfo } from "../protocol/TopicRouteData.ts"
-import type { BrokerData, QueueData, TopicRouteData } from "../protocol/TopicRouteData.ts"
+import { QueueData, TopicQueueMappingInfo } from "../protocol/TopicRouteData.ts"
+import type { BrokerData, TopicRouteData } from "../protocol/TopicRouteData.ts"
 import type { MessageQueue } from "./MessageQueue.ts"
 
 // ---------------------------------------------------------------------------------------------
@@ -21,12 +21,7 @@ import type { MessageQueue } from "./MessageQueue.ts"
  *
  * @since 0.1.0
  */
-export const QueueSettings = Schema.Struct({
-  readQueueNums: Schema.Int,
-  writeQueueNums: Schema.Int,
-  perm: Schema.Int,
-  topicSysFlag: Schema.Int
-})
+export const QueueSettings = QueueData.mapFields(Struct.omit(["brokerName"]))
 
 /**
  * @since 0.1.0
