@@ -141,13 +141,22 @@ export const makeRemotingServer = (
       step(0)
     }
 
+    /** A handler that throws answers SYSTEM_ERROR with the reason, as a Java server does; it never crashes the server. */
+    const handleSafely = (request: RemotingCommand, session: Session): ResponseOptions | undefined => {
+      try {
+        return handler(request, session)
+      } catch (cause) {
+        return { code: ResponseCode.SYSTEM_ERROR, remark: cause instanceof Error ? cause.message : String(cause) }
+      }
+    }
+
     const answer = (socket: Net.Socket, session: Session, request: RemotingCommand, fault: Fault | undefined) => {
       if (fault?._tag === "CloseConnection") return void socket.destroy()
       if (fault?._tag === "NoResponse") return
       if (fault?._tag === "Garbage") return void socket.write(fault.bytes)
       const responseOptions: ResponseOptions | undefined = fault?._tag === "RespondWith"
         ? { code: fault.code, remark: fault.remark }
-        : handler(request, session)
+        : handleSafely(request, session)
       if (isOneway(request) || responseOptions === undefined) return
       const response = makeResponse(request, { ...answerAs, ...responseOptions })
       if (fault?._tag === "Delay") later(fault.millis, () => write(socket, response))

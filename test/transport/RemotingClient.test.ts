@@ -235,4 +235,19 @@ describe("RemotingClient over loopback sockets", () => {
           assert.strictEqual(server.requestCount(8), 2)
         }))
     }).pipe(Effect.scoped))
+
+  it.live("a testkit handler that throws answers SYSTEM_ERROR; the server carries on", () =>
+    Effect.gen(function*() {
+      const server = yield* makeRemotingServer((request) => {
+        if (request.code === 13) throw new Error("handler bug")
+        return { code: 0 }
+      })
+      yield* withClient((client) =>
+        Effect.gen(function*() {
+          const failed = yield* client.invoke(server.address, makeRequest({ code: 13 }), { timeoutMillis: 1000 })
+          assert.include(failed, { code: ResponseCode.SYSTEM_ERROR, remark: "handler bug" })
+          const ok = yield* client.invoke(server.address, makeRequest({ code: 1 }), { timeoutMillis: 1000 })
+          assert.strictEqual(ok.code, 0)
+        }))
+    }).pipe(Effect.scoped))
 })
