@@ -10,6 +10,14 @@ import { LanguageCode } from "../protocol/LanguageCode.ts"
 import { SerializeType } from "../protocol/RemotingCommand.ts"
 import type { RemotingCommand } from "../protocol/RemotingCommand.ts"
 
+/**
+ * Integers in `[minimum, maximum]`.
+ *
+ * @since 0.1.0
+ */
+export const intBetween = (minimum: number, maximum: number): Arbitrary.Arbitrary<number> =>
+  Arbitrary.schema(Schema.Int.check(Schema.isBetween({ minimum, maximum })))
+
 const int32 = Schema.Int.check(Schema.isBetween({ minimum: -2147483648, maximum: 2147483647 }))
 const int16 = Schema.Int.check(Schema.isBetween({ minimum: -32768, maximum: 32767 }))
 

@@ -8,12 +8,11 @@
  */
 import { Arbitrary, Schema } from "effect"
 import type { BrokerData, QueueData, TopicQueueMappingInfo, TopicRouteData } from "../protocol/TopicRouteData.ts"
+import { intBetween } from "./Arbitraries.ts"
 
-const between = (minimum: number, maximum: number): Arbitrary.Arbitrary<number> =>
-  Arbitrary.schema(Schema.Int.check(Schema.isBetween({ minimum, maximum })))
 
 /** `true` about once in `n` draws. */
-const oneIn = (n: number): Arbitrary.Arbitrary<boolean> => Arbitrary.map(between(1, n), (k) => k === 1)
+const oneIn = (n: number): Arbitrary.Arbitrary<boolean> => Arbitrary.map(intBetween(1, n), (k) => k === 1)
 
 /** A value about once in `n` draws, else `undefined`. */
 const sometimes = <A>(n: number, value: Arbitrary.Arbitrary<A>): Arbitrary.Arbitrary<A | undefined> => {
@@ -61,10 +60,10 @@ const zoneName = Arbitrary.schema(Schema.Literals(["zone-a", "zone-b"]))
  */
 export const queueData: Arbitrary.Arbitrary<QueueData> = Arbitrary.all({
   brokerName,
-  readQueueNums: between(0, 16),
-  writeQueueNums: between(0, 16),
-  perm: between(0, 7),
-  topicSysFlag: between(0, 3)
+  readQueueNums: intBetween(0, 16),
+  writeQueueNums: intBetween(0, 16),
+  perm: intBetween(0, 7),
+  topicSysFlag: intBetween(0, 3)
 })
 
 /**
@@ -118,10 +117,10 @@ export const brokerDataV5: Arbitrary.Arbitrary<BrokerData> = brokerDataOf(true)
 export const topicQueueMappingInfo: Arbitrary.Arbitrary<TopicQueueMappingInfo> = Arbitrary.map(
   Arbitrary.all({
     bname: brokerName,
-    totalQueues: between(0, 8),
-    epoch: between(0, 3),
+    totalQueues: intBetween(0, 8),
+    epoch: intBetween(0, 3),
     dirty: Arbitrary.schema(Schema.Boolean),
-    currIdMap: Arbitrary.array(Arbitrary.all([between(0, 7), between(0, 7)]), { maxLength: 3 })
+    currIdMap: Arbitrary.array(Arbitrary.all([intBetween(0, 7), intBetween(0, 7)]), { maxLength: 3 })
   }),
   (m) => ({
     topic: "TopicTest",
@@ -145,7 +144,7 @@ const mappingTable: Arbitrary.Arbitrary<Record<string, TopicQueueMappingInfo>> =
  * @since 0.1.0
  */
 export const orderTopicConf: Arbitrary.Arbitrary<string> = Arbitrary.map(
-  Arbitrary.array(Arbitrary.all([brokerName, between(0, 8)]), { maxLength: 3 }),
+  Arbitrary.array(Arbitrary.all([brokerName, intBetween(0, 8)]), { maxLength: 3 }),
   (items) => items.map(([name, count]) => `${name}:${count}`).join(";")
 )
 
@@ -263,7 +262,7 @@ export const reorderRoute = (route: TopicRouteData, shift: number): TopicRouteDa
  * @since 0.1.0
  */
 export const reorderedPair: Arbitrary.Arbitrary<readonly [TopicRouteData, TopicRouteData]> = Arbitrary.map(
-  Arbitrary.all([topicRouteData, between(0, 7)]),
+  Arbitrary.all([topicRouteData, intBetween(0, 7)]),
   ([route, shift]) => [route, reorderRoute(route, shift)] as const
 )
 
@@ -318,8 +317,8 @@ export interface RouteMutation {
  */
 export const routeMutation: Arbitrary.Arbitrary<RouteMutation> = Arbitrary.all({
   kind: Arbitrary.schema(Schema.Literals(mutationKinds)),
-  index: between(0, 7),
-  value: between(0, 16),
+  index: intBetween(0, 7),
+  value: intBetween(0, 16),
   address: brokerAddress,
   brokerName
 })

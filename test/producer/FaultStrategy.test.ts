@@ -11,9 +11,8 @@ import {
   validateFaultStrategyOptions
 } from "../../src/producer/FaultStrategy.ts"
 import type { FaultOutcome, FaultStrategyOptions, FaultTable } from "../../src/producer/FaultStrategy.ts"
+import { intBetween } from "../../src/testkit/Arbitraries.ts"
 
-const intBetween = (minimum: number, maximum: number) =>
-  Arbitrary.schema(Schema.Int.check(Schema.isBetween({ minimum, maximum })))
 const bool = Arbitrary.schema(Schema.Boolean)
 
 /** Valid options: the two built-in sets, or random tables with strictly ascending thresholds. */

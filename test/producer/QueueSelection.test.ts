@@ -11,9 +11,8 @@ import {
   selectQueue
 } from "../../src/producer/QueueSelection.ts"
 import type { MessageQueue } from "../../src/route/MessageQueue.ts"
+import { intBetween } from "../../src/testkit/Arbitraries.ts"
 
-const intBetween = (minimum: number, maximum: number) =>
-  Arbitrary.schema(Schema.Int.check(Schema.isBetween({ minimum, maximum })))
 const bool = Arbitrary.schema(Schema.Boolean)
 const brokerNames = ["a", "b", "c", "d"] as const
 const brokerName = Arbitrary.schema(Schema.Literals(brokerNames))
