@@ -11,7 +11,7 @@ import type { Scope } from "effect"
 import { encodeFrameParts } from "../protocol/Frame.ts"
 import { FrameDecoder } from "../protocol/FrameDecoder.ts"
 import type { LanguageCode } from "../protocol/LanguageCode.ts"
-import { isOneway, isResponse, makeResponse } from "../protocol/RemotingCommand.ts"
+import { FLAG_ONEWAY, isOneway, isResponse, makeResponse } from "../protocol/RemotingCommand.ts"
 import type { RemotingCommand, ResponseOptions } from "../protocol/RemotingCommand.ts"
 import { ResponseCode } from "../protocol/ResponseCode.ts"
 import { FaultInjector } from "./Faults.ts"
@@ -40,6 +40,11 @@ export interface Session {
   readonly remoteAddress: string
   /** Sends a request to the client (as a broker sends CHECK_TRANSACTION_STATE). */
   readonly push: (command: RemotingCommand) => void
+  /**
+   * Sends a two-way request to the client (as a broker sends PUSH_REPLY_MESSAGE_TO_CLIENT) and
+   * waits for its answer: `undefined` when none came within `timeoutMillis` or the connection closed.
+   */
+  readonly call: (command: RemotingCommand, timeoutMillis: number) => Effect.Effect<RemotingCommand | undefined>
 }
 
 /**
@@ -91,6 +96,8 @@ export interface RemotingServer {
   readonly dropConnections: Effect.Effect<void>
   /** Sends a request to every connected client. */
   readonly pushToClients: (command: RemotingCommand) => void
+  /** The open client connections. */
+  readonly sessions: () => ReadonlyArray<Session>
 }
 
 /**
@@ -109,6 +116,9 @@ export const makeRemotingServer = (
     const counts = new Map<number, number>()
     let total = 0
     const sockets = new Set<Net.Socket>()
+    const sessions = new Map<Net.Socket, Session>()
+    /** Calls to clients waiting for their answer, by opaque. */
+    const awaiting = new Map<number, (response: RemotingCommand | undefined) => void>()
     const timers = new Set<ReturnType<typeof setTimeout>>()
     let pushOpaque = 1_000_000
 
@@ -168,13 +178,34 @@ export const makeRemotingServer = (
       sockets.add(socket)
       socket.setNoDelay(true)
       const decoder = new FrameDecoder()
+      const calls = new Set<number>()
       const session: Session = {
         remoteAddress: `${socket.remoteAddress ?? "?"}:${socket.remotePort ?? 0}`,
-        push: (command) => write(socket, { ...command, opaque: pushOpaque++ })
+        push: (command) => write(socket, { ...command, opaque: pushOpaque++ }),
+        call: (command, timeoutMillis) =>
+          Effect.callback<RemotingCommand | undefined>((resume) => {
+            const opaque = pushOpaque++
+            const settle = (response: RemotingCommand | undefined) => {
+              clearTimeout(timer)
+              calls.delete(opaque)
+              awaiting.delete(opaque)
+              resume(Effect.succeed(response))
+            }
+            const timer = setTimeout(() => settle(undefined), timeoutMillis)
+            calls.add(opaque)
+            awaiting.set(opaque, settle)
+            write(socket, { ...command, flag: command.flag & ~FLAG_ONEWAY, opaque })
+            return Effect.sync(() => {
+              clearTimeout(timer)
+              calls.delete(opaque)
+              awaiting.delete(opaque)
+            })
+          })
       }
+      sessions.set(socket, session)
       socket.on("data", (chunk: Buffer) => {
         const error = decoder.push(chunk, (command) => {
-          if (isResponse(command)) return
+          if (isResponse(command)) return awaiting.get(command.opaque)?.(command)
           total++
           counts.set(command.code, (counts.get(command.code) ?? 0) + 1)
           answer(socket, session, command, faults.take(command.code))
@@ -185,6 +216,8 @@ export const makeRemotingServer = (
       socket.on("error", () => socket.destroy())
       socket.on("close", () => {
         sockets.delete(socket)
+        sessions.delete(socket)
+        for (const opaque of [...calls]) awaiting.get(opaque)?.(undefined)
         options?.onDisconnect?.(session)
       })
     }
@@ -227,7 +260,8 @@ export const makeRemotingServer = (
       }),
       pushToClients: (command) => {
         for (const socket of sockets) write(socket, { ...command, opaque: pushOpaque++ })
-      }
+      },
+      sessions: () => [...sessions.values()]
     } satisfies RemotingServer
   })
 

@@ -12,9 +12,8 @@ import * as Socket from "effect/socket/Socket"
 import { encodeFrameParts } from "../protocol/Frame.ts"
 import type { EncodedFrame } from "../protocol/Frame.ts"
 import { FrameDecoder } from "../protocol/FrameDecoder.ts"
-import { isOneway, isResponse, makeResponse } from "../protocol/RemotingCommand.ts"
+import { isResponse } from "../protocol/RemotingCommand.ts"
 import type { RemotingCommand } from "../protocol/RemotingCommand.ts"
-import { ResponseCode } from "../protocol/ResponseCode.ts"
 import { parseAddress } from "./Address.ts"
 import {
   ClientClosed,
@@ -43,6 +42,11 @@ export interface ConnectionOptions {
   readonly onClose: (connection: Connection) => void
   /** Where requests register their deadlines. */
   readonly deadlines: Deadlines
+  /**
+   * Takes each request the server sends; `respond` writes an answer on this connection. Must not
+   * block (see `ServerRequests`).
+   */
+  readonly onServerRequest: (command: RemotingCommand, address: string, respond: (response: RemotingCommand) => void) => void
 }
 
 /**
@@ -234,21 +238,15 @@ export const openConnection = (
         return Deferred.await(written)
       })
 
-    /** Requests the server sent us, collected while a chunk is decoded and answered after it. */
-    const answerServerRequest = (command: RemotingCommand) => {
-      const frame = encodeFrameParts(makeResponse(command, {
-        code: ResponseCode.REQUEST_CODE_NOT_SUPPORTED,
-        remark: ` request type ${command.code} not supported`
-      }), { maxFrameSize: options.maxFrameSize })
+    /** Writes an answer to a request the server sent (dropped once the connection is closed). */
+    const respond = (response: RemotingCommand) => {
+      if (closedWith !== undefined) return
+      const frame = encodeFrameParts(response, { maxFrameSize: options.maxFrameSize })
       if (Result.isSuccess(frame)) enqueue(frame.success)
     }
 
     const dispatch = (command: RemotingCommand) => {
-      if (!isResponse(command)) {
-        // A Java client answers a request code it does not handle "not supported" (never a oneway).
-        if (!isOneway(command)) answerServerRequest(command)
-        return
-      }
+      if (!isResponse(command)) return options.onServerRequest(command, address, respond)
       const waiting = pending.get(command.opaque)
       if (waiting === undefined) return // late or unknown: dropped, as Java drops it
       pending.delete(command.opaque)

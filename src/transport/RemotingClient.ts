@@ -14,6 +14,8 @@ import { ResponseCode } from "../protocol/ResponseCode.ts"
 import { openConnection } from "./Connection.ts"
 import { makeDeadlines } from "./Deadlines.ts"
 import type { Connection } from "./Connection.ts"
+import { makeServerRequests } from "./ServerRequests.ts"
+import type { ServerRequestHandler, ServerRequestHandlerOptions } from "./ServerRequests.ts"
 import { ClientClosed, ConnectionClosed, ConnectTimedOut, InvalidRequest, RemotingError, RequestTimedOut } from "./RemotingError.ts"
 
 /**
@@ -78,6 +80,15 @@ export class RemotingClient extends Context.Service<RemotingClient, {
   readonly closeConnection: (address: string) => Effect.Effect<void>
   /** The open connections and their requests in flight. */
   readonly connections: Effect.Effect<ReadonlyArray<ConnectionInfo>>
+  /**
+   * Handles the requests servers send with `code` (REMOTING.md §6.2) for as long as the current
+   * scope is open. Codes nobody handles are answered `REQUEST_CODE_NOT_SUPPORTED`.
+   */
+  readonly handle: <E>(
+    code: number,
+    handler: ServerRequestHandler<E>,
+    options?: ServerRequestHandlerOptions
+  ) => Effect.Effect<void, never, Scope.Scope>
 }>()("effect-rocketmq/transport/RemotingClient") {
   /**
    * The client as a layer: closing the layer's scope closes every connection and interrupts every
@@ -103,10 +114,12 @@ export const makeRemotingClient = (options?: RemotingClientOptions) =>
     let nextOpaque = 0
 
     const deadlines = yield* makeDeadlines
+    const serverRequests = makeServerRequests()
     const connectionOptions = {
       connectTimeoutMillis,
       maxFrameSize,
       deadlines,
+      onServerRequest: serverRequests.dispatch,
       onClose: (connection: Connection) => {
         if (connections.get(connection.address) === connection) connections.delete(connection.address)
       }
@@ -231,6 +244,7 @@ export const makeRemotingClient = (options?: RemotingClientOptions) =>
       invoke,
       invokeOneway,
       closeConnection: (address) => closeConnection(address),
+      handle: serverRequests.register,
       connections: Effect.sync(() =>
         [...connections.values()].map((connection) => ({
           address: connection.address,
