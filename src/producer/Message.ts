@@ -17,6 +17,11 @@ import { encodeUtf8 } from "../protocol/Utf8.ts"
  * - `delayTimeLevel`: delay level (property `DELAY`, 1…18 with the broker's default levels; 0 = none).
  * - `deliverTimeMs`: [5.x] delivery time of a timer message, ms since the epoch (property
  *   `TIMER_DELIVER_MS`).
+ * - `delayTimeSec` / `delayTimeMs`: [5.x] a timer message delivered that long after the broker
+ *   stores it (properties `TIMER_DELAY_SEC` / `TIMER_DELAY_MS`). A message has at most one of
+ *   `delayTimeLevel`, `deliverTimeMs`, `delayTimeSec` and `delayTimeMs`. The broker (timer wheel on,
+ *   the 5.x default) refuses delays beyond its `timerMaxDelaySec` (3 days by default); a 4.9.x
+ *   broker ignores the three timer properties and delivers at once.
  * - `flag`: Java's user flag, an `int` opaque to RocketMQ (header field `flag`), default 0.
  * - `waitStoreMsgOK`: property `WAIT`, default `true`.
  *
@@ -30,6 +35,8 @@ export const Message = Schema.Struct({
   properties: Schema.optionalKey(Schema.Record(Schema.String, Schema.String)),
   delayTimeLevel: Schema.optionalKey(Schema.Int),
   deliverTimeMs: Schema.optionalKey(Schema.Number),
+  delayTimeSec: Schema.optionalKey(Schema.Number),
+  delayTimeMs: Schema.optionalKey(Schema.Number),
   flag: Schema.optionalKey(Schema.Int),
   waitStoreMsgOK: Schema.optionalKey(Schema.Boolean)
 })

@@ -7,7 +7,18 @@
  */
 import { setOwn } from "../protocol/Utf8.ts"
 import type { Message } from "./Message.ts"
-import { DELAY, KEY_SEPARATOR, KEYS, NAME_VALUE_SEPARATOR, PROPERTY_SEPARATOR, TAGS, TIMER_DELIVER_MS, WAIT } from "./MessageConst.ts"
+import {
+  DELAY,
+  KEY_SEPARATOR,
+  KEYS,
+  NAME_VALUE_SEPARATOR,
+  PROPERTY_SEPARATOR,
+  TAGS,
+  TIMER_DELAY_MS,
+  TIMER_DELAY_SEC,
+  TIMER_DELIVER_MS,
+  WAIT
+} from "./MessageConst.ts"
 
 /**
  * Encodes properties in the form Java 4.9.1 through 5.1.4 writes: pairs joined by `\u0002`, no
@@ -75,7 +86,8 @@ export const decodeProperties = (text: string): Record<string, string> => {
  * - `KEYS`: the keys joined by a space, when there is at least one;
  * - `TAGS`: when the tag is not empty (Java's constructors skip an empty tag);
  * - `DELAY`: when `delayTimeLevel` is above 0;
- * - `TIMER_DELIVER_MS`: when `deliverTimeMs` is set;
+ * - `TIMER_DELIVER_MS`, `TIMER_DELAY_SEC`, `TIMER_DELAY_MS`: when `deliverTimeMs`, `delayTimeSec`,
+ *   `delayTimeMs` are set;
  * - then the user properties.
  *
  * @since 0.1.0
@@ -89,6 +101,8 @@ export const messageProperties = (message: Message): Record<string, string> => {
     properties[DELAY] = String(message.delayTimeLevel)
   }
   if (message.deliverTimeMs !== undefined) properties[TIMER_DELIVER_MS] = String(message.deliverTimeMs)
+  if (message.delayTimeSec !== undefined) properties[TIMER_DELAY_SEC] = String(message.delayTimeSec)
+  if (message.delayTimeMs !== undefined) properties[TIMER_DELAY_MS] = String(message.delayTimeMs)
   if (message.properties !== undefined) {
     for (const name of Object.keys(message.properties)) {
       const value = message.properties[name]
@@ -121,6 +135,12 @@ export const encodeMessageProperties = (
   }
   if (message.deliverTimeMs !== undefined) {
     text += PROPERTY_SEPARATOR + TIMER_DELIVER_MS + NAME_VALUE_SEPARATOR + String(message.deliverTimeMs)
+  }
+  if (message.delayTimeSec !== undefined) {
+    text += PROPERTY_SEPARATOR + TIMER_DELAY_SEC + NAME_VALUE_SEPARATOR + String(message.delayTimeSec)
+  }
+  if (message.delayTimeMs !== undefined) {
+    text += PROPERTY_SEPARATOR + TIMER_DELAY_MS + NAME_VALUE_SEPARATOR + String(message.delayTimeMs)
   }
   if (message.properties !== undefined) text = appendProperties(text, message.properties)
   if (extra !== undefined) text = appendProperties(text, extra)

@@ -40,6 +40,7 @@ export const InvalidMessageRule = Schema.Literals([
   "DelayLevelInvalid",
   "DeliverTimeInvalid",
   "DelayConflict",
+  "DelayTimeInvalid",
   "FlagInvalid",
   "ProducerGroupInvalid",
   "BatchInvalid"
@@ -258,6 +259,9 @@ export const validateTopic = (topic: unknown): Result.Result<string, InvalidMess
  *   {@link PROPERTIES_HEADROOM} for the properties added after validation;
  * - `delayTimeLevel` a non-negative Java `int`; `deliverTimeMs` a non-negative safe integer; not
  *   both a delay level above 0 and a delivery time (the broker would drop the delivery time);
+ *   `delayTimeSec` / `delayTimeMs` non-negative safe integers (in ms), and at most one way of
+ *   delaying a message (a 5.x broker takes the first of `TIMER_DELAY_SEC`, `TIMER_DELAY_MS`,
+ *   `TIMER_DELIVER_MS` and drops them all for a delay level);
  *   `flag` a Java `int`; `waitStoreMsgOK` a boolean.
  *
  * An empty `tags` and an empty `keys` array mean none, as in Java's constructors.
@@ -378,6 +382,20 @@ const check = (input: unknown, maxMessageSize: number): Result.Result<Message, I
     propertiesBytes += 16 + 1 + String(deliverTimeMs).length + 1
   }
 
+  for (const [field, unit, factor] of [["delayTimeSec", "seconds", 1000], ["delayTimeMs", "ms", 1]] as const) {
+    const delay = field in input ? Reflect.get(input, field) : undefined
+    if (delay === undefined) continue
+    if (typeof delay !== "number" || !Number.isSafeInteger(delay * factor) || delay < 0) {
+      return invalid("DelayTimeInvalid", `${field} must be a non-negative integer of ${unit}, got ${show(delay)}`)
+    }
+    const other = timerOf(message)
+    if (other !== undefined) {
+      return invalid("DelayConflict", `the message has both ${other} and ${field}; a message is delayed one way only`)
+    }
+    message[field] = delay
+    propertiesBytes += 15 + 1 + String(delay).length + 1
+  }
+
   const flag = "flag" in input ? input.flag : undefined
   if (flag !== undefined) {
     if (!isJavaInt(flag)) {
@@ -394,6 +412,14 @@ const check = (input: unknown, maxMessageSize: number): Result.Result<Message, I
     )
   }
   return Result.succeed(message)
+}
+
+/** The delay the message already has, if any. */
+const timerOf = (message: Message): string | undefined => {
+  if (message.delayTimeLevel !== undefined && message.delayTimeLevel > 0) return `delay level ${message.delayTimeLevel}`
+  if (message.deliverTimeMs !== undefined) return "deliverTimeMs"
+  if (message.delayTimeSec !== undefined) return "delayTimeSec"
+  return undefined
 }
 
 const isStringRecord = (value: unknown): value is { readonly [name: string]: string } => {

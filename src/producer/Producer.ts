@@ -7,6 +7,7 @@
  */
 import { Config, Context, Effect, Layer, Schedule } from "effect"
 import type { Scope } from "effect"
+import type { MessageQueue } from "../route/MessageQueue.ts"
 import { RouteCache } from "../route/RouteCache.ts"
 import { RouteLookup } from "../route/RouteLookup.ts"
 import type { InvalidAddress } from "../transport/Address.ts"
@@ -44,6 +45,20 @@ export class Producer extends Context.Service<Producer, {
    * `SelectMessageQueueByHash`), in one attempt, so per-key order is never broken by a failover.
    */
   readonly sendOrderly: (message: Message, shardingKey: string) => Effect.Effect<SendResult, SendError>
+  /**
+   * Sends to the given queue of the message's topic in one attempt (Java `send(msg, mq)`); a queue of
+   * another topic is refused before any I/O.
+   */
+  readonly sendToQueue: (message: Message, queue: MessageQueue) => Effect.Effect<SendResult, SendError>
+  /**
+   * Sends to the queue `select` picks from the topic's publish queues, in one attempt (Java's
+   * `MessageQueueSelector`). A selector that returns nothing, a queue of another topic, or throws
+   * fails the send without a request.
+   */
+  readonly sendWithSelector: (
+    message: Message,
+    select: (queues: ReadonlyArray<MessageQueue>, message: Message) => MessageQueue | undefined
+  ) => Effect.Effect<SendResult, SendError>
   /** Writes the message once and does not wait for the broker (no result, no retry). */
   readonly sendOneway: (message: Message) => Effect.Effect<void, SendError>
 }>()("effect-rocketmq/producer/Producer") {

@@ -15,12 +15,13 @@
  */
 import { Clock, Duration, Effect, Exit, Metric, Result, Schedule, Schema } from "effect"
 import type { RemotingCommand } from "../protocol/RemotingCommand.ts"
+import { formatMessageQueue } from "../route/MessageQueue.ts"
 import type { MessageQueue } from "../route/MessageQueue.ts"
 import type { RouteLookup } from "../route/RouteLookup.ts"
 import type { TopicPublishInfo } from "../route/TopicPublishInfo.ts"
 import type { RemotingClient } from "../transport/RemotingClient.ts"
 import type { Message } from "./Message.ts"
-import { validateMessage } from "./MessageValidation.ts"
+import { InvalidMessage, validateMessage } from "./MessageValidation.ts"
 import { BrokerRejected, SendFailed } from "./ProducerError.ts"
 import type { FailedAttempt, SendError } from "./ProducerError.ts"
 import { messagesSent, sendFailures, sendLatency, sendRetries } from "./ProducerMetrics.ts"
@@ -56,13 +57,16 @@ class NotStoredOk extends Schema.TaggedError<NotStoredOk>()("NotStoredOk", {}) {
 
 type AttemptError = AttemptFailed | NotStoredOk | SendError
 
-/** How an attempt picks its queue: the round robin, or a sharding key's hash. */
+/**
+ * How an attempt picks its queue: the round robin, a sharding key's hash, a given queue or a user's
+ * selector; a string says why there is none.
+ */
 type QueueChoice = (
   info: TopicPublishInfo,
   lastBrokerName: string | undefined,
   retry: boolean,
   now: number
-) => Effect.Effect<MessageQueue | undefined>
+) => Effect.Effect<MessageQueue | string | undefined>
 
 /**
  * The retry policy of sync sends: up to `retryTimes` more attempts, each on another broker, only
@@ -154,9 +158,11 @@ export const makeSendPipeline = (context: SendPipelineContext) => {
       return Effect.as(recorded, result.success)
     }
 
-    const withQueue = (queue: MessageQueue | undefined, now: number): Effect.Effect<SendResult, AttemptError> => {
+    const withQueue = (queue: MessageQueue | string | undefined, now: number): Effect.Effect<SendResult, AttemptError> => {
       attempt++
-      if (queue === undefined) return failed(queue, "-", "the topic has no writable queue", false)
+      if (queue === undefined || typeof queue === "string") {
+        return failed(undefined, "-", queue ?? "the topic has no writable queue", false)
+      }
       lastBrokerName = queue.brokerName
       return Effect.flatMap(lookup.masterAddress(queue.brokerName), (address) => {
         if (address === undefined) {
@@ -281,6 +287,44 @@ export const makeSendPipeline = (context: SendPipelineContext) => {
         : sendPrepared(clock, prepared.success, started, false, (info) => Effect.succeed(selector.selectByKey(info, shardingKey)))
     })
 
+  /** One attempt on the queue `choose` picks from the publish info (or the reason it picks none). */
+  const sendToChosen = (
+    name: string,
+    message: Message,
+    choose: (info: TopicPublishInfo) => MessageQueue | string
+  ): Effect.Effect<SendResult, SendError> =>
+    observed(name, message.topic, (clock, started) => {
+      const prepared = prepareOne(message, started)
+      if (Result.isFailure(prepared)) return Effect.fail(prepared.failure)
+      return sendPrepared(clock, prepared.success, started, false, (info) => Effect.succeed(choose(info)))
+    })
+
+  /** Java `send(msg, mq)`: the given queue of the message's topic, one attempt. */
+  const sendToQueue = (message: Message, queue: MessageQueue): Effect.Effect<SendResult, SendError> =>
+    queue.topic !== message.topic
+      ? Effect.fail(new InvalidMessage({
+        rule: "MessageMalformed",
+        detail: `the queue ${formatMessageQueue(queue)} is not of the message's topic "${message.topic}"`
+      }))
+      : sendToChosen("Producer.sendToQueue", message, () => queue)
+
+  /** Java `send(msg, selector, arg)`: the queue a user's selector picks from the publish queues, one attempt. */
+  const sendWithSelector = (
+    message: Message,
+    select: (queues: ReadonlyArray<MessageQueue>, message: Message) => MessageQueue | undefined
+  ): Effect.Effect<SendResult, SendError> =>
+    sendToChosen("Producer.sendWithSelector", message, (info) => {
+      let queue: MessageQueue | undefined
+      try {
+        queue = select(info.queues, message)
+      } catch (error) {
+        return `the selector threw: ${error instanceof Error ? error.message : String(error)}`
+      }
+      if (queue === undefined) return "the selector returned no queue"
+      if (queue.topic !== message.topic) return `the selector returned ${formatMessageQueue(queue)}, not a queue of "${message.topic}"`
+      return queue
+    })
+
   /** A oneway send: written once, no answer, no retry. */
   const sendOneway = (message: Message): Effect.Effect<void, SendError> =>
     observed("Producer.sendOneway", message.topic, (clock, started) => {
@@ -307,5 +351,5 @@ export const makeSendPipeline = (context: SendPipelineContext) => {
       })
     })
 
-  return { send, sendBatch, sendOrderly, sendOneway }
+  return { send, sendBatch, sendOrderly, sendToQueue, sendWithSelector, sendOneway }
 }

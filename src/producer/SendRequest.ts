@@ -94,7 +94,10 @@ export const prepareBatch = (
       return Result.fail(batchInvalid(`every message of a batch has one topic; found "${first.topic}" and "${message.topic}"`))
     }
     if ((message.waitStoreMsgOK !== false) !== wait) return Result.fail(batchInvalid("the messages of a batch disagree on waitStoreMsgOK"))
-    if ((message.delayTimeLevel ?? 0) > 0 || message.deliverTimeMs !== undefined || message.properties?.[DELAY] !== undefined) {
+    if (
+      (message.delayTimeLevel ?? 0) > 0 || message.deliverTimeMs !== undefined || message.delayTimeSec !== undefined ||
+      message.delayTimeMs !== undefined || message.properties?.[DELAY] !== undefined
+    ) {
       return Result.fail(batchInvalid("a batch cannot hold delayed messages"))
     }
   }

@@ -74,6 +74,7 @@ const mutations: { readonly [R in InvalidMessageRule]?: (m: Message, n: number) 
   DelayLevelInvalid: (m, n) => ({ ...m, delayTimeLevel: pickOf([-1, 1.5, 2 ** 31, Number.NaN, "3"], n) }),
   DeliverTimeInvalid: (m, n) => ({ ...m, deliverTimeMs: pickOf([-1, 1.5, Number.NaN, Infinity, 2 ** 53, "1"], n) }),
   DelayConflict: (m, n) => ({ ...m, delayTimeLevel: 1 + (n % 18), deliverTimeMs: 1_700_000_000_000 + n }),
+  DelayTimeInvalid: (m, n) => ({ ...m, [pickOf(["delayTimeSec", "delayTimeMs"], n)]: pickOf([-1, 0.5, Number.NaN, Infinity, 2 ** 53, "1"], n) }),
   FlagInvalid: (m, n) => ({ ...m, flag: pickOf([2 ** 31, -(2 ** 31) - 1, 0.5, Number.NaN, "0"], n) })
 }
 
