@@ -43,7 +43,8 @@ export const InvalidMessageRule = Schema.Literals([
   "DelayTimeInvalid",
   "FlagInvalid",
   "ProducerGroupInvalid",
-  "BatchInvalid"
+  "BatchInvalid",
+  "TransactionInvalid"
 ])
 
 /**

@@ -125,5 +125,14 @@ export const makeProducer = (
     )
     yield* Effect.addFinalizer(() => unregisterClient(client, cache, identity, 3000))
 
-    return Producer.of({ clientId, producerGroup: options.producerGroup, ...pipeline })
+    return Producer.of({
+      clientId,
+      producerGroup: options.producerGroup,
+      send: (message) => pipeline.send(message),
+      sendBatch: pipeline.sendBatch,
+      sendOrderly: pipeline.sendOrderly,
+      sendToQueue: pipeline.sendToQueue,
+      sendWithSelector: pipeline.sendWithSelector,
+      sendOneway: pipeline.sendOneway
+    })
   })

@@ -237,21 +237,25 @@ export const makeSendPipeline = (context: SendPipelineContext) => {
       )
     })
 
-  const prepareOne = (message: Message, now: number) =>
+  const prepareOne = (message: Message, now: number, systemProperties?: Readonly<Record<string, string>>) =>
     Result.map(validateMessage(message, { maxMessageSize: options.maxMessageSize }), (valid) =>
       prepareMessage(valid, {
         nextUniqueId: context.nextUniqueId,
         now,
         compressThreshold: options.compressMsgBodyOverHowmuch,
-        compressLevel: options.compressLevel
+        compressLevel: options.compressLevel,
+        systemProperties
       }))
 
   const roundRobin: QueueChoice = (info, lastBrokerName, retry, now) => selector.select(info, lastBrokerName, retry, now)
 
-  /** A sync send: the result once the broker stored the message. */
-  const send = (message: Message): Effect.Effect<SendResult, SendError> =>
+  /**
+   * A sync send: the result once the broker stored the message. `systemProperties` are what the
+   * client itself adds (a transaction's half message, a request of request-reply).
+   */
+  const send = (message: Message, systemProperties?: Readonly<Record<string, string>>): Effect.Effect<SendResult, SendError> =>
     observed("Producer.send", message.topic, (clock, started) => {
-      const prepared = prepareOne(message, started)
+      const prepared = prepareOne(message, started, systemProperties)
       return Result.isFailure(prepared)
         ? Effect.fail(prepared.failure)
         : sendPrepared(clock, prepared.success, started, true, roundRobin)

@@ -16,7 +16,8 @@ import type { MessageQueue } from "../route/MessageQueue.ts"
 import { encodeBatch } from "./BatchEncoding.ts"
 import { compressBody } from "./Compression.ts"
 import type { Message } from "./Message.ts"
-import { DELAY, UNIQ_KEY, WAIT } from "./MessageConst.ts"
+import { DELAY, TRAN_MSG, UNIQ_KEY, WAIT } from "./MessageConst.ts"
+import { TRANSACTION_PREPARED_TYPE } from "./MessageSysFlag.ts"
 import { encodeMessageProperties, encodeProperties } from "./MessageProperties.ts"
 import { InvalidMessage } from "./MessageValidation.ts"
 import type { SendResult, SendStatus } from "./SendResult.ts"
@@ -50,6 +51,11 @@ export interface PrepareOptions {
   readonly now: number
   readonly compressThreshold: number
   readonly compressLevel: number
+  /**
+   * Properties the client adds after `UNIQ_KEY` (`TRAN_MSG` and `PGROUP` for a half message,
+   * `CORRELATION_ID`, `REPLY_TO_CLIENT` and `TTL` for a request); not validated as user properties.
+   */
+  readonly systemProperties?: Readonly<Record<string, string>> | undefined
 }
 
 /**
@@ -61,12 +67,14 @@ export interface PrepareOptions {
 export const prepareMessage = (message: Message, options: PrepareOptions): PreparedMessage => {
   const msgId = options.nextUniqueId()
   const { body, sysFlag } = compressBody(message.body, { threshold: options.compressThreshold, level: options.compressLevel })
+  const system = options.systemProperties
   return {
     topic: message.topic,
     body,
-    sysFlag,
+    // A half message of a transaction (Java's `sendKernelImpl`: TRAN_MSG=true → PREPARED).
+    sysFlag: system?.[TRAN_MSG] === "true" ? sysFlag | TRANSACTION_PREPARED_TYPE : sysFlag,
     flag: message.flag ?? 0,
-    properties: encodeMessageProperties(message, { [UNIQ_KEY]: msgId }),
+    properties: encodeMessageProperties(message, system === undefined ? { [UNIQ_KEY]: msgId } : { [UNIQ_KEY]: msgId, ...system }),
     msgId,
     bornTimestamp: options.now,
     batch: false

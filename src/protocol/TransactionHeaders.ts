@@ -33,6 +33,8 @@ export const TransactionResolution = {
  * @category schemas
  */
 export const EndTransactionRequestHeader = Schema.Struct({
+  /** The message's topic: sent by 5.x clients (for ACL 2.0), absent from 4.9.x frames. */
+  topic: Schema.optionalKey(Schema.String),
   producerGroup: Schema.String,
   brokerName: Schema.optionalKey(Schema.String),
   /** Commit-log offset of the half message (from the send answer's offsetMsgId, or the check). */

@@ -36,7 +36,9 @@ import { makeUniqueIdGenerator, parseIpAddress } from "../producer/UniqueId.ts"
 import type { UniqueIdGenerator } from "../producer/UniqueId.ts"
 import { makeRemotingClient } from "../transport/RemotingClient.ts"
 import { AUTO_CREATE_TOPIC_KEY, makeBrokerStore, makeTopicConfig, systemTopicConfigs } from "./BrokerStore.ts"
-import type { BrokerStore, DataVersion, MessageToStore, StoredMessage, TopicSpec } from "./BrokerStore.ts"
+import type { AppendRequest, BrokerStore, DataVersion, MessageToStore, StoredMessage, TopicSpec } from "./BrokerStore.ts"
+import { makeBrokerTransactions } from "./BrokerTransactions.ts"
+import type { BrokerTransactions, RecordedEndTransaction, TransactionSettings } from "./BrokerTransactions.ts"
 import { makeRemotingServer, notSupported } from "./RemotingServer.ts"
 import type { RemotingServer, ServerOptions, ServerStartFailed, Session } from "./RemotingServer.ts"
 import type { ServerProfile } from "./TestNameServer.ts"
@@ -79,6 +81,8 @@ export interface TestBrokerOptions extends Omit<ServerOptions, "version" | "onDi
   readonly traceOn?: boolean | undefined
   /** Interval of the periodic re-registration; default 30 000 ms (Java `registerNameServerPeriod`). */
   readonly registerIntervalMillis?: number | undefined
+  /** How transactions are checked back (interval, timeout, most checks); Java's defaults. */
+  readonly transactions?: TransactionSettings | undefined
   /** Time allowed to each REGISTER_BROKER; default 3000 ms. */
   readonly registerTimeoutMillis?: number | undefined
 }
@@ -127,6 +131,12 @@ export interface TestBroker extends RemotingServer {
    * Completes once every NameServer has answered (or failed to answer) a registration of the current
    * topic table: after a send created a topic, the NameServer's route holds it from then on.
    */
+  /** Half messages not committed or rolled back yet. */
+  readonly halfMessages: Effect.Effect<ReadonlyArray<StoredMessage>>
+  /** Every END_TRANSACTION received, with what it did. */
+  readonly endTransactions: Effect.Effect<ReadonlyArray<RecordedEndTransaction>>
+  /** Runs a check round now (as the periodic one does); the number of CHECK_TRANSACTION_STATE sent. */
+  readonly checkTransactions: Effect.Effect<number>
   readonly awaitRegistration: Effect.Effect<void>
   /** Registers with every NameServer now, and waits for the answers. */
   readonly registerNow: Effect.Effect<void>
@@ -250,6 +260,7 @@ export const makeTestBroker = (
     let store: BrokerStore | undefined
     let brokerAddr = ""
     let uniqueIds: UniqueIdGenerator | undefined
+    let transactions: BrokerTransactions<Session> | undefined
     /** Producer group → connection → client id (Java `ProducerManager`, keyed by channel). */
     const producerTable = new Map<string, Map<Session, string>>()
     const registrationRequests = yield* Queue.unbounded<void>()
@@ -398,7 +409,7 @@ export const makeTestBroker = (
         messages = [{ body: inflated.success, wireBody: body, flag: header.flag, properties }]
       }
 
-      const stored = hosted.append({
+      const toAppend: AppendRequest = {
         topic,
         queueId,
         sysFlag: header.sysFlag,
@@ -409,7 +420,10 @@ export const makeTestBroker = (
         requestCode: request.code,
         reconsumeTimes: header.reconsumeTimes ?? 0,
         messages
-      })
+      }
+      const tracker = !batch && transactions?.isHalf(header.sysFlag) === true ? transactions : undefined
+      const stored = hosted.append(tracker === undefined ? toAppend : tracker.halfAppend(toAppend))
+      if (tracker !== undefined && stored[0] !== undefined) tracker.track(stored[0])
       const transactionId = batch ? decodeProperties(propertiesText)[UNIQ_KEY] : stored[0]?.properties[UNIQ_KEY]
       return sendResponse(queueId, stored, transactionId)
     }
@@ -454,6 +468,10 @@ export const makeTestBroker = (
           return heartbeat(request, session)
         case RequestCode.UNREGISTER_CLIENT:
           return unregisterClient(request, session)
+        case RequestCode.END_TRANSACTION:
+          // Oneway: nothing is answered whatever it did; it is recorded.
+          transactions?.endTransaction(request, session.remoteAddress)
+          return undefined
         default:
           return notSupported(request)
       }
@@ -484,6 +502,25 @@ export const makeTestBroker = (
       ]
     })
     store = hosted
+    const brokerTransactions = makeBrokerTransactions<Session>({
+      store: hosted,
+      storeAddress: server.address,
+      v5: traits.v5,
+      brokerName,
+      version: traits.version,
+      settings: options.transactions
+    })
+    transactions = brokerTransactions
+    /** One check round now; the number of check-backs sent. */
+    const checkTransactions = Effect.sync(() => {
+      const checks = brokerTransactions.checkRound(now(), (group) => producerTable.get(group)?.keys().next().value)
+      for (const check of checks) check.session.push(check.command)
+      return checks.length
+    })
+    yield* Effect.forkScoped(Effect.forever(Effect.andThen(
+      Effect.sleep(options.transactions?.checkIntervalMillis ?? 60_000),
+      checkTransactions
+    )))
 
     // Registration (BrokerOuterAPI.registerBrokerAll / unregisterBrokerAll)
     // The client lives in a scope of its own, closed after the unregistration: a scope that is closing
@@ -607,6 +644,9 @@ export const makeTestBroker = (
             ? Effect.fail(new TopicNotHosted({ brokerName, topic }))
             : afterChange(putTopic(hosted, { ...config, perm }))
         }),
+      halfMessages: Effect.sync(() => brokerTransactions.pending()),
+      endTransactions: Effect.sync(() => brokerTransactions.ends()),
+      checkTransactions,
       awaitRegistration,
       registerNow: Effect.suspend(() => (nameServers.length === 0 ? Effect.void : registerAll))
     } satisfies TestBroker

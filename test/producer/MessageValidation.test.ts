@@ -128,7 +128,7 @@ describe("validateMessage", () => {
   }, { arbitrary: { runs: 600 } })
 
   it("covers every single-message rule with a mutation", () => {
-    assert.sameMembers([...mutatedRules, "BodyTooLarge", "ProducerGroupInvalid", "BatchInvalid"], [...InvalidMessageRule.literals])
+    assert.sameMembers([...mutatedRules, "BodyTooLarge", "ProducerGroupInvalid", "BatchInvalid", "TransactionInvalid"], [...InvalidMessageRule.literals])
   })
 
   it.prop("never throws on junk, and what it accepts keeps its properties intact on the wire", [junk], ([input]) => {
