@@ -16,7 +16,7 @@
  * @since 0.1.0
  */
 import * as Zlib from "node:zlib"
-import { Clock, Context, Deferred, Effect, Exit, Layer, Queue, Result, Schema, Scope } from "effect"
+import { Clock, Context, Deferred, Effect, Exit, FiberSet, Layer, Queue, Result, Schema, Scope } from "effect"
 import { encodeRegisterBrokerRequestHeader, encodeUnregisterBrokerRequestHeader, writeRegisterBrokerBody } from "../protocol/BrokerRegistration.ts"
 import type { TopicConfig } from "../protocol/BrokerRegistration.ts"
 import { decodeUnregisterClientRequestHeader, parseHeartbeatData } from "../protocol/ClientHeaders.ts"
@@ -37,6 +37,7 @@ import type { UniqueIdGenerator } from "../producer/UniqueId.ts"
 import { makeRemotingClient } from "../transport/RemotingClient.ts"
 import { AUTO_CREATE_TOPIC_KEY, makeBrokerStore, makeTopicConfig, systemTopicConfigs } from "./BrokerStore.ts"
 import type { AppendRequest, BrokerStore, DataVersion, MessageToStore, StoredMessage, TopicSpec } from "./BrokerStore.ts"
+import { replyPush, replyTarget } from "./BrokerReplies.ts"
 import { makeBrokerTransactions } from "./BrokerTransactions.ts"
 import type { BrokerTransactions, RecordedEndTransaction, TransactionSettings } from "./BrokerTransactions.ts"
 import { makeRemotingServer, notSupported } from "./RemotingServer.ts"
@@ -83,6 +84,12 @@ export interface TestBrokerOptions extends Omit<ServerOptions, "version" | "onDi
   readonly registerIntervalMillis?: number | undefined
   /** How transactions are checked back (interval, timeout, most checks); Java's defaults. */
   readonly transactions?: TransactionSettings | undefined
+  /**
+   * Plays the responder of request-reply: for every stored request (a message with
+   * `CORRELATION_ID` and `REPLY_TO_CLIENT`) it runs this and pushes what it returns to the
+   * requester (`undefined`: no reply).
+   */
+  readonly responder?: ((request: StoredMessage) => Effect.Effect<Uint8Array | string | undefined>) | undefined
   /** Time allowed to each REGISTER_BROKER; default 3000 ms. */
   readonly registerTimeoutMillis?: number | undefined
 }
@@ -137,6 +144,12 @@ export interface TestBroker extends RemotingServer {
   readonly endTransactions: Effect.Effect<ReadonlyArray<RecordedEndTransaction>>
   /** Runs a check round now (as the periodic one does); the number of CHECK_TRANSACTION_STATE sent. */
   readonly checkTransactions: Effect.Effect<number>
+  /**
+   * Pushes a reply to a stored request to its requester (PUSH_REPLY_MESSAGE_TO_CLIENT, found by
+   * client id from heartbeats) and waits for its answer: `undefined` when the requester has no
+   * connection here or did not answer within 10 s.
+   */
+  readonly pushReply: (request: StoredMessage, body: Uint8Array | string) => Effect.Effect<RemotingCommand | undefined>
   readonly awaitRegistration: Effect.Effect<void>
   /** Registers with every NameServer now, and waits for the answers. */
   readonly registerNow: Effect.Effect<void>
@@ -261,6 +274,8 @@ export const makeTestBroker = (
     let brokerAddr = ""
     let uniqueIds: UniqueIdGenerator | undefined
     let transactions: BrokerTransactions<Session> | undefined
+    /** Runs responder work in the broker's scope (set once listening). */
+    let respond: (work: Effect.Effect<void>) => void = () => undefined
     /** Producer group → connection → client id (Java `ProducerManager`, keyed by channel). */
     const producerTable = new Map<string, Map<Session, string>>()
     const registrationRequests = yield* Queue.unbounded<void>()
@@ -424,9 +439,31 @@ export const makeTestBroker = (
       const tracker = !batch && transactions?.isHalf(header.sysFlag) === true ? transactions : undefined
       const stored = hosted.append(tracker === undefined ? toAppend : tracker.halfAppend(toAppend))
       if (tracker !== undefined && stored[0] !== undefined) tracker.track(stored[0])
+      const responder = options.responder
+      if (responder !== undefined && tracker === undefined && !batch && stored[0] !== undefined && replyTarget(stored[0]) !== undefined) {
+        const request = stored[0]
+        respond(Effect.flatMap(responder(request), (body) => (body === undefined ? Effect.void : Effect.asVoid(pushReply(request, body)))))
+      }
       const transactionId = batch ? decodeProperties(propertiesText)[UNIQ_KEY] : stored[0]?.properties[UNIQ_KEY]
       return sendResponse(queueId, stored, transactionId)
     }
+
+    const pushReply = (request: StoredMessage, body: Uint8Array | string): Effect.Effect<RemotingCommand | undefined> =>
+      Effect.suspend(() => {
+        const target = replyTarget(request)
+        const session = target === undefined
+          ? undefined
+          : [...producerTable.values()].flatMap((clients) => [...clients].filter(([, clientId]) => clientId === target.clientId)).at(0)?.[0]
+        if (session === undefined) return Effect.succeed(undefined)
+        return session.call(replyPush({
+          request,
+          body: typeof body === "string" ? encodeUtf8(body) : body,
+          clusterName,
+          brokerAddress: brokerAddr,
+          version: traits.version,
+          now: now()
+        }), 10_000)
+      })
 
     const heartbeat = (request: RemotingCommand, session: Session): ResponseOptions => {
       const data = parseHeartbeatData(request.body)
@@ -521,6 +558,7 @@ export const makeTestBroker = (
       Effect.sleep(options.transactions?.checkIntervalMillis ?? 60_000),
       checkTransactions
     )))
+    respond = yield* FiberSet.makeRuntime<never, void, never>()
 
     // Registration (BrokerOuterAPI.registerBrokerAll / unregisterBrokerAll)
     // The client lives in a scope of its own, closed after the unregistration: a scope that is closing
@@ -647,6 +685,7 @@ export const makeTestBroker = (
       halfMessages: Effect.sync(() => brokerTransactions.pending()),
       endTransactions: Effect.sync(() => brokerTransactions.ends()),
       checkTransactions,
+      pushReply,
       awaitRegistration,
       registerNow: Effect.suspend(() => (nameServers.length === 0 ? Effect.void : registerAll))
     } satisfies TestBroker

@@ -1,0 +1,245 @@
+/**
+ * Request-reply, the requester's side (Java's `DefaultMQProducer.request`, REMOTING.md §19): a
+ * request is an ordinary send with three properties the client adds, `CORRELATION_ID` (a random
+ * UUID), `REPLY_TO_CLIENT` (this client's id) and `TTL` (the timeout in milliseconds); a responder
+ * consumes it and sends a reply, and whichever broker stores the reply pushes it to the requester
+ * with PUSH_REPLY_MESSAGE_TO_CLIENT, on the requester's own connection to that broker.
+ *
+ * A broker finds the requester by the client id of its heartbeats, and a reply may land on any
+ * broker of the cluster (each holds a queue of the reply topic `<cluster>_REPLY_TOPIC`), so before
+ * the first request to a topic the requester looks up the reply topic of the topic's clusters and
+ * heartbeats every broker it names; then every heartbeat period.
+ *
+ * @since 0.1.0
+ */
+import { randomUUID } from "node:crypto"
+import { Clock, Context, Deferred, Duration, Effect, Layer, Result, Schedule, Schema } from "effect"
+import type { Scope } from "effect"
+import { decodeReplyMessageRequestHeader } from "../protocol/ReplyHeaders.ts"
+import { RequestCode } from "../protocol/RequestCode.ts"
+import { ResponseCode } from "../protocol/ResponseCode.ts"
+import { RouteCache } from "../route/RouteCache.ts"
+import { RouteLookup } from "../route/RouteLookup.ts"
+import type { InvalidAddress } from "../transport/Address.ts"
+import { NameServerTransport } from "../transport/NameServerTransport.ts"
+import { RemotingClient } from "../transport/RemotingClient.ts"
+import type { ServerRequest } from "../transport/ServerRequests.ts"
+import { makeClientId } from "./ClientId.ts"
+import { decompressBody } from "./Compression.ts"
+import { sendHeartbeats, unregisterClient } from "./Heartbeat.ts"
+import type { Message } from "./Message.ts"
+import { CORRELATION_ID, REPLY_TO_CLIENT, TTL } from "./MessageConst.ts"
+import { decodeProperties } from "./MessageProperties.ts"
+import { InvalidMessage } from "./MessageValidation.ts"
+import type { SendError } from "./ProducerError.ts"
+import { InvalidProducerOptions, resolveProducerOptions } from "./ProducerOptions.ts"
+import type { ProducerOptions, ResolvedProducerOptions } from "./ProducerOptions.ts"
+import { makeQueueSelector } from "./QueueSelector.ts"
+import { makeSendPipeline } from "./SendPipeline.ts"
+import type { SendResult } from "./SendResult.ts"
+import { localUniqueIdPrefix, makeUniqueIdGenerator } from "./UniqueId.ts"
+
+/**
+ * A reply, as the broker pushed it.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ReplyMessage {
+  /** The reply topic, `<cluster>_REPLY_TOPIC`. */
+  readonly topic: string
+  /** The body, inflated if the replier compressed it. */
+  readonly body: Uint8Array
+  readonly properties: Readonly<Record<string, string>>
+  readonly correlationId: string
+  readonly flag: number
+  readonly bornTimestamp: number
+  /** The replier's socket as the broker saw it, `ip:port`. */
+  readonly bornHost: string
+  /** The broker that pushed the reply, `ip:port`. */
+  readonly storeHost: string
+  readonly storeTimestamp: number
+}
+
+/**
+ * No reply came within the request's timeout (the request itself was stored: `sendResult`).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ReplyTimeout extends Schema.TaggedError<ReplyTimeout>()("ReplyTimeout", {
+  topic: Schema.String,
+  correlationId: Schema.String,
+  timeoutMillis: Schema.Number,
+  msgId: Schema.String
+}) {
+  override get message(): string {
+    return `no reply to request ${this.msgId} (correlation id ${this.correlationId}) on topic "${this.topic}" within ${this.timeoutMillis} ms`
+  }
+}
+
+/**
+ * Every error a request can fail with.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type RequestError = SendError | ReplyTimeout
+
+/**
+ * The requester service.
+ *
+ * @since 0.1.0
+ * @category services
+ */
+export class Requester extends Context.Service<Requester, {
+  /** `ip@instanceName`: the `REPLY_TO_CLIENT` of its requests. */
+  readonly clientId: string
+  /**
+   * Sends `message` as a request and waits, within `timeout` counted from the call, for the reply
+   * with its correlation id. A reply that comes later is dropped.
+   */
+  readonly request: (message: Message, timeout: Duration.Input) => Effect.Effect<ReplyMessage, RequestError>
+  /** Requests waiting for their reply. */
+  readonly pendingRequests: Effect.Effect<number>
+}>()("effect-rocketmq/producer/Requester") {
+  /** On a remoting client, route lookup and route cache provided from outside (shared with a `Producer`). */
+  static readonly layerNoDeps = (
+    options: ProducerOptions
+  ): Layer.Layer<Requester, InvalidProducerOptions, RemotingClient | RouteLookup | RouteCache> =>
+    Layer.effect(Requester, Effect.flatMap(Effect.fromResult(resolveProducerOptions(options)), makeRequester))
+
+  /** With everything it needs: remoting client, NameServer transport, route cache and lookup. */
+  static readonly layer = (options: ProducerOptions): Layer.Layer<Requester, InvalidProducerOptions | InvalidAddress> =>
+    Layer.unwrap(Effect.map(Effect.fromResult(resolveProducerOptions(options)), (resolved) => {
+      const client = RemotingClient.layer({ connectTimeoutMillis: resolved.connectTimeoutMillis })
+      const transport = NameServerTransport.layer({ addresses: resolved.nameServers, timeoutMillis: resolved.nameServerTimeoutMillis })
+      const routes = RouteLookup.layer(resolved.route).pipe(Layer.provideMerge(RouteCache.layer), Layer.provide(transport))
+      return Layer.effect(Requester, makeRequester(resolved)).pipe(Layer.provide(routes), Layer.provide(client))
+    }))
+}
+
+const readReply = (request: ServerRequest): Result.Result<ReplyMessage, string> => {
+  const header = decodeReplyMessageRequestHeader(request.command.extFields)
+  if (Result.isFailure(header)) return Result.fail(header.failure.message)
+  const fields = header.success
+  const properties = decodeProperties(fields.properties ?? "")
+  const correlationId = properties[CORRELATION_ID]
+  if (correlationId === undefined) return Result.fail("the reply has no CORRELATION_ID")
+  const body = decompressBody(request.command.body ?? new Uint8Array(0), fields.sysFlag)
+  if (Result.isFailure(body)) return Result.fail(body.failure.message)
+  return Result.succeed({
+    topic: fields.topic,
+    body: body.success,
+    properties,
+    correlationId,
+    flag: fields.flag,
+    bornTimestamp: fields.bornTimestamp,
+    bornHost: fields.bornHost,
+    storeHost: fields.storeHost,
+    storeTimestamp: fields.storeTimestamp
+  })
+}
+
+/**
+ * Builds a requester in the current scope.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeRequester = (
+  options: ResolvedProducerOptions
+): Effect.Effect<Requester["Service"], never, RemotingClient | RouteLookup | RouteCache | Scope.Scope> =>
+  Effect.gen(function*() {
+    const client = yield* RemotingClient
+    const lookup = yield* RouteLookup
+    const cache = yield* RouteCache
+    const prefix = localUniqueIdPrefix()
+    const uniqueIds = makeUniqueIdGenerator(prefix)
+    const clientId = makeClientId(prefix.ip, options.instanceName)
+    const selector = yield* makeQueueSelector(options.faultStrategy)
+    const identity = { clientId, producerGroup: options.producerGroup, serializeType: options.serializeType }
+    const pipeline = makeSendPipeline({ client, lookup, selector, options, nextUniqueId: () => uniqueIds.next(Date.now()) })
+    const heartbeat = sendHeartbeats(client, cache, identity, 3000)
+    const waiting = new Map<string, Deferred.Deferred<ReplyMessage>>()
+    /** Topics whose clusters' brokers have been heartbeated. */
+    const prepared = new Set<string>()
+
+    yield* client.handle(RequestCode.PUSH_REPLY_MESSAGE_TO_CLIENT, (request) =>
+      Effect.gen(function*() {
+        const reply = readReply(request)
+        if (Result.isFailure(reply)) {
+          yield* Effect.logWarning(`an unreadable reply from ${request.address}: ${reply.failure}`)
+          return { code: ResponseCode.SYSTEM_ERROR, remark: "process reply message fail" }
+        }
+        const deferred = waiting.get(reply.success.correlationId)
+        if (deferred === undefined) {
+          yield* Effect.logDebug(`dropped a reply that no request waits for (correlation id ${reply.success.correlationId})`)
+        } else {
+          yield* Deferred.succeed(deferred, reply.success)
+        }
+        return { code: ResponseCode.SUCCESS }
+      }), {
+      concurrency: 16,
+      accepts: (request) => {
+        const header = decodeReplyMessageRequestHeader(request.command.extFields)
+        return Result.isSuccess(header) && decodeProperties(header.success.properties ?? "")[REPLY_TO_CLIENT] === clientId
+      }
+    })
+
+    /**
+     * Java's `prepareSendRequest` heartbeats every known broker before the first request to a
+     * topic; here the reply topic of the topic's clusters makes every broker of them known first.
+     */
+    const prepare = (topic: string, timeoutMillis: number) =>
+      Effect.suspend(() => {
+        if (prepared.has(topic)) return Effect.void
+        return Effect.gen(function*() {
+          const info = yield* lookup.publishInfo(topic, { timeoutMillis })
+          const clusters = new Set(info.route.brokerDatas.map((broker) => broker.cluster))
+          yield* Effect.forEach(clusters, (cluster) => Effect.ignore(lookup.publishInfo(`${cluster}_REPLY_TOPIC`, { timeoutMillis })), {
+            concurrency: "unbounded",
+            discard: true
+          })
+          yield* heartbeat
+          prepared.add(topic)
+        })
+      })
+
+    const request = (message: Message, timeout: Duration.Input): Effect.Effect<ReplyMessage, RequestError> =>
+      Effect.gen(function*() {
+        const duration = Duration.fromInput(timeout)
+        const timeoutMillis = duration._tag === "None" ? Number.NaN : Math.floor(Duration.toMillis(duration.value))
+        if (!(timeoutMillis > 0) || !Number.isSafeInteger(timeoutMillis)) {
+          return yield* new InvalidMessage({ rule: "MessageMalformed", detail: "the request timeout must be a positive, finite duration" })
+        }
+        const started = yield* Clock.currentTimeMillis
+        yield* prepare(message.topic, timeoutMillis)
+        const correlationId = randomUUID()
+        const deferred = Deferred.makeUnsafe<ReplyMessage>()
+        waiting.set(correlationId, deferred)
+        return yield* Effect.gen(function*() {
+          const sent: SendResult = yield* pipeline.send(message, {
+            [CORRELATION_ID]: correlationId,
+            [REPLY_TO_CLIENT]: clientId,
+            [TTL]: String(timeoutMillis)
+          })
+          const left = Math.max(1, timeoutMillis - ((yield* Clock.currentTimeMillis) - started))
+          return yield* Deferred.await(deferred).pipe(
+            Effect.timeoutOrElse({
+              duration: left,
+              orElse: () => Effect.fail(new ReplyTimeout({ topic: message.topic, correlationId, timeoutMillis, msgId: sent.msgId }))
+            })
+          )
+        }).pipe(Effect.ensuring(Effect.sync(() => waiting.delete(correlationId))))
+      }).pipe(Effect.withSpan("Requester.request", { attributes: { topic: message.topic } }))
+
+    yield* heartbeat.pipe(
+      Effect.repeat(Schedule.spaced(options.heartbeatBrokerIntervalMillis)),
+      Effect.delay("1 second"),
+      Effect.forkScoped
+    )
+    yield* Effect.addFinalizer(() => unregisterClient(client, cache, identity, 3000))
+
+    return Requester.of({ clientId, request, pendingRequests: Effect.sync(() => waiting.size) })
+  })
