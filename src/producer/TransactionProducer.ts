@@ -13,6 +13,7 @@
  */
 import { Cause, Config, Context, Duration, Effect, Exit, Layer, Result, Schedule, Schema } from "effect"
 import type { Scope } from "effect"
+import { decodeOffsetMsgId } from "../protocol/message/OffsetMsgId.ts"
 import { decodeStoredMessage, storedOffsetMsgId } from "../protocol/message/StoredMessage.ts"
 import type { StoredMessage } from "../protocol/message/StoredMessage.ts"
 import { makeRequest } from "../protocol/RemotingCommand.ts"
@@ -31,8 +32,8 @@ import { RemotingClient } from "../transport/RemotingClient.ts"
 import type { ServerRequest } from "../transport/ServerRequests.ts"
 import { makeClientId } from "./ClientId.ts"
 import { sendHeartbeats, unregisterClient } from "./Heartbeat.ts"
-import type { Message } from "./Message.ts"
-import { PGROUP, TRAN_MSG, UNIQ_KEY } from "./MessageConst.ts"
+import type { Message } from "../protocol/message/Message.ts"
+import { PGROUP, TRAN_MSG, UNIQ_KEY } from "../protocol/message/MessageConst.ts"
 import { InvalidMessage } from "./MessageValidation.ts"
 import type { SendError } from "./ProducerError.ts"
 import { defaultProducerGroup, InvalidProducerOptions, resolveProducerOptions } from "./ProducerOptions.ts"
@@ -40,7 +41,8 @@ import type { ProducerOptions, ResolvedProducerOptions } from "./ProducerOptions
 import { makeQueueSelector } from "./QueueSelector.ts"
 import { makeSendPipeline } from "./SendPipeline.ts"
 import type { SendResult } from "./SendResult.ts"
-import { localUniqueIdPrefix, makeUniqueIdGenerator } from "./UniqueId.ts"
+import { makeUniqueIdGenerator } from "../protocol/message/UniqueId.ts"
+import { localUniqueIdPrefix } from "./ClientIp.ts"
 
 /**
  * What the local transaction decided (Java's `LocalTransactionState`: COMMIT_MESSAGE,
@@ -231,10 +233,11 @@ const describeCause = (cause: Cause.Cause<unknown>): string => {
 const resolution = (state: LocalTransactionState): number =>
   state === "COMMIT" ? TransactionResolution.COMMIT : state === "ROLLBACK" ? TransactionResolution.ROLLBACK : TransactionResolution.UNKNOWN
 
-/** The commit-log offset in an offsetMsgId: its last 16 hex digits (`MessageDecoder.decodeMessageId`). */
+/** The commit-log offset in an offsetMsgId (`MessageDecoder.decodeMessageId`), if it is one and fits. */
 const commitLogOffsetOf = (offsetMsgId: string): number | undefined => {
-  if (!/^(?:[0-9A-Fa-f]{32}|[0-9A-Fa-f]{56})$/.test(offsetMsgId)) return undefined
-  const offset = Number.parseInt(offsetMsgId.slice(-16), 16)
+  const decoded = decodeOffsetMsgId(offsetMsgId)
+  if (Result.isFailure(decoded)) return undefined
+  const offset = Number(decoded.success.commitLogOffset)
   return Number.isSafeInteger(offset) ? offset : undefined
 }
 

@@ -17,9 +17,10 @@
 import { Result, Schema } from "effect"
 import { Buffer } from "node:buffer"
 import { crc32 } from "node:zlib"
-import { decodeProperties, encodeProperties } from "../../producer/MessageProperties.ts"
-import { BORNHOST_V6_FLAG, STOREHOSTADDRESS_V6_FLAG } from "../../producer/MessageSysFlag.ts"
-import { createOffsetMsgId, formatIpAddress, parseIpAddress } from "../../producer/UniqueId.ts"
+import { formatIpAddress, parseIpAddress } from "../IpAddress.ts"
+import { decodeProperties, encodeProperties } from "./MessageProperties.ts"
+import { BORNHOST_V6_FLAG, STOREHOSTADDRESS_V6_FLAG } from "./MessageSysFlag.ts"
+import { createOffsetMsgId } from "./OffsetMsgId.ts"
 
 /**
  * The magic code of a V1 record (one-byte topic length).

@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs"
 import * as Path from "node:path"
 import { Arbitrary, Result, Schema } from "effect"
 import { decodeFrame } from "../../../src/protocol/FrameDecoder.ts"
-import { formatIpAddress } from "../../../src/producer/UniqueId.ts"
+import { formatIpAddress } from "../../../src/protocol/IpAddress.ts"
 import {
   bodyCrc,
   decodeStoredMessage,
