@@ -4,13 +4,17 @@
  *
  * @since 0.1.0
  */
-import { Console, Effect, Option, Schema } from "effect"
+import { Console, Deferred, Effect, Option, Schema } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import { encodeUtf8 } from "../protocol/Utf8.ts"
 import { makeMessage } from "../protocol/message/Message.ts"
 import type { Message } from "../protocol/message/Message.ts"
 import { Producer } from "../producer/Producer.ts"
+import type { ProducerOptions } from "../producer/ProducerOptions.ts"
 import type { SendResult } from "../producer/SendResult.ts"
+import { TransactionProducer } from "../producer/TransactionProducer.ts"
+import type { LocalTransactionState } from "../producer/TransactionProducer.ts"
+import type { MessageQueue } from "../route/MessageQueue.ts"
 import { reportFailures } from "./CliFailure.ts"
 import { jsonFlag, namesrvFlag, resolveNameServers } from "./NameServerFlags.ts"
 
@@ -68,6 +72,101 @@ const formatLine = (line: SendJson): string =>
     : `${line.status}  msgId ${line.msgId}  ${line.brokerName}#${line.queueId} offset ${line.queueOffset}  offsetMsgId ${line.offsetMsgId}`
 
 /**
+ * `send --transaction unknown-then-*` got no check-back in time.
+ *
+ * @since 0.1.0
+ */
+export class CheckBackTimedOut extends Schema.TaggedError<CheckBackTimedOut>()("CheckBackTimedOut", {
+  seconds: Schema.Number,
+  waiting: Schema.Number
+}) {
+  override get message(): string {
+    return `no check-back from the broker within ${this.seconds} s (${this.waiting} transaction(s)); ` +
+      "the messages stay half until the broker checks them"
+  }
+}
+
+/**
+ * The values of `send --transaction`.
+ *
+ * @since 0.1.0
+ */
+export const transactionModes = ["commit", "rollback", "unknown-then-commit", "unknown-then-rollback"] as const
+
+/**
+ * One of `transactionModes`.
+ *
+ * @since 0.1.0
+ */
+export type TransactionMode = typeof transactionModes[number]
+
+/**
+ * One line of `send --transaction … --json`: the fields of `send` plus the transaction id and what
+ * the local transaction answered (UNKNOWN for the `unknown-then-*` modes; the check-back's
+ * decision is reported on stderr).
+ *
+ * @since 0.1.0
+ */
+export interface TransactionSendJson extends SendJson {
+  readonly transactionId: string
+  readonly localState: LocalTransactionState
+}
+
+/** Sends `count` transactional messages; for `unknown-then-*`, waits for their check-backs. */
+const sendTransactions = (options: {
+  readonly mode: TransactionMode
+  readonly message: Message
+  readonly count: number
+  readonly checkTimeoutSeconds: number
+  readonly json: boolean
+  readonly options: ProducerOptions
+}) =>
+  Effect.gen(function*() {
+    const { mode } = options
+    const local: LocalTransactionState = mode === "commit" ? "COMMIT" : mode === "rollback" ? "ROLLBACK" : "UNKNOWN"
+    const decision: LocalTransactionState = mode === "unknown-then-rollback" ? "ROLLBACK" : "COMMIT"
+    /** The message ids sent by this run whose check-back is awaited. */
+    const awaited = new Map<string, Deferred.Deferred<void>>()
+    const layer = TransactionProducer.layer({
+      ...options.options,
+      check: (transaction) => Effect.succeed(awaited.has(transaction.msgId) ? decision : "UNKNOWN"),
+      onCheckAnswered: (answer) => {
+        const done = awaited.get(answer.msgId)
+        if (done === undefined) return Effect.void
+        return Effect.andThen(
+          Console.error(`checked back by ${answer.brokerAddress}: ${answer.msgId} ${answer.state}`),
+          Deferred.succeed(done, undefined)
+        )
+      }
+    })
+    yield* Effect.gen(function*() {
+      const producer = yield* TransactionProducer
+      for (let i = 0; i < options.count; i++) {
+        const result = yield* producer.sendInTransaction(options.message, (half) =>
+          Effect.sync(() => {
+            if (local === "UNKNOWN") awaited.set(half.sendResult.msgId, Deferred.makeUnsafe<void>())
+            return local
+          }))
+        const [line] = resultLines(result, 1)
+        if (line === undefined) continue
+        const full: TransactionSendJson = { ...line, transactionId: result.transactionId, localState: result.localState }
+        yield* Console.log(
+          options.json ? JSON.stringify(full) : `${formatLine(line)}  transactionId ${full.transactionId}  local ${full.localState}`
+        )
+      }
+      if (awaited.size === 0) return
+      if (!options.json) yield* Console.error(`waiting up to ${options.checkTimeoutSeconds} s for the broker's check-back…`)
+      yield* Effect.forEach(awaited.values(), Deferred.await, { discard: true }).pipe(
+        Effect.timeoutOrElse({
+          duration: options.checkTimeoutSeconds * 1000,
+          orElse: () =>
+            Effect.fail(new CheckBackTimedOut({ seconds: options.checkTimeoutSeconds, waiting: awaited.size }))
+        })
+      )
+    }).pipe(Effect.provide(layer))
+  })
+
+/**
  * The `send` command.
  *
  * @since 0.1.0
@@ -87,6 +186,19 @@ export const sendCommand = Command.make(
     batch: Flag.Int("batch").pipe(Flag.withDescription("Send in batches of this many messages"), Flag.optional),
     group: Flag.String("group").pipe(Flag.withDescription("Producer group"), Flag.withDefault("effect_rocketmq_cli")),
     timeout: Flag.Int("timeout").pipe(Flag.withDescription("Send budget in milliseconds"), Flag.withDefault(3000)),
+    transaction: Flag.Literals("transaction", transactionModes).pipe(
+      Flag.withDescription(
+        "Send as transactional messages: the local transaction commits, rolls back, or answers UNKNOWN and the " +
+          "broker's check-back decides"
+      ),
+      Flag.optional
+    ),
+    checkTimeout: Flag.Int("check-timeout").pipe(
+      Flag.withDescription("With --transaction unknown-then-*: seconds to wait for the broker's check-back"),
+      Flag.withDefault(90)
+    ),
+    queue: Flag.Int("queue").pipe(Flag.withDescription("Send to this queue id only"), Flag.optional),
+    broker: Flag.String("broker").pipe(Flag.withDescription("Send to this broker group only"), Flag.optional),
     json: jsonFlag
   },
   Effect.fnUntraced(function*(flags) {
@@ -97,6 +209,15 @@ export const sendCommand = Command.make(
     if (Option.isSome(flags.batch) && flags.batch.value < 1) return yield* invalid(`--batch must be at least 1, got ${flags.batch.value}`)
     if (Option.isSome(flags.batch) && flags.oneway) return yield* invalid("--batch and --oneway cannot be combined")
     if (flags.timeout < 1) return yield* invalid(`--timeout must be positive, got ${flags.timeout}`)
+    if (flags.checkTimeout < 1) return yield* invalid(`--check-timeout must be positive, got ${flags.checkTimeout}`)
+    if (Option.isSome(flags.queue) && flags.queue.value < 0) return yield* invalid(`--queue must be 0 or more, got ${flags.queue.value}`)
+    const chosenQueue = Option.isSome(flags.queue) || Option.isSome(flags.broker)
+    if (Option.isSome(flags.transaction) && (flags.oneway || Option.isSome(flags.batch) || chosenQueue)) {
+      return yield* invalid("--transaction cannot be combined with --oneway, --batch, --queue or --broker")
+    }
+    if (chosenQueue && (flags.oneway || Option.isSome(flags.batch))) {
+      return yield* invalid("--queue and --broker cannot be combined with --oneway or --batch")
+    }
     const nameServers = yield* resolveNameServers(flags.namesrv)
     const body = Option.isSome(flags.size)
       ? new Uint8Array(flags.size.value).fill(0x78)
@@ -108,6 +229,29 @@ export const sendCommand = Command.make(
       ...(Option.isSome(flags.property) ? { properties: flags.property.value } : {})
     })
     const print = (line: SendJson) => Console.log(flags.json ? JSON.stringify(line) : formatLine(line))
+
+    if (Option.isSome(flags.transaction)) {
+      return yield* sendTransactions({
+        mode: flags.transaction.value,
+        message,
+        count: flags.count,
+        checkTimeoutSeconds: flags.checkTimeout,
+        json: flags.json,
+        options: { nameServers, producerGroup: flags.group, sendMsgTimeout: flags.timeout, nameServerTimeout: flags.timeout }
+      })
+    }
+
+    const onlyQueue = flags.queue
+    const onlyBroker = flags.broker
+    /** The queues --queue / --broker allow, in route order; round robin over them. */
+    let next = 0
+    const pickQueue = (queues: ReadonlyArray<MessageQueue>) => {
+      const allowed = queues.filter((queue) =>
+        (Option.isNone(onlyQueue) || queue.queueId === onlyQueue.value) &&
+        (Option.isNone(onlyBroker) || queue.brokerName === onlyBroker.value)
+      )
+      return allowed.length === 0 ? undefined : allowed[next++ % allowed.length]
+    }
 
     yield* Effect.gen(function*() {
       const producer = yield* Producer
@@ -125,6 +269,10 @@ export const sendCommand = Command.make(
         const size = Math.min(batchSize, flags.count - sent)
         const result = Option.isSome(flags.batch)
           ? yield* producer.sendBatch(Array.from({ length: size }, () => message))
+          : Option.isSome(onlyQueue) && Option.isSome(onlyBroker)
+          ? yield* producer.sendToQueue(message, { topic: flags.topic, brokerName: onlyBroker.value, queueId: onlyQueue.value })
+          : chosenQueue
+          ? yield* producer.sendWithSelector(message, pickQueue)
           : yield* producer.send(message)
         for (const line of resultLines(result, size)) yield* print(line)
       }

@@ -119,6 +119,22 @@ export interface TransactionProducerOptions extends ProducerOptions {
   readonly checkMaxPending?: number | undefined
   /** Longest a check may run; default 30 s. */
   readonly checkTimeout?: Duration.Input | undefined
+  /** Called once the answer to a check is written (or could not be), with what it answered. */
+  readonly onCheckAnswered?: ((answer: CheckAnswer) => Effect.Effect<void>) | undefined
+}
+
+/**
+ * What the producer answered to a check.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface CheckAnswer {
+  readonly msgId: string
+  readonly transactionId: string | undefined
+  readonly state: LocalTransactionState
+  /** The `host:port` of the broker that asked. */
+  readonly brokerAddress: string
 }
 
 /**
@@ -189,6 +205,7 @@ export interface ResolvedTransactionOptions {
   readonly checkConcurrency: number
   readonly checkMaxPending: number
   readonly checkTimeoutMillis: number
+  readonly onCheckAnswered: ((answer: CheckAnswer) => Effect.Effect<void>) | undefined
 }
 
 const count = (option: string, value: number | undefined, fallback: number, minimum: number) => {
@@ -219,7 +236,8 @@ export const resolveTransactionOptions = (
       check: options.check,
       checkConcurrency: yield* count("checkConcurrency", options.checkConcurrency, 1, 1),
       checkMaxPending: yield* count("checkMaxPending", options.checkMaxPending, 2000, 0),
-      checkTimeoutMillis
+      checkTimeoutMillis,
+      onCheckAnswered: options.onCheckAnswered
     }
   })
 
@@ -261,6 +279,7 @@ export const makeTransactionProducer = (
     const client = yield* RemotingClient
     const lookup = yield* RouteLookup
     const cache = yield* RouteCache
+    const scope = yield* Effect.scope
     const producerOptions = options.producer
     const group = producerOptions.producerGroup
     const prefix = localUniqueIdPrefix()
@@ -337,7 +356,7 @@ export const makeTransactionProducer = (
           }, remark)
           if (!heartbeated.has(address)) {
             heartbeated.add(address)
-            yield* Effect.forkDetach(heartbeat)
+            yield* Effect.forkIn(heartbeat, scope)
           }
         }
         return { ...sendResult, transactionId, localState }
@@ -389,6 +408,9 @@ export const makeTransactionProducer = (
           ...(check.transactionId === undefined ? {} : { transactionId: check.transactionId }),
           fromTransactionCheck: true
         }, remark)
+        if (options.onCheckAnswered !== undefined) {
+          yield* options.onCheckAnswered({ msgId, transactionId: check.transactionId, state, brokerAddress: request.address })
+        }
       })
 
     yield* client.handle(RequestCode.CHECK_TRANSACTION_STATE, answerCheck, {

@@ -63,3 +63,84 @@ describe("effect-rocketmq send", () => {
       }
     }).pipe(Effect.scoped))
 })
+
+describe("effect-rocketmq send --transaction", () => {
+  const txCluster = (topic: string, checkIntervalMillis: number) =>
+    makeTestCluster({
+      brokers: 2,
+      topics: [{ topicName: topic }],
+      brokerOptions: { transactions: { checkIntervalMillis, timeoutMillis: 0 } }
+    })
+
+  it.live("commit and rollback: --json lines with send's fields plus transactionId and localState; only commits are stored", () =>
+    Effect.gen(function*() {
+      const cluster = yield* txCluster("CliTx", 3_600_000)
+      const commit = yield* runCliCapture(["send", "CliTx", "--namesrv", cluster.nameServerAddress, "--transaction", "commit", "--count", "2", "--json"])
+      assert.strictEqual(commit.exitCode, 0, commit.stderr.join("\n"))
+      const lines = commit.stdout.map((line) => JSON.parse(line))
+      assert.strictEqual(lines.length, 2)
+      for (const line of lines) {
+        assert.deepStrictEqual(Object.keys(line), [
+          "status", "msgId", "offsetMsgId", "topic", "brokerName", "queueId", "queueOffset", "transactionId", "localState"
+        ])
+        assert.include(line, { status: "SEND_OK", topic: "CliTx", localState: "COMMIT" })
+        assert.strictEqual(line.transactionId, line.msgId)
+      }
+      const rollback = yield* runCliCapture(["send", "CliTx", "--namesrv", cluster.nameServerAddress, "--transaction", "rollback"])
+      assert.strictEqual(rollback.exitCode, 0)
+      assert.match(rollback.stdout[0]!, /^SEND_OK .* transactionId [0-9A-F]{32} {2}local ROLLBACK$/)
+      for (let i = 0; i < 100 && (yield* cluster.messagesIn("CliTx")).length < 2; i++) yield* Effect.sleep("10 millis")
+      yield* Effect.sleep("50 millis")
+      const stored = yield* cluster.messagesIn("CliTx")
+      assert.sameMembers(stored.map((m) => m.properties["UNIQ_KEY"]), lines.map((l) => l.msgId))
+    }).pipe(Effect.scoped))
+
+  it.live("unknown-then-commit and unknown-then-rollback wait for the broker's check-back, which decides", () =>
+    Effect.gen(function*() {
+      const cluster = yield* txCluster("CliCheck", 300)
+      const commit = yield* runCliCapture([
+        "send", "CliCheck", "--namesrv", cluster.nameServerAddress, "--transaction", "unknown-then-commit", "--json", "--check-timeout", "20"
+      ])
+      assert.strictEqual(commit.exitCode, 0, commit.stderr.join("\n"))
+      const line = JSON.parse(commit.stdout[0]!)
+      assert.strictEqual(line.localState, "UNKNOWN")
+      assert.isTrue(commit.stderr.some((text) => text.includes(`${line.msgId} COMMIT`)))
+      const rollback = yield* runCliCapture([
+        "send", "CliCheck", "--namesrv", cluster.nameServerAddress, "--transaction", "unknown-then-rollback", "--check-timeout", "20"
+      ])
+      assert.strictEqual(rollback.exitCode, 0, rollback.stderr.join("\n"))
+      const stored = yield* cluster.messagesIn("CliCheck")
+      assert.deepStrictEqual(stored.map((m) => m.properties["UNIQ_KEY"]), [line.msgId])
+    }).pipe(Effect.scoped))
+
+  it.live("no check-back within --check-timeout: exit code 1 with one line", () =>
+    Effect.gen(function*() {
+      const cluster = yield* txCluster("CliNoCheck", 3_600_000)
+      const run = yield* runCliCapture([
+        "send", "CliNoCheck", "--namesrv", cluster.nameServerAddress, "--transaction", "unknown-then-commit", "--check-timeout", "1"
+      ])
+      assert.strictEqual(run.exitCode, 1)
+      assert.match(run.stderr.at(-1)!, /no check-back from the broker within 1 s/)
+    }).pipe(Effect.scoped))
+
+  it.live("--queue and --broker send to one queue; contradictory flags are refused", () =>
+    Effect.gen(function*() {
+      const cluster = yield* makeTestCluster({ brokers: 2, topics: [{ topicName: "CliQueue" }] })
+      const namesrv = cluster.nameServerAddress
+      const both = yield* runCliCapture(["send", "CliQueue", "--namesrv", namesrv, "--broker", "broker-b", "--queue", "3", "--count", "3", "--json"])
+      assert.strictEqual(both.exitCode, 0, both.stderr.join("\n"))
+      assert.isTrue(both.stdout.map((l) => JSON.parse(l)).every((l) => l.brokerName === "broker-b" && l.queueId === 3))
+      const queueOnly = yield* runCliCapture(["send", "CliQueue", "--namesrv", namesrv, "--queue", "1", "--count", "4", "--json"])
+      assert.isTrue(queueOnly.stdout.map((l) => JSON.parse(l)).every((l) => l.queueId === 1))
+      const brokerOnly = yield* runCliCapture(["send", "CliQueue", "--namesrv", namesrv, "--broker", "broker-a", "--count", "4", "--json"])
+      const lines = brokerOnly.stdout.map((l) => JSON.parse(l))
+      assert.isTrue(lines.every((l) => l.brokerName === "broker-a"))
+      assert.strictEqual(new Set(lines.map((l) => l.queueId)).size, 4)
+      const bad = yield* runCliCapture(["send", "CliQueue", "--namesrv", namesrv, "--transaction", "commit", "--queue", "1"])
+      assert.strictEqual(bad.exitCode, 1)
+      assert.match(bad.stderr[0]!, /--transaction cannot be combined/)
+      const nowhere = yield* runCliCapture(["send", "CliQueue", "--namesrv", namesrv, "--broker", "broker-z"])
+      assert.strictEqual(nowhere.exitCode, 1)
+      assert.match(nowhere.stderr[0]!, /selector returned no queue/)
+    }).pipe(Effect.scoped))
+})
