@@ -182,9 +182,10 @@ export const makeRequester = (
         return { code: ResponseCode.SUCCESS }
       }), {
       concurrency: 16,
+      // Replies addressed to this requester; a push without properties is answered as unreadable.
       accepts: (request) => {
-        const header = decodeReplyMessageRequestHeader(request.command.extFields)
-        return Result.isSuccess(header) && decodeProperties(header.success.properties ?? "")[REPLY_TO_CLIENT] === clientId
+        const properties = request.command.extFields?.["properties"]
+        return properties === undefined || decodeProperties(properties)[REPLY_TO_CLIENT] === clientId
       }
     })
 

@@ -4,7 +4,8 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import { Arbitrary, Effect } from "effect"
-import { makeMessage, Producer } from "../../src/index.ts"
+import { makeMessage, Producer, Requester, TransactionProducer } from "../../src/index.ts"
+import type { Message, MessageQueue } from "../../src/index.ts"
 import { makeTestCluster, validMessage } from "../../src/testkit/index.ts"
 
 describe("documented examples", () => {
@@ -36,5 +37,62 @@ describe("documented examples", () => {
           }), { runs: 100 })
       }).pipe(Effect.provide(Producer.layer({ nameServers: cluster.nameServerAddress })))
       assert.strictEqual(result._tag, "Passed")
+    }).pipe(Effect.scoped))
+
+  it.live("guide: a selector keeps an order on one queue", () =>
+    Effect.gen(function*() {
+      const cluster = yield* makeTestCluster({ brokers: 2, topics: [{ topicName: "Orders" }] })
+      const queues = yield* Effect.gen(function*() {
+        const producer = yield* Producer
+        const byOrder = (queues: ReadonlyArray<MessageQueue>, message: Message) =>
+          queues[Number(message.keys?.[0] ?? 0) % queues.length]
+        const first = yield* producer.sendWithSelector(makeMessage("Orders", "paid", { keys: ["42"] }), byOrder)
+        const second = yield* producer.sendWithSelector(makeMessage("Orders", "shipped", { keys: ["42"] }), byOrder)
+        return [first.messageQueue, second.messageQueue]
+      }).pipe(Effect.provide(Producer.layer({ nameServers: cluster.nameServerAddress })))
+      assert.deepStrictEqual(queues[0], queues[1])
+    }).pipe(Effect.scoped))
+
+  it.live("guide: transactions, the worked example", () =>
+    Effect.gen(function*() {
+      const cluster = yield* makeTestCluster({ brokers: 1, topics: [{ topicName: "Orders" }] })
+      const saveOrder = (orderId: string) => Effect.succeed(orderId)
+      const orderSaved = (orderId: string) => Effect.succeed(orderId.length > 0)
+      const program = Effect.gen(function*() {
+        const producer = yield* TransactionProducer
+        const result = yield* producer.sendInTransaction(
+          makeMessage("Orders", "order 42 paid", { keys: ["order-42"] }),
+          (_half) =>
+            saveOrder("order-42").pipe(
+              Effect.as("COMMIT" as const),
+              Effect.catch(() => Effect.succeed("ROLLBACK" as const))
+            )
+        )
+        return result
+      }).pipe(Effect.provide(TransactionProducer.layer({
+        nameServers: cluster.nameServerAddress,
+        producerGroup: "orders_tx",
+        check: (transaction) =>
+          Effect.map(orderSaved(transaction.message.properties["KEYS"] ?? ""), (saved) => (saved ? "COMMIT" : "ROLLBACK"))
+      })))
+      const result = yield* program
+      assert.strictEqual(result.localState, "COMMIT")
+      for (let i = 0; i < 200 && (yield* cluster.messagesIn("Orders")).length === 0; i++) yield* Effect.sleep("10 millis")
+      assert.strictEqual((yield* cluster.messagesIn("Orders")).length, 1)
+    }).pipe(Effect.scoped))
+
+  it.live("guide: request-reply", () =>
+    Effect.gen(function*() {
+      const cluster = yield* makeTestCluster({
+        brokers: 2,
+        topics: [{ topicName: "PriceRequests" }],
+        brokerOptions: { responder: () => Effect.succeed(JSON.stringify({ sku: "A-1", price: 12 })) }
+      })
+      const program = Effect.gen(function*() {
+        const requester = yield* Requester
+        const reply = yield* requester.request(makeMessage("PriceRequests", JSON.stringify({ sku: "A-1" })), "3 seconds")
+        return new TextDecoder().decode(reply.body)
+      }).pipe(Effect.provide(Requester.layer({ nameServers: cluster.nameServerAddress, producerGroup: "pricing_client" })))
+      assert.deepStrictEqual(JSON.parse(yield* program), { sku: "A-1", price: 12 })
     }).pipe(Effect.scoped))
 })

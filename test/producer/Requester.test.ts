@@ -10,7 +10,9 @@ import * as Path from "node:path"
 import { Effect, Fiber, Layer, Result } from "effect"
 import { encodeFrame } from "../../src/protocol/Frame.ts"
 import { decodeFrame } from "../../src/protocol/FrameDecoder.ts"
+import { makeRequest } from "../../src/protocol/RemotingCommand.ts"
 import { RequestCode } from "../../src/protocol/RequestCode.ts"
+import { ResponseCode } from "../../src/protocol/ResponseCode.ts"
 import { decodeReplyMessageRequestHeader, encodeReplyMessageRequestHeader } from "../../src/protocol/ReplyHeaders.ts"
 import { makeMessage } from "../../src/protocol/message/Message.ts"
 import { decodeProperties, encodeProperties } from "../../src/protocol/message/MessageProperties.ts"
@@ -108,6 +110,22 @@ describe("Requester over the testkit cluster", () => {
           hold = false
           const reply = yield* requester.request(makeMessage("AskSlow", "again"), "3 seconds")
           assert.strictEqual(text(reply.body), "reply to again")
+        }))
+    }).pipe(Effect.scoped))
+
+  it.live("an unreadable push is answered SYSTEM_ERROR as Java answers it; the requester carries on", () =>
+    Effect.gen(function*() {
+      const cluster = yield* makeTestCluster({ brokers: 1, topics: [{ topicName: "AskOdd" }], brokerOptions: { responder: echo } })
+      const broker = cluster.brokers[0]!
+      yield* withRequester(cluster, (requester) =>
+        Effect.gen(function*() {
+          yield* requester.request(makeMessage("AskOdd", "first"), "3 seconds")
+          const [session] = broker.sessions()
+          const answer = yield* session!.call(makeRequest({ code: RequestCode.PUSH_REPLY_MESSAGE_TO_CLIENT, extFields: { topic: "x" } }), 3000)
+          assert.strictEqual(answer?.code, ResponseCode.SYSTEM_ERROR)
+          assert.strictEqual(answer?.remark, "process reply message fail")
+          const reply = yield* requester.request(makeMessage("AskOdd", "second"), "3 seconds")
+          assert.strictEqual(text(reply.body), "reply to second")
         }))
     }).pipe(Effect.scoped))
 

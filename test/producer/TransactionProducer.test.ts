@@ -13,6 +13,7 @@ import { encodeFrame } from "../../src/protocol/Frame.ts"
 import { decodeFrame } from "../../src/protocol/FrameDecoder.ts"
 import type { RemotingCommand } from "../../src/protocol/RemotingCommand.ts"
 import { RequestCode } from "../../src/protocol/RequestCode.ts"
+import { ResponseCode } from "../../src/protocol/ResponseCode.ts"
 import { makeMessage } from "../../src/protocol/message/Message.ts"
 import { TRAN_MSG, UNIQ_KEY } from "../../src/protocol/message/MessageConst.ts"
 import { TransactionProducer } from "../../src/producer/TransactionProducer.ts"
@@ -221,6 +222,23 @@ describe("TransactionProducer over the testkit cluster", () => {
           const expected = results.filter((r) => r.localState === "COMMIT").map((r) => r.msgId).sort()
           assert.strictEqual(expected.length, 20)
           assert.deepStrictEqual(stored, expected)
+        }))
+    }).pipe(Effect.scoped))
+
+  it.live("a half send the broker refuses fails with its error: execute does not run, nothing is ended", () =>
+    Effect.gen(function*() {
+      const testCluster = yield* cluster("TxRefused")
+      for (const broker of testCluster.brokers) {
+        broker.faults.add({ code: RequestCode.SEND_MESSAGE_V2, fault: { _tag: "RespondWith", code: ResponseCode.MESSAGE_ILLEGAL, remark: "no" } })
+      }
+      yield* withProducer(testCluster, noCheck, (producer) =>
+        Effect.gen(function*() {
+          let executed = 0
+          const exit = yield* Effect.exit(producer.sendInTransaction(makeMessage("TxRefused", "x"), () => Effect.sync(() => (executed++, "COMMIT" as const))))
+          assert.strictEqual(failureTag(exit), "BrokerRejected")
+          assert.strictEqual(executed, 0)
+          yield* realWait(50)
+          assert.strictEqual((yield* ends(testCluster)).length, 0)
         }))
     }).pipe(Effect.scoped))
 
