@@ -13,7 +13,7 @@
  * @since 0.1.0
  */
 import { randomUUID } from "node:crypto"
-import { Clock, Context, Deferred, Duration, Effect, Layer, Result, Schedule, Schema } from "effect"
+import { Clock, Context, Deferred, Duration, Effect, Layer, Result, Schema } from "effect"
 import type { Scope } from "effect"
 import { decodeReplyMessageRequestHeader } from "../protocol/ReplyHeaders.ts"
 import { RequestCode } from "../protocol/RequestCode.ts"
@@ -21,24 +21,18 @@ import { ResponseCode } from "../protocol/ResponseCode.ts"
 import { RouteCache } from "../route/RouteCache.ts"
 import { RouteLookup } from "../route/RouteLookup.ts"
 import type { InvalidAddress } from "../transport/Address.ts"
-import { NameServerTransport } from "../transport/NameServerTransport.ts"
 import { RemotingClient } from "../transport/RemotingClient.ts"
 import type { ServerRequest } from "../transport/ServerRequests.ts"
-import { makeClientId } from "./ClientId.ts"
 import { decompressBody } from "../protocol/message/Compression.ts"
-import { sendHeartbeats, unregisterClient } from "./Heartbeat.ts"
 import type { Message } from "../protocol/message/Message.ts"
+import { makeClientInstance, provideClientLayers } from "./ClientInstance.ts"
 import { CORRELATION_ID, REPLY_TO_CLIENT, TTL } from "../protocol/message/MessageConst.ts"
 import { decodeProperties } from "../protocol/message/MessageProperties.ts"
 import { InvalidMessage } from "./MessageValidation.ts"
 import type { SendError } from "./ProducerError.ts"
 import { InvalidProducerOptions, resolveProducerOptions } from "./ProducerOptions.ts"
 import type { ProducerOptions, ResolvedProducerOptions } from "./ProducerOptions.ts"
-import { makeQueueSelector } from "./QueueSelector.ts"
-import { makeSendPipeline } from "./SendPipeline.ts"
 import type { SendResult } from "./SendResult.ts"
-import { makeUniqueIdGenerator } from "../protocol/message/UniqueId.ts"
-import { localUniqueIdPrefix } from "./ClientIp.ts"
 
 /**
  * A reply, as the broker pushed it.
@@ -112,12 +106,10 @@ export class Requester extends Context.Service<Requester, {
 
   /** With everything it needs: remoting client, NameServer transport, route cache and lookup. */
   static readonly layer = (options: ProducerOptions): Layer.Layer<Requester, InvalidProducerOptions | InvalidAddress> =>
-    Layer.unwrap(Effect.map(Effect.fromResult(resolveProducerOptions(options)), (resolved) => {
-      const client = RemotingClient.layer({ connectTimeoutMillis: resolved.connectTimeoutMillis })
-      const transport = NameServerTransport.layer({ addresses: resolved.nameServers, timeoutMillis: resolved.nameServerTimeoutMillis })
-      const routes = RouteLookup.layer(resolved.route).pipe(Layer.provideMerge(RouteCache.layer), Layer.provide(transport))
-      return Layer.effect(Requester, makeRequester(resolved)).pipe(Layer.provide(routes), Layer.provide(client))
-    }))
+    Layer.unwrap(Effect.map(
+      Effect.fromResult(resolveProducerOptions(options)),
+      (resolved) => provideClientLayers(resolved, Layer.effect(Requester, makeRequester(resolved)))
+    ))
 }
 
 const readReply = (request: ServerRequest): Result.Result<ReplyMessage, string> => {
@@ -152,16 +144,8 @@ export const makeRequester = (
   options: ResolvedProducerOptions
 ): Effect.Effect<Requester["Service"], never, RemotingClient | RouteLookup | RouteCache | Scope.Scope> =>
   Effect.gen(function*() {
-    const client = yield* RemotingClient
-    const lookup = yield* RouteLookup
-    const cache = yield* RouteCache
-    const prefix = localUniqueIdPrefix()
-    const uniqueIds = makeUniqueIdGenerator(prefix)
-    const clientId = makeClientId(prefix.ip, options.instanceName)
-    const selector = yield* makeQueueSelector(options.faultStrategy)
-    const identity = { clientId, producerGroup: options.producerGroup, serializeType: options.serializeType }
-    const pipeline = makeSendPipeline({ client, lookup, selector, options, nextUniqueId: () => uniqueIds.next(Date.now()) })
-    const heartbeat = sendHeartbeats(client, cache, identity, 3000)
+    const { client, heartbeat, identity, lookup, pipeline } = yield* makeClientInstance(options)
+    const clientId = identity.clientId
     const waiting = new Map<string, Deferred.Deferred<ReplyMessage>>()
     /** Topics whose clusters' brokers have been heartbeated. */
     const prepared = new Set<string>()
@@ -235,13 +219,6 @@ export const makeRequester = (
           )
         }).pipe(Effect.ensuring(Effect.sync(() => waiting.delete(correlationId))))
       }).pipe(Effect.withSpan("Requester.request", { attributes: { topic: message.topic } }))
-
-    yield* heartbeat.pipe(
-      Effect.repeat(Schedule.spaced(options.heartbeatBrokerIntervalMillis)),
-      Effect.delay("1 second"),
-      Effect.forkScoped
-    )
-    yield* Effect.addFinalizer(() => unregisterClient(client, cache, identity, 3000))
 
     return Requester.of({ clientId, request, pendingRequests: Effect.sync(() => waiting.size) })
   })

@@ -11,7 +11,7 @@
  *
  * @since 0.1.0
  */
-import { Cause, Config, Context, Duration, Effect, Exit, Layer, Result, Schedule, Schema } from "effect"
+import { Cause, Config, Context, Duration, Effect, Exit, Layer, Result, Schema } from "effect"
 import type { Scope } from "effect"
 import { decodeOffsetMsgId } from "../protocol/message/OffsetMsgId.ts"
 import { decodeStoredMessage, storedOffsetMsgId } from "../protocol/message/StoredMessage.ts"
@@ -27,22 +27,16 @@ import type { EndTransactionRequestHeader } from "../protocol/TransactionHeaders
 import { RouteCache } from "../route/RouteCache.ts"
 import { RouteLookup } from "../route/RouteLookup.ts"
 import type { InvalidAddress } from "../transport/Address.ts"
-import { NameServerTransport } from "../transport/NameServerTransport.ts"
 import { RemotingClient } from "../transport/RemotingClient.ts"
 import type { ServerRequest } from "../transport/ServerRequests.ts"
-import { makeClientId } from "./ClientId.ts"
-import { sendHeartbeats, unregisterClient } from "./Heartbeat.ts"
 import type { Message } from "../protocol/message/Message.ts"
+import { makeClientInstance, provideClientLayers } from "./ClientInstance.ts"
 import { PGROUP, TRAN_MSG, UNIQ_KEY } from "../protocol/message/MessageConst.ts"
 import { InvalidMessage } from "./MessageValidation.ts"
 import type { SendError } from "./ProducerError.ts"
 import { defaultProducerGroup, InvalidProducerOptions, resolveProducerOptions } from "./ProducerOptions.ts"
 import type { ProducerOptions, ResolvedProducerOptions } from "./ProducerOptions.ts"
-import { makeQueueSelector } from "./QueueSelector.ts"
-import { makeSendPipeline } from "./SendPipeline.ts"
 import type { SendResult } from "./SendResult.ts"
-import { makeUniqueIdGenerator } from "../protocol/message/UniqueId.ts"
-import { localUniqueIdPrefix } from "./ClientIp.ts"
 
 /**
  * What the local transaction decided (Java's `LocalTransactionState`: COMMIT_MESSAGE,
@@ -172,15 +166,10 @@ export class TransactionProducer extends Context.Service<TransactionProducer, {
   static readonly layer = (
     options: TransactionProducerOptions
   ): Layer.Layer<TransactionProducer, InvalidProducerOptions | InvalidAddress> =>
-    Layer.unwrap(Effect.map(Effect.fromResult(resolveTransactionOptions(options)), (resolved) => {
-      const client = RemotingClient.layer({ connectTimeoutMillis: resolved.producer.connectTimeoutMillis })
-      const transport = NameServerTransport.layer({
-        addresses: resolved.producer.nameServers,
-        timeoutMillis: resolved.producer.nameServerTimeoutMillis
-      })
-      const routes = RouteLookup.layer(resolved.producer.route).pipe(Layer.provideMerge(RouteCache.layer), Layer.provide(transport))
-      return Layer.effect(TransactionProducer, makeTransactionProducer(resolved)).pipe(Layer.provide(routes), Layer.provide(client))
-    }))
+    Layer.unwrap(Effect.map(
+      Effect.fromResult(resolveTransactionOptions(options)),
+      (resolved) => provideClientLayers(resolved.producer, Layer.effect(TransactionProducer, makeTransactionProducer(resolved)))
+    ))
 
   /** From configuration (`NAMESRV_ADDR`, `ROCKETMQ_PRODUCER_GROUP`), with the check handler. */
   static readonly layerConfig = (
@@ -276,25 +265,10 @@ export const makeTransactionProducer = (
   options: ResolvedTransactionOptions
 ): Effect.Effect<TransactionProducer["Service"], never, RemotingClient | RouteLookup | RouteCache | Scope.Scope> =>
   Effect.gen(function*() {
-    const client = yield* RemotingClient
-    const lookup = yield* RouteLookup
-    const cache = yield* RouteCache
+    const { client, heartbeat, identity, lookup, pipeline } = yield* makeClientInstance(options.producer)
     const scope = yield* Effect.scope
     const producerOptions = options.producer
     const group = producerOptions.producerGroup
-    const prefix = localUniqueIdPrefix()
-    const uniqueIds = makeUniqueIdGenerator(prefix)
-    const clientId = makeClientId(prefix.ip, producerOptions.instanceName)
-    const selector = yield* makeQueueSelector(producerOptions.faultStrategy)
-    const identity = { clientId, producerGroup: group, serializeType: producerOptions.serializeType }
-    const pipeline = makeSendPipeline({
-      client,
-      lookup,
-      selector,
-      options: producerOptions,
-      nextUniqueId: () => uniqueIds.next(Date.now())
-    })
-    const heartbeat = sendHeartbeats(client, cache, identity, 3000)
     /** Masters this producer has heartbeated: a half message stored elsewhere heartbeats at once. */
     const heartbeated = new Set<string>()
 
@@ -419,12 +393,5 @@ export const makeTransactionProducer = (
       accepts: (request) => checkedMessage(request) !== undefined
     })
 
-    yield* heartbeat.pipe(
-      Effect.repeat(Schedule.spaced(producerOptions.heartbeatBrokerIntervalMillis)),
-      Effect.delay("1 second"),
-      Effect.forkScoped
-    )
-    yield* Effect.addFinalizer(() => unregisterClient(client, cache, identity, 3000))
-
-    return TransactionProducer.of({ clientId, producerGroup: group, sendInTransaction })
+    return TransactionProducer.of({ clientId: identity.clientId, producerGroup: group, sendInTransaction })
   })
