@@ -13,6 +13,7 @@
  */
 import { Cause, Config, Context, Duration, Effect, Exit, Layer, Result, Schema } from "effect"
 import type { Scope } from "effect"
+import { decompressBody } from "../protocol/message/Compression.ts"
 import { decodeOffsetMsgId } from "../protocol/message/OffsetMsgId.ts"
 import { decodeStoredMessage, storedOffsetMsgId } from "../protocol/message/StoredMessage.ts"
 import type { StoredMessage } from "../protocol/message/StoredMessage.ts"
@@ -81,7 +82,8 @@ export interface TransactionSendResult extends SendResult {
 
 /**
  * What a check is given: the half message as the broker stored it (topic and queue already the
- * real ones), its message id (`UNIQ_KEY`) and the transaction id of the check.
+ * real ones, the body inflated if it was sent compressed), its message id (`UNIQ_KEY`) and the
+ * transaction id of the check.
  *
  * @since 0.1.0
  * @category models
@@ -353,8 +355,13 @@ export const makeTransactionProducer = (
         }
         const check = header.success
         const msgId = message.properties[UNIQ_KEY] ?? storedOffsetMsgId(message) ?? check.msgId ?? ""
+        // The check sees the body as sent, as Java's decoder inflates it.
+        const body = decompressBody(message.body, message.sysFlag)
+        const inflated = Result.isSuccess(body) ? { ...message, body: body.success } : message
         const exit = yield* Effect.exit(
-          Effect.suspend(() => options.check({ message, msgId, transactionId: check.transactionId, brokerAddress: request.address })).pipe(
+          Effect.suspend(() =>
+            options.check({ message: inflated, msgId, transactionId: check.transactionId, brokerAddress: request.address })
+          ).pipe(
             Effect.timeoutOrElse({
               duration: options.checkTimeoutMillis,
               orElse: () => Effect.fail(new Error(`the check took longer than ${options.checkTimeoutMillis} ms`))

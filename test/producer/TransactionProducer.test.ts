@@ -142,6 +142,10 @@ describe("TransactionProducer over the testkit cluster", () => {
           const stored = yield* testCluster.messagesIn("TxUnknown")
           assert.deepStrictEqual(stored.map((m) => m.properties[UNIQ_KEY]), [toCommit.msgId])
           assert.strictEqual(Buffer.from(stored[0]!.body).toString(), "decided later: commit")
+          assert.deepStrictEqual(checked.map((c) => Buffer.from(c.message.body).toString()).sort(), [
+            "decided later: commit",
+            "decided later: roll back"
+          ])
           assert.strictEqual((yield* pending(testCluster)).length, 0)
           assert.deepStrictEqual(checked.map((c) => c.msgId).sort(), [toCommit.msgId, toRollBack.msgId].sort())
           assert.isTrue(checked.every((c) => c.transactionId === c.msgId && c.message.properties["TRANSACTION_CHECK_TIMES"] === "1"))
@@ -153,6 +157,29 @@ describe("TransactionProducer over the testkit cluster", () => {
             assert.isAbove(end.header!.tranStateTableOffset, original.queueOffset)
             assert.isUndefined(end.header?.brokerName) // 4.9.8 check: no bname to echo
           }
+        }))
+    }).pipe(Effect.scoped))
+
+  it.live("a large body travels compressed; the check sees it inflated, and the committed message is whole", () =>
+    Effect.gen(function*() {
+      const testCluster = yield* cluster("TxLarge")
+      const body = "0123456789".repeat(1000)
+      let seen = ""
+      const check = (transaction: TransactionCheck) =>
+        Effect.sync(() => {
+          seen = Buffer.from(transaction.message.body).toString()
+          assert.strictEqual(transaction.message.sysFlag & 0x1, 0x1) // stored compressed
+          return "COMMIT" as const
+        })
+      yield* withProducer(testCluster, check, (producer) =>
+        Effect.gen(function*() {
+          const sent = yield* producer.sendInTransaction(makeMessage("TxLarge", body), () => Effect.succeed("UNKNOWN" as const))
+          yield* eventually(heartbeated(testCluster, sent.messageQueue.brokerName))
+          yield* eventually(Effect.map(ends(testCluster), (all) => all.length === 1))
+          yield* checkAll(testCluster)
+          yield* eventually(Effect.map(testCluster.messagesIn("TxLarge"), (stored) => stored.length === 1))
+          assert.strictEqual(seen, body)
+          assert.strictEqual(Buffer.from((yield* testCluster.messagesIn("TxLarge"))[0]!.body).toString(), body)
         }))
     }).pipe(Effect.scoped))
 
