@@ -9,12 +9,13 @@
 import { Context, Effect, Layer, Schema } from "effect"
 import type { Scope } from "effect"
 import type { TopicConfig } from "../protocol/BrokerRegistration.ts"
-import type { StoredMessage, TopicSpec } from "./BrokerStore.ts"
+import type { StoredMessage, TopicSpec } from "./broker/BrokerStore.ts"
 import type { ServerStartFailed } from "./RemotingServer.ts"
 import { makeTestBroker } from "./TestBroker.ts"
 import type { TestBroker, TestBrokerOptions } from "./TestBroker.ts"
 import { makeTestNameServer } from "./TestNameServer.ts"
-import type { ServerProfile, TestNameServer } from "./TestNameServer.ts"
+import type { ServerProfile } from "./ServerProfile.ts"
+import type { TestNameServer } from "./TestNameServer.ts"
 
 /**
  * Settings of a testkit cluster.

@@ -5,9 +5,9 @@
  *
  * @since 0.1.0
  */
-import type { ClusterInfo } from "../protocol/ClusterInfo.ts"
-import type { TopicConfig } from "../protocol/BrokerRegistration.ts"
-import type { BrokerData, QueueData, TopicRouteData } from "../protocol/TopicRouteData.ts"
+import type { ClusterInfo } from "../../protocol/ClusterInfo.ts"
+import type { TopicConfig } from "../../protocol/BrokerRegistration.ts"
+import type { BrokerData, QueueData, TopicRouteData } from "../../protocol/TopicRouteData.ts"
 
 /**
  * A NameServer's tables.
