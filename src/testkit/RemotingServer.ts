@@ -24,6 +24,7 @@ import type { Session } from "./Session.ts"
  * A server that could not start listening.
  *
  * @since 0.1.0
+ * @category errors
  */
 export class ServerStartFailed extends Schema.TaggedError<ServerStartFailed>()("ServerStartFailed", {
   detail: Schema.String
@@ -38,6 +39,7 @@ export class ServerStartFailed extends Schema.TaggedError<ServerStartFailed>()("
  * nothing whatever the handler returns).
  *
  * @since 0.1.0
+ * @category models
  */
 export type RequestHandler = (request: RemotingCommand, session: Session) => ResponseOptions | undefined
 
@@ -45,6 +47,7 @@ export type RequestHandler = (request: RemotingCommand, session: Session) => Res
  * How the server identifies itself in its answers.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface ServerOptions {
   /** Loopback host to listen on; default 127.0.0.1. */
@@ -63,6 +66,7 @@ export interface ServerOptions {
  * A running testkit server.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface RemotingServer {
   /** `host:port` the server listens on. */
@@ -95,6 +99,7 @@ export interface RemotingServer {
  * Starts a server in the current scope; closing the scope closes it and every connection.
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const makeRemotingServer = (
   handler: RequestHandler,

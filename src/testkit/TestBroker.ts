@@ -35,6 +35,7 @@ import type { Session } from "./Session.ts"
  * Settings of the testkit broker.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface TestBrokerOptions extends Omit<ServerOptions, "version" | "onDisconnect"> {
   /** The broker group's name, e.g. `broker-a`. */
@@ -77,6 +78,7 @@ export interface TestBrokerOptions extends Omit<ServerOptions, "version" | "onDi
  * A broker asked about a topic it does not host.
  *
  * @since 0.1.0
+ * @category errors
  */
 export class TopicNotHosted extends Schema.TaggedError<TopicNotHosted>()("TopicNotHosted", {
   brokerName: Schema.String,
@@ -91,6 +93,7 @@ export class TopicNotHosted extends Schema.TaggedError<TopicNotHosted>()("TopicN
  * A running testkit broker: the server controls plus its store and tables.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface TestBroker extends RemotingServer {
   readonly brokerName: string
@@ -128,6 +131,7 @@ export interface TestBroker extends RemotingServer {
  * the scope unregisters it (best effort, 1 s at most) and closes every connection.
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const makeTestBroker = (
   options: TestBrokerOptions
@@ -257,6 +261,7 @@ export const makeTestBroker = (
  * The testkit broker as a service, for layer-based tests.
  *
  * @since 0.1.0
+ * @category services
  */
 export class TestBrokerService extends Context.Service<TestBrokerService, TestBroker>()(
   "effect-rocketmq/testkit/TestBroker"

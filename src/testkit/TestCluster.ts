@@ -21,6 +21,7 @@ import type { TestNameServer } from "./TestNameServer.ts"
  * Settings of a testkit cluster.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface TestClusterOptions {
   /** How many brokers; default 1. */
@@ -43,6 +44,7 @@ export interface TestClusterOptions {
  * The NameServer did not come to know every broker in time.
  *
  * @since 0.1.0
+ * @category errors
  */
 export class ClusterNotReady extends Schema.TaggedError<ClusterNotReady>()("ClusterNotReady", {
   detail: Schema.String
@@ -56,6 +58,7 @@ export class ClusterNotReady extends Schema.TaggedError<ClusterNotReady>()("Clus
  * A running testkit cluster.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface TestClusterInstance {
   readonly nameServer: TestNameServer
@@ -80,6 +83,7 @@ export interface TestClusterInstance {
  * The name of the `index`-th broker: broker-a … broker-z, then broker-26, broker-27, ….
  *
  * @since 0.1.0
+ * @category utils
  */
 export const clusterBrokerName = (index: number): string =>
   index < 26 ? `broker-${String.fromCharCode(97 + index)}` : `broker-${index}`
@@ -111,6 +115,7 @@ const missing = (nameServer: TestNameServer, broker: TestBroker) =>
  * completes. Closing the scope unregisters the brokers, then stops every server.
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const makeTestCluster = (
   options?: TestClusterOptions
@@ -176,6 +181,7 @@ export const makeTestCluster = (
  * as long as the layer.
  *
  * @since 0.1.0
+ * @category services
  */
 export class TestCluster extends Context.Service<TestCluster, TestClusterInstance>()(
   "effect-rocketmq/testkit/TestCluster"

@@ -24,6 +24,7 @@ import type { ServerProfile } from "./ServerProfile.ts"
  * Settings of the testkit NameServer.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface TestNameServerOptions extends Omit<ServerOptions, "version" | "onDisconnect"> {
   /** The real server to imitate; default 4.9.8. */
@@ -34,6 +35,7 @@ export interface TestNameServerOptions extends Omit<ServerOptions, "version" | "
  * A running testkit NameServer: the server controls plus its tables.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface TestNameServer extends RemotingServer {
   readonly profile: ServerProfile
@@ -53,6 +55,7 @@ export interface TestNameServer extends RemotingServer {
  * Starts a testkit NameServer in the current scope.
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const makeTestNameServer = (
   options?: TestNameServerOptions
@@ -87,6 +90,7 @@ export const makeTestNameServer = (
  * The testkit NameServer as a service, for layer-based tests.
  *
  * @since 0.1.0
+ * @category services
  */
 export class TestNameServerService extends Context.Service<TestNameServerService, TestNameServer>()(
   "effect-rocketmq/testkit/TestNameServer"
