@@ -22,6 +22,7 @@ import { jsonFlag, namesrvFlag, resolveNameServers } from "./NameServerFlags.ts"
  * Flags that contradict each other or are out of range.
  *
  * @since 0.1.0
+ * @category cli
  */
 export class InvalidSendFlags extends Schema.TaggedError<InvalidSendFlags>()("InvalidSendFlags", {
   detail: Schema.String
@@ -36,6 +37,7 @@ export class InvalidSendFlags extends Schema.TaggedError<InvalidSendFlags>()("In
  * status is `ONEWAY` and the other fields are null.
  *
  * @since 0.1.0
+ * @category cli
  */
 export interface SendJson {
   readonly status: string
@@ -51,6 +53,7 @@ export interface SendJson {
  * The per-message lines of a result (a batch result covers several messages).
  *
  * @since 0.1.0
+ * @category cli
  */
 export const resultLines = (result: SendResult, messages: number): ReadonlyArray<SendJson> => {
   const msgIds = result.msgId.split(",")
@@ -170,6 +173,7 @@ const sendTransactions = (options: {
  * The `send` command.
  *
  * @since 0.1.0
+ * @category cli
  */
 export const sendCommand = Command.make(
   "send",

@@ -17,7 +17,7 @@ import { decodeReplyMessageRequestHeader, encodeReplyMessageRequestHeader } from
 import { makeMessage } from "../../src/protocol/message/Message.ts"
 import { decodeProperties, encodeProperties } from "../../src/protocol/message/MessageProperties.ts"
 import { Requester } from "../../src/producer/Requester.ts"
-import type { StoredMessage } from "../../src/testkit/BrokerStore.ts"
+import type { StoredMessage } from "../../src/testkit/broker/BrokerStore.ts"
 import { makeTestCluster } from "../../src/testkit/TestCluster.ts"
 import type { TestClusterInstance } from "../../src/testkit/TestCluster.ts"
 import { failureTag, requireCaptures } from "../helpers.ts"

@@ -29,6 +29,7 @@ import {
  * name or an empty value does not survive decoding (`validateMessage` rejects them).
  *
  * @since 0.1.0
+ * @category encoding
  */
 export const encodeProperties = (properties: { readonly [name: string]: string | undefined }): string => {
   let text = ""
@@ -56,6 +57,7 @@ export const encodeProperties = (properties: { readonly [name: string]: string |
  * Names such as `__proto__` become own properties of the result. Runs in linear time.
  *
  * @since 0.1.0
+ * @category decoding
  */
 export const decodeProperties = (text: string): Record<string, string> => {
   const properties: Record<string, string> = {}
@@ -91,6 +93,7 @@ export const decodeProperties = (text: string): Record<string, string> => {
  * - then the user properties.
  *
  * @since 0.1.0
+ * @category encoding
  */
 export const messageProperties = (message: Message): Record<string, string> => {
   const properties: Record<string, string> = {}
@@ -118,6 +121,7 @@ export const messageProperties = (message: Message): Record<string, string> => {
  * value is `undefined` are skipped.
  *
  * @since 0.1.0
+ * @category encoding
  */
 export const encodeMessageProperties = (
   message: Message,

@@ -16,16 +16,16 @@
  * @since 0.1.0
  */
 import { Result } from "effect"
-import { encodeStoredMessage } from "../protocol/message/StoredMessage.ts"
-import { makeRequest } from "../protocol/RemotingCommand.ts"
-import type { RemotingCommand } from "../protocol/RemotingCommand.ts"
-import { RequestCode } from "../protocol/RequestCode.ts"
+import { encodeStoredMessage } from "../../protocol/message/StoredMessage.ts"
+import { makeRequest } from "../../protocol/RemotingCommand.ts"
+import type { RemotingCommand } from "../../protocol/RemotingCommand.ts"
+import { RequestCode } from "../../protocol/RequestCode.ts"
 import {
   decodeEndTransactionRequestHeader,
   encodeCheckTransactionStateRequestHeader,
   TransactionResolution
-} from "../protocol/TransactionHeaders.ts"
-import type { EndTransactionRequestHeader } from "../protocol/TransactionHeaders.ts"
+} from "../../protocol/TransactionHeaders.ts"
+import type { EndTransactionRequestHeader } from "../../protocol/TransactionHeaders.ts"
 import type { AppendRequest, BrokerStore, StoredMessage } from "./BrokerStore.ts"
 
 /**
@@ -133,14 +133,15 @@ const encodeProperties = (properties: Readonly<Record<string, string>>): string 
  * @category constructors
  */
 export const makeBrokerTransactions = <S>(options: {
-  readonly store: BrokerStore
-  readonly storeAddress: string
+  /** The broker's store, once it listens (nothing can arrive before). */
+  readonly store: () => BrokerStore | undefined
+  /** The broker's `host:port`, once it listens. */
+  readonly storeAddress: () => string
   readonly v5: boolean
   readonly brokerName: string
   readonly version: number
   readonly settings?: TransactionSettings | undefined
 }): BrokerTransactions<S> => {
-  const { store } = options
   const timeoutMillis = options.settings?.timeoutMillis ?? 6000
   const checkMax = options.settings?.checkMax ?? 15
   /** Unresolved half messages by commit-log offset. */
@@ -148,7 +149,7 @@ export const makeBrokerTransactions = <S>(options: {
   const recorded: Array<RecordedEndTransaction> = []
 
   const append = (half: StoredMessage, properties: Readonly<Record<string, string>>, topic: string, queueId: number, sysFlag: number) =>
-    store.append({
+    options.store()?.append({
       topic,
       queueId,
       sysFlag,
@@ -214,7 +215,7 @@ export const makeBrokerTransactions = <S>(options: {
         bornTimestamp: copy.bornTimestamp,
         bornHost: hostOf(copy.bornHost),
         storeTimestamp: copy.storeTimestamp,
-        storeHost: hostOf(options.storeAddress),
+        storeHost: hostOf(options.storeAddress()),
         reconsumeTimes: copy.reconsumeTimes,
         preparedTransactionOffset: 0n,
         body: copy.wireBody,

@@ -7,10 +7,10 @@
  *
  * @since 0.1.0
  */
-import { makeRequest } from "../protocol/RemotingCommand.ts"
-import type { RemotingCommand } from "../protocol/RemotingCommand.ts"
-import { encodeReplyMessageRequestHeader } from "../protocol/ReplyHeaders.ts"
-import { RequestCode } from "../protocol/RequestCode.ts"
+import { makeRequest } from "../../protocol/RemotingCommand.ts"
+import type { RemotingCommand } from "../../protocol/RemotingCommand.ts"
+import { encodeReplyMessageRequestHeader } from "../../protocol/ReplyHeaders.ts"
+import { RequestCode } from "../../protocol/RequestCode.ts"
 import type { StoredMessage } from "./BrokerStore.ts"
 
 /**
