@@ -16,9 +16,11 @@ import { RequestCode } from "../../src/protocol/RequestCode.ts"
 import { ResponseCode } from "../../src/protocol/ResponseCode.ts"
 import { makeMessage } from "../../src/protocol/message/Message.ts"
 import { TRAN_MSG, UNIQ_KEY } from "../../src/protocol/message/MessageConst.ts"
+import { decodeProperties } from "../../src/protocol/message/MessageProperties.ts"
 import { TransactionProducer } from "../../src/producer/TransactionProducer.ts"
 import type { LocalTransactionState, TransactionCheck, TransactionProducerOptions } from "../../src/producer/TransactionProducer.ts"
 import type { ServerProfile } from "../../src/testkit/ServerProfile.ts"
+import { Control } from "../../src/testkit/Control.ts"
 import { makeTestCluster } from "../../src/testkit/TestCluster.ts"
 import type { TestClusterInstance } from "../../src/testkit/TestCluster.ts"
 import { failureTag, requireCaptures } from "../helpers.ts"
@@ -327,6 +329,26 @@ describe("TransactionProducer under TestClock", () => {
 })
 
 describe("TransactionProducer against a real 4.9.8 broker's frames", () => {
+  it.live("the half send has the Java client's header fields, in its order, with sysFlag 4 and TRAN_MSG / PGROUP", () =>
+    Effect.gen(function*() {
+      const testCluster = yield* makeTestCluster({ brokers: 1, topics: [{ topicName: "CapTxTopic" }] })
+      const broker = testCluster.brokers[0]!
+      const halfSends: Array<RemotingCommand> = []
+      yield* broker.control(RequestCode.SEND_MESSAGE_V2, (request) => Effect.sync(() => (halfSends.push(request), Control.pass)))
+      yield* withProducer(testCluster, noCheck, (producer) =>
+        producer.sendInTransaction(makeMessage("CapTxTopic", "transactional body tx-commit", { keys: ["tx-commit"], tags: "TagTx" }), () =>
+          Effect.succeed("COMMIT" as const)), { producerGroup: "CapTxGroup" })
+      const java = capture("transactions/01-c2b-310-half-send-commit.bin").extFields!
+      const ours = halfSends[0]!.extFields!
+      assert.deepStrictEqual(Object.keys(ours), Object.keys(java))
+      for (const key of ["a", "b", "c", "d", "f", "h", "j", "k", "m", "n"]) assert.strictEqual(ours[key], java[key], key)
+      const javaProperties = decodeProperties(java["i"]!)
+      const ourProperties = decodeProperties(ours["i"]!)
+      assert.sameMembers(Object.keys(ourProperties), Object.keys(javaProperties))
+      for (const name of ["KEYS", "TRAN_MSG", "WAIT", "PGROUP", "TAGS"]) assert.strictEqual(ourProperties[name], javaProperties[name], name)
+      assert.strictEqual(Buffer.from(halfSends[0]!.body!).toString(), Buffer.from(capture("transactions/01-c2b-310-half-send-commit.bin").body!).toString())
+    }).pipe(Effect.scoped))
+
   it.live("answers the recorded CHECK_TRANSACTION_STATE with the recorded END_TRANSACTION, byte for byte but its language and opaque", () =>
     Effect.gen(function*() {
       const testCluster = yield* cluster("CapTxTopic")

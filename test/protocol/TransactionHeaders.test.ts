@@ -11,7 +11,7 @@ import { Arbitrary, Result, Schema } from "effect"
 import { encodeFrame } from "../../src/protocol/Frame.ts"
 import { decodeFrame } from "../../src/protocol/FrameDecoder.ts"
 import type { RemotingCommand } from "../../src/protocol/RemotingCommand.ts"
-import { decodeReplyMessageRequestHeader, encodeReplyMessageRequestHeader } from "../../src/protocol/ReplyHeaders.ts"
+import { decodeReplyMessageRequestHeader, encodeReplyMessageRequestHeader, ReplyMessageRequestHeader } from "../../src/protocol/ReplyHeaders.ts"
 import {
   CheckTransactionStateRequestHeader,
   decodeCheckTransactionStateRequestHeader,
@@ -93,6 +93,10 @@ describe("transaction headers", () => {
 })
 
 describe("reply header", () => {
+  it.prop("round trips", [Arbitrary.schema(Schema.toType(ReplyMessageRequestHeader))], ([header]) => {
+    assert.deepStrictEqual(Result.getOrThrow(decodeReplyMessageRequestHeader(encodeReplyMessageRequestHeader(header))), header)
+  }, { arbitrary: { runs: 300 } })
+
   it("PUSH_REPLY_MESSAGE_TO_CLIENT of a real broker: decoded and written back byte for byte", () => {
     for (const file of ["request-reply/10-b2c-326-push-reply-to-requester-from-broker-b.bin", "request-reply/14-b2c-326-push-reply-to-requester-from-broker-a.bin"]) {
       const command = decode(file)
