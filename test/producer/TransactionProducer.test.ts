@@ -349,6 +349,37 @@ describe("TransactionProducer against a real 4.9.8 broker's frames", () => {
       assert.strictEqual(Buffer.from(halfSends[0]!.body!).toString(), Buffer.from(capture("transactions/01-c2b-310-half-send-commit.bin").body!).toString())
     }).pipe(Effect.scoped))
 
+  it.live("given the recorded half-send answers, ends commit, rollback and unknown as the Java client did, byte for byte but the 5.x topic field", () =>
+    Effect.gen(function*() {
+      const testCluster = yield* makeTestCluster({ brokers: 1, topics: [{ topicName: "CapTxTopic" }] })
+      const broker = testCluster.broker("broker-a")!
+      const cases = [
+        { state: "COMMIT", answer: "02-b2c-0-half-send-commit-response.bin", end: "03-c2b-37-end-transaction-commit-oneway.bin" },
+        { state: "ROLLBACK", answer: "05-b2c-0-half-send-rollback-response.bin", end: "06-c2b-37-end-transaction-rollback-oneway.bin" },
+        { state: "UNKNOWN", answer: "08-b2c-0-half-send-unknow-response.bin", end: "09-c2b-37-end-transaction-unknow-oneway.bin" }
+      ] as const
+      let next = 0
+      // the broker answers each half send with the recorded answer
+      yield* broker.control(RequestCode.SEND_MESSAGE_V2, () =>
+        Effect.sync(() => {
+          const recorded = capture(`transactions/${cases[next++]!.answer}`)
+          return { _tag: "Respond", response: { code: recorded.code, extFields: recorded.extFields } } as const
+        }))
+      yield* withProducer(testCluster, noCheck, (producer) =>
+        Effect.forEach(cases, ({ state }) =>
+          producer.sendInTransaction(makeMessage("CapTxTopic", "x"), () => Effect.succeed(state))), { producerGroup: "CapTxGroup" })
+      yield* eventually(Effect.map(broker.endTransactions, (all) => all.length === 3))
+      const ends = yield* broker.endTransactions
+      cases.forEach(({ end }, i) => {
+        const java = capture(`transactions/${end}`)
+        const { topic, ...fields } = ends[i]!.command.extFields!
+        assert.strictEqual(topic, "CapTxTopic")
+        const ours = { ...ends[i]!.command, extFields: { ...fields, msgId: java.extFields!["msgId"]! }, language: "JAVA" as const, opaque: java.opaque }
+        const expected = readFileSync(Path.join(captures, `transactions/${end}`))
+        assert.strictEqual(Buffer.from(Result.getOrThrow(encodeFrame(ours))).toString("latin1"), expected.toString("latin1"), end)
+      })
+    }).pipe(Effect.scoped))
+
   it.live("answers the recorded CHECK_TRANSACTION_STATE with the recorded END_TRANSACTION, byte for byte but its language and opaque", () =>
     Effect.gen(function*() {
       const testCluster = yield* cluster("CapTxTopic")
