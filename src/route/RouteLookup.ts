@@ -207,7 +207,7 @@ export const makeRouteLookup = (
         // goes on with the next topic and the next round; only interruption stops it.
         Effect.catchCause((cause) =>
           Cause.hasInterruptsOnly(cause)
-            ? Effect.failCause(cause)
+            ? Effect.interrupt
             : Effect.logWarning(`route refresh of ${topic} failed, keeping the cached route: ${causeMessage(cause)}`).pipe(
               Effect.annotateLogs({ topic })
             ))
