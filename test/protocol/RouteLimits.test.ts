@@ -11,17 +11,17 @@ import { topicRouteData } from "../../src/testkit/RouteArbitraries.ts"
 import { makeTestNameServer } from "../../src/testkit/TestNameServer.ts"
 import { failureTag } from "../helpers.ts"
 
-const oneBroker = (queues: number, orderTopicConf?: string): TopicRouteData => ({
+const oneBroker = (queues: number, orderTopicConf?: string, readQueues = 4): TopicRouteData => ({
   brokerDatas: [{ cluster: "C", brokerName: "broker-a", brokerAddrs: { "0": "127.0.0.1:1" } }],
   filterServerTable: {},
-  queueDatas: [{ brokerName: "broker-a", readQueueNums: 4, writeQueueNums: queues, perm: 6, topicSysFlag: 0 }],
+  queueDatas: [{ brokerName: "broker-a", readQueueNums: readQueues, writeQueueNums: queues, perm: 6, topicSysFlag: 0 }],
   ...(orderTopicConf === undefined ? {} : { orderTopicConf })
 })
 
 /** Every way a route can name a huge count, with the field the error must name. */
 const hugeRoutes = (n: number): ReadonlyArray<readonly [string, TopicRouteData, string]> => [
   ["writeQueueNums", oneBroker(n), "queueDatas[0].writeQueueNums"],
-  ["readQueueNums", { ...oneBroker(4), queueDatas: [{ ...oneBroker(4).queueDatas[0]!, readQueueNums: n }] }, "queueDatas[0].readQueueNums"],
+  ["readQueueNums", oneBroker(4, undefined, n), "queueDatas[0].readQueueNums"],
   ["an orderTopicConf item", oneBroker(4, `broker-a:4;broker-b:${n}`), "orderTopicConf item \"broker-b\""]
 ]
 
