@@ -1,7 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Buffer } from "node:buffer"
 import { Effect, Exit, Layer } from "effect"
-import { makeMessage } from "../../src/producer/Message.ts"
+import { makeMessage } from "../../src/protocol/message/Message.ts"
 import { Producer } from "../../src/producer/Producer.ts"
 import { RequestCode } from "../../src/protocol/RequestCode.ts"
 import { makeTestCluster } from "../../src/testkit/TestCluster.ts"

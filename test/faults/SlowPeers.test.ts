@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Exit, Layer } from "effect"
-import { makeMessage } from "../../src/producer/Message.ts"
+import { makeMessage } from "../../src/protocol/message/Message.ts"
 import { Producer } from "../../src/producer/Producer.ts"
 import { RequestCode } from "../../src/protocol/RequestCode.ts"
 import type { Fault } from "../../src/testkit/Faults.ts"

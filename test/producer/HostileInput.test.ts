@@ -1,7 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Exit, Layer, Result } from "effect"
-import { makeMessage } from "../../src/producer/Message.ts"
-import type { Message } from "../../src/producer/Message.ts"
+import { makeMessage } from "../../src/protocol/message/Message.ts"
+import type { Message } from "../../src/protocol/message/Message.ts"
 import { Producer } from "../../src/producer/Producer.ts"
 import { resolveProducerOptions } from "../../src/producer/ProducerOptions.ts"
 import { RequestCode } from "../../src/protocol/RequestCode.ts"
@@ -14,7 +14,7 @@ import { failureTag } from "../helpers.ts"
  */
 const untyped = (json: string): Message => JSON.parse(json)
 
-const throwingGetter = (field: keyof Message): Message =>
+const throwingGetter = (field: "topic" | "body" | "properties"): Message =>
   Object.defineProperty({ ...makeMessage("Hostile", "x") }, field, {
     enumerable: true,
     get: () => {
