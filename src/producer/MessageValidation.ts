@@ -253,9 +253,9 @@ export const validateMessages = (
   messages: unknown,
   options?: ValidateMessageOptions
 ): Result.Result<ReadonlyArray<Message>, InvalidMessage> => {
-  if (!Array.isArray(messages)) return invalid("BatchInvalid", `a batch must be an array of messages, got ${show(messages)}`)
   const valid: Array<Message> = []
   try {
+    if (!Array.isArray(messages)) return invalid("BatchInvalid", `a batch must be an array of messages, got ${show(messages)}`)
     for (let index = 0; index < messages.length; index++) {
       const checked = validateMessage(messages[index], options)
       if (Result.isFailure(checked)) return Result.fail(checked.failure)

@@ -37,7 +37,33 @@ const throwingArray: ReadonlyArray<Message> = new Proxy([makeMessage("Hostile", 
   }
 })
 
+const revoked = <A extends object>(target: A): A => {
+  const { proxy, revoke } = Proxy.revocable(target, {})
+  revoke()
+  return proxy
+}
+
+const everyTrapThrows = {
+  get: () => {
+    throw new Error("trap")
+  },
+  has: () => {
+    throw new Error("trap")
+  },
+  getPrototypeOf: () => {
+    throw new Error("trap")
+  },
+  ownKeys: () => {
+    throw new Error("trap")
+  },
+  getOwnPropertyDescriptor: () => {
+    throw new Error("trap")
+  }
+}
+
 const hostileMessages: ReadonlyArray<readonly [string, Message]> = [
+  ["a revoked proxy", revoked(makeMessage("Hostile", "x"))],
+  ["a proxy whose every trap throws", new Proxy(makeMessage("Hostile", "x"), everyTrapThrows)],
   ["null", untyped("null")],
   ["a number", untyped("42")],
   ["a string", untyped("\"Hostile\"")],
@@ -50,6 +76,8 @@ const hostileMessages: ReadonlyArray<readonly [string, Message]> = [
 ]
 
 const hostileBatches: ReadonlyArray<readonly [string, ReadonlyArray<Message>]> = [
+  ["a revoked array proxy", revoked([makeMessage("Hostile", "x")])],
+  ["an array proxy whose every trap throws", new Proxy([makeMessage("Hostile", "x")], everyTrapThrows)],
   ["null", JSON.parse("null")],
   ["an object", JSON.parse("{\"length\": 3}")],
   ["an array holding null", JSON.parse("[null]")],
