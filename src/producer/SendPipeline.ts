@@ -21,7 +21,7 @@ import type { RouteLookup } from "../route/RouteLookup.ts"
 import type { TopicPublishInfo } from "../route/TopicPublishInfo.ts"
 import type { RemotingClient } from "../transport/RemotingClient.ts"
 import type { Message } from "../protocol/message/Message.ts"
-import { InvalidMessage, validateMessage } from "./MessageValidation.ts"
+import { InvalidMessage, topicOfUnchecked, validateMessage, validateMessages } from "./MessageValidation.ts"
 import { BrokerRejected, SendFailed } from "./ProducerError.ts"
 import type { FailedAttempt, SendError } from "./ProducerError.ts"
 import { messagesSent, sendFailures, sendLatency, sendRetries } from "./ProducerMetrics.ts"
@@ -254,7 +254,7 @@ export const makeSendPipeline = (context: SendPipelineContext) => {
    * client itself adds (a transaction's half message, a request of request-reply).
    */
   const send = (message: Message, systemProperties?: Readonly<Record<string, string>>): Effect.Effect<SendResult, SendError> =>
-    observed("Producer.send", message.topic, (clock, started) => {
+    observed("Producer.send", topicOfUnchecked(message), (clock, started) => {
       const prepared = prepareOne(message, started, systemProperties)
       return Result.isFailure(prepared)
         ? Effect.fail(prepared.failure)
@@ -263,14 +263,10 @@ export const makeSendPipeline = (context: SendPipelineContext) => {
 
   /** A batch: one request, one result. */
   const sendBatch = (messages: ReadonlyArray<Message>): Effect.Effect<SendResult, SendError> =>
-    observed("Producer.sendBatch", messages[0]?.topic ?? "", (clock, started) => {
-      const valid: Array<Message> = []
-      for (const message of messages) {
-        const checked = validateMessage(message, { maxMessageSize: options.maxMessageSize })
-        if (Result.isFailure(checked)) return Effect.fail(checked.failure)
-        valid.push(checked.success)
-      }
-      const prepared = prepareBatch(valid, {
+    observed("Producer.sendBatch", topicOfUnchecked(messages), (clock, started) => {
+      const valid = validateMessages(messages, { maxMessageSize: options.maxMessageSize })
+      if (Result.isFailure(valid)) return Effect.fail(valid.failure)
+      const prepared = prepareBatch(valid.success, {
         nextUniqueId: context.nextUniqueId,
         now: started,
         compressThreshold: options.compressMsgBodyOverHowmuch,
@@ -284,7 +280,10 @@ export const makeSendPipeline = (context: SendPipelineContext) => {
 
   /** An ordered send: the queue a stable hash of the key picks, one attempt (no silent failover). */
   const sendOrderly = (message: Message, shardingKey: string): Effect.Effect<SendResult, SendError> =>
-    observed("Producer.sendOrderly", message.topic, (clock, started) => {
+    observed("Producer.sendOrderly", topicOfUnchecked(message), (clock, started) => {
+      if (typeof shardingKey !== "string") {
+        return Effect.fail(new InvalidMessage({ rule: "MessageMalformed", detail: "the sharding key must be a string" }))
+      }
       const prepared = prepareOne(message, started)
       return Result.isFailure(prepared)
         ? Effect.fail(prepared.failure)
@@ -297,7 +296,7 @@ export const makeSendPipeline = (context: SendPipelineContext) => {
     message: Message,
     choose: (info: TopicPublishInfo) => MessageQueue | string
   ): Effect.Effect<SendResult, SendError> =>
-    observed(name, message.topic, (clock, started) => {
+    observed(name, topicOfUnchecked(message), (clock, started) => {
       const prepared = prepareOne(message, started)
       if (Result.isFailure(prepared)) return Effect.fail(prepared.failure)
       return sendPrepared(clock, prepared.success, started, false, (info) => Effect.succeed(choose(info)))
@@ -331,7 +330,7 @@ export const makeSendPipeline = (context: SendPipelineContext) => {
 
   /** A oneway send: written once, no answer, no retry. */
   const sendOneway = (message: Message): Effect.Effect<void, SendError> =>
-    observed("Producer.sendOneway", message.topic, (clock, started) => {
+    observed("Producer.sendOneway", topicOfUnchecked(message), (clock, started) => {
       const prepared = prepareOne(message, started)
       if (Result.isFailure(prepared)) return Effect.fail(prepared.failure)
       const topic = prepared.success.topic
