@@ -28,7 +28,7 @@ import type { Message } from "../protocol/message/Message.ts"
 import { makeClientInstance, provideClientLayers } from "./ClientInstance.ts"
 import { CORRELATION_ID, REPLY_TO_CLIENT, TTL } from "../protocol/message/MessageConst.ts"
 import { decodeProperties } from "../protocol/message/MessageProperties.ts"
-import { InvalidMessage } from "./MessageValidation.ts"
+import { InvalidMessage, topicOfUnchecked, validateMessage } from "./MessageValidation.ts"
 import type { SendError } from "./ProducerError.ts"
 import { InvalidProducerOptions, resolveProducerOptions } from "./ProducerOptions.ts"
 import type { ProducerOptions, ResolvedProducerOptions } from "./ProducerOptions.ts"
@@ -199,8 +199,10 @@ export const makeRequester = (
         if (!(timeoutMillis > 0) || !Number.isSafeInteger(timeoutMillis)) {
           return yield* new InvalidMessage({ rule: "MessageMalformed", detail: "the request timeout must be a positive, finite duration" })
         }
+        const valid = validateMessage(message, { maxMessageSize: options.maxMessageSize })
+        if (Result.isFailure(valid)) return yield* valid.failure
         const started = yield* Clock.currentTimeMillis
-        yield* prepare(message.topic, timeoutMillis)
+        yield* prepare(valid.success.topic, timeoutMillis)
         const correlationId = randomUUID()
         const deferred = Deferred.makeUnsafe<ReplyMessage>()
         waiting.set(correlationId, deferred)
@@ -218,7 +220,7 @@ export const makeRequester = (
             })
           )
         }).pipe(Effect.ensuring(Effect.sync(() => waiting.delete(correlationId))))
-      }).pipe(Effect.withSpan("Requester.request", { attributes: { topic: message.topic } }))
+      }).pipe(Effect.withSpan("Requester.request", { attributes: { topic: topicOfUnchecked(message) } }))
 
     return Requester.of({ clientId, request, pendingRequests: Effect.sync(() => waiting.size) })
   })

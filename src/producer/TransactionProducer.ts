@@ -33,7 +33,7 @@ import type { ServerRequest } from "../transport/ServerRequests.ts"
 import type { Message } from "../protocol/message/Message.ts"
 import { makeClientInstance, provideClientLayers } from "./ClientInstance.ts"
 import { PGROUP, TRAN_MSG, UNIQ_KEY } from "../protocol/message/MessageConst.ts"
-import { InvalidMessage } from "./MessageValidation.ts"
+import { InvalidMessage, topicOfUnchecked } from "./MessageValidation.ts"
 import type { SendError } from "./ProducerError.ts"
 import { defaultProducerGroup, InvalidProducerOptions, resolveProducerOptions } from "./ProducerOptions.ts"
 import type { ProducerOptions, ResolvedProducerOptions } from "./ProducerOptions.ts"
@@ -250,10 +250,15 @@ const commitLogOffsetOf = (offsetMsgId: string): number | undefined => {
   return Number.isSafeInteger(offset) ? offset : undefined
 }
 
+/** How a message is delayed, if it is; a message that cannot be read is left to validation. */
 const delayOf = (message: Message): string | undefined => {
-  if ((message.delayTimeLevel ?? 0) > 0) return "a delay level"
-  if (message.deliverTimeMs !== undefined) return "a delivery time"
-  if (message.delayTimeSec !== undefined || message.delayTimeMs !== undefined) return "a timer delay"
+  try {
+    if ((message.delayTimeLevel ?? 0) > 0) return "a delay level"
+    if (message.deliverTimeMs !== undefined) return "a delivery time"
+    if (message.delayTimeSec !== undefined || message.delayTimeMs !== undefined) return "a timer delay"
+  } catch {
+    // validation names the problem
+  }
   return undefined
 }
 
@@ -336,7 +341,7 @@ export const makeTransactionProducer = (
           }
         }
         return { ...sendResult, transactionId, localState }
-      }).pipe(Effect.withSpan("TransactionProducer.sendInTransaction", { attributes: { topic: message.topic } }))
+      }).pipe(Effect.withSpan("TransactionProducer.sendInTransaction", { attributes: { topic: topicOfUnchecked(message) } }))
 
     /** The half message a check carries, if it is this group's. */
     const checkedMessage = (request: ServerRequest) => {

@@ -7,7 +7,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { Buffer } from "node:buffer"
 import { readFileSync } from "node:fs"
 import * as Path from "node:path"
-import { Effect, Fiber, Layer, Result } from "effect"
+import { Effect, Fiber, Layer, Result, Schema } from "effect"
 import { encodeFrame } from "../../src/protocol/Frame.ts"
 import { decodeFrame } from "../../src/protocol/FrameDecoder.ts"
 import { makeRequest } from "../../src/protocol/RemotingCommand.ts"
@@ -136,6 +136,10 @@ describe("Requester over the testkit cluster", () => {
         Effect.gen(function*() {
           assert.strictEqual(failureTag(yield* Effect.exit(requester.request(makeMessage("AskBad", "x"), 0))), "InvalidMessage")
           assert.strictEqual(failureTag(yield* Effect.exit(requester.request(makeMessage("AskBad", ""), "1 second"))), "InvalidMessage")
+          for (const junk of [null, 42, { topic: 7 }, { topic: "AskBad", body: "not bytes" }]) {
+            const exit = yield* Effect.exit(requester.request(Schema.decodeUnknownSync(Schema.Any)(junk), "1 second"))
+            assert.strictEqual(failureTag(exit), "InvalidMessage", JSON.stringify(junk))
+          }
           assert.strictEqual(cluster.brokers[0]!.requestCount(RequestCode.SEND_MESSAGE_V2), 0)
         }))
     }).pipe(Effect.scoped))

@@ -7,7 +7,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { Buffer } from "node:buffer"
 import { readFileSync } from "node:fs"
 import * as Path from "node:path"
-import { Deferred, Effect, Fiber, Layer, Result } from "effect"
+import { Deferred, Effect, Fiber, Layer, Result, Schema } from "effect"
 import { TestClock } from "effect/testing"
 import { encodeFrame } from "../../src/protocol/Frame.ts"
 import { decodeFrame } from "../../src/protocol/FrameDecoder.ts"
@@ -282,6 +282,10 @@ describe("TransactionProducer over the testkit cluster", () => {
             const exit = yield* Effect.exit(producer.sendInTransaction(makeMessage("TxBad", "x", options), execute))
             assert.strictEqual(failureTag(exit), "InvalidMessage")
             assert.include(JSON.stringify(exit), "TransactionInvalid")
+          }
+          for (const junk of [null, 42, { topic: 7 }, { get delayTimeLevel(): number { throw new Error("hostile") } }]) {
+            const exit = yield* Effect.exit(producer.sendInTransaction(Schema.decodeUnknownSync(Schema.Any)(junk), execute))
+            assert.strictEqual(failureTag(exit), "InvalidMessage")
           }
           assert.strictEqual(executed, 0)
           assert.strictEqual(testCluster.brokers.reduce((n, b) => n + b.requestCount(RequestCode.SEND_MESSAGE_V2), 0), 0)
