@@ -18,11 +18,12 @@
  * Hooks are consulted in the order they were added; a hook that passes lets the next one decide, and
  * the handler answers when every hook has passed. A hook added with `times` is removed after it has
  * decided (anything but `pass`) that many times; every hook is removed when the scope it was added
- * in closes. A request without any hook for its code is answered at once, without an Effect.
+ * in closes. A hook that dies is answered SYSTEM_ERROR with the defect's message (and counts as a
+ * decision). A request without any hook for its code is answered at once, without an Effect.
  *
  * @since 0.1.0
  */
-import { Effect } from "effect"
+import { Cause, Effect, Exit } from "effect"
 import type { RemotingCommand, ResponseOptions } from "../protocol/RemotingCommand.ts"
 import type { Session } from "./Session.ts"
 
@@ -131,7 +132,7 @@ export class ControlTable {
 
   /**
    * Runs the hooks of `request` in order until one decides; `pass` when none does. A hook's use is
-   * counted when it decides.
+   * counted when it decides, or dies.
    */
   decide(request: RemotingCommand, session: Session): Effect.Effect<ControlDecision> {
     const hooks = this.entries.filter((entry) => entry.code === undefined || entry.code === request.code)
@@ -140,14 +141,25 @@ export class ControlTable {
       if (entry === undefined) return Effect.succeed(Control.pass)
       // A hook used up (or removed) while an earlier one ran is skipped.
       if (!this.entries.includes(entry)) return step(index + 1)
-      return Effect.flatMap(entry.hook(request, session), (decision) => {
-        if (decision._tag === "Pass") return step(index + 1)
-        entry.remaining -= 1
-        if (entry.remaining <= 0) this.remove(entry)
-        return Effect.succeed(decision)
-      })
+      return entry.hook(request, session).pipe(
+        Effect.onExit((exit) =>
+          Effect.sync(() => {
+            if (Exit.isFailure(exit) && !Cause.hasInterruptsOnly(exit.cause)) this.use(entry)
+          })
+        ),
+        Effect.flatMap((decision) => {
+          if (decision._tag === "Pass") return step(index + 1)
+          this.use(entry)
+          return Effect.succeed(decision)
+        })
+      )
     }
     return step(0)
+  }
+
+  private use(entry: Entry): void {
+    entry.remaining -= 1
+    if (entry.remaining <= 0) this.remove(entry)
   }
 
   private remove(entry: Entry): void {
