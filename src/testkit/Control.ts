@@ -74,29 +74,39 @@ export interface ControlOptions {
  * @since 0.1.0
  * @category constructors
  */
-export const Control = {
+export const Control: {
+  readonly pass: ControlDecision
+  readonly drop: ControlDecision
+  readonly closeConnection: ControlDecision
+  readonly respond: (code: number, remark?: string, extra?: Omit<ResponseOptions, "code" | "remark">) => ControlDecision
+  readonly garbage: (bytes: Uint8Array) => ControlDecision
+  readonly trickle: (intervalMillis: number) => ControlDecision
+  readonly answerLate: (millis: number) => ControlDecision
+  readonly always: (decision: ControlDecision) => ControlHook
+  readonly delay: (millis: number) => ControlHook
+} = {
   /** Let the handler answer. */
-  pass: { _tag: "Pass" } as ControlDecision,
+  pass: { _tag: "Pass" },
   /** Never answer. */
-  drop: { _tag: "Drop" } as ControlDecision,
+  drop: { _tag: "Drop" },
   /** Close the connection. */
-  closeConnection: { _tag: "CloseConnection" } as ControlDecision,
+  closeConnection: { _tag: "CloseConnection" },
   /** Answer with `code` (and `remark`, `extFields`, `body`) instead of handling the request. */
-  respond: (code: number, remark?: string, extra?: Omit<ResponseOptions, "code" | "remark">): ControlDecision => ({
+  respond: (code, remark, extra) => ({
     _tag: "Respond",
     response: { ...extra, code, ...(remark === undefined ? {} : { remark }) }
   }),
   /** Answer with bytes that are not a frame. */
-  garbage: (bytes: Uint8Array): ControlDecision => ({ _tag: "Garbage", bytes }),
+  garbage: (bytes) => ({ _tag: "Garbage", bytes }),
   /** Let the handler answer, one byte every `intervalMillis`. */
-  trickle: (intervalMillis: number): ControlDecision => ({ _tag: "Trickle", intervalMillis }),
+  trickle: (intervalMillis) => ({ _tag: "Trickle", intervalMillis }),
   /** Let the handler answer now, and write the answer `millis` later. */
-  answerLate: (millis: number): ControlDecision => ({ _tag: "AnswerLate", millis }),
+  answerLate: (millis) => ({ _tag: "AnswerLate", millis }),
   /** A hook that always takes `decision`. */
-  always: (decision: ControlDecision): ControlHook => () => Effect.succeed(decision),
+  always: (decision) => () => Effect.succeed(decision),
   /** A hook that waits `millis` on the Effect clock (TestClock under test), then lets the handler answer. */
-  delay: (millis: number): ControlHook => () => Effect.as(Effect.sleep(millis), Control.pass)
-} as const
+  delay: (millis) => () => Effect.as(Effect.sleep(millis), Control.pass)
+}
 
 interface Entry {
   readonly code: number | undefined
