@@ -91,7 +91,8 @@ export const defaultRetryResponseCodes: ReadonlyArray<number> = [
 export interface ResolvedProducerOptions {
   readonly nameServers: string | ReadonlyArray<string>
   readonly producerGroup: string
-  readonly instanceName: string
+  /** `undefined`: the producer makes one up, `<pid>#<random>`. */
+  readonly instanceName: string | undefined
   readonly sendMsgTimeoutMillis: number
   readonly retryTimesWhenSendFailed: number
   readonly attemptTimeoutMillis: number | undefined
@@ -173,7 +174,7 @@ export const resolveProducerOptions = (
     return {
       nameServers: options.nameServers,
       producerGroup,
-      instanceName: options.instanceName ?? `${process.pid}#${Math.floor(Math.random() * 2 ** 48).toString(36)}`,
+      instanceName: options.instanceName,
       sendMsgTimeoutMillis: yield* millis("sendMsgTimeout", options.sendMsgTimeout, 3000),
       retryTimesWhenSendFailed: yield* integer("retryTimesWhenSendFailed", options.retryTimesWhenSendFailed, 2, 0, 100),
       attemptTimeoutMillis,

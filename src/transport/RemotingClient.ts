@@ -29,19 +29,33 @@ export interface RemotingClientOptions {
 }
 
 /**
- * Options of one request.
+ * Options of one request: its time, as a relative `timeoutMillis` or an absolute `deadline`.
  *
  * @since 0.1.0
  */
-export interface InvokeOptions {
-  /** The request's whole budget: connecting (if needed), writing and the response. */
-  readonly timeoutMillis: number
-  /**
-   * Close the connection when the request times out, failing the other requests on it, so that
-   * the next request dials again (Java's `clientCloseSocketIfTimeout`). Default false.
-   */
-  readonly closeOnTimeout?: boolean | undefined
-}
+export type InvokeOptions =
+  & {
+    /**
+     * Close the connection when the request times out, failing the other requests on it, so that
+     * the next request dials again (Java's `clientCloseSocketIfTimeout`). Default false.
+     */
+    readonly closeOnTimeout?: boolean | undefined
+  }
+  & (
+    | {
+      /** The request's whole budget: connecting (if needed), writing and the response. */
+      readonly timeoutMillis: number
+      readonly deadline?: undefined
+    }
+    | {
+      /**
+       * When the request times out, in epoch milliseconds on the `Clock`: one absolute deadline a
+       * caller passes down through its steps.
+       */
+      readonly deadline: number
+      readonly timeoutMillis?: undefined
+    }
+  )
 
 /**
  * A connection as seen from outside, for monitoring and tests.
@@ -165,7 +179,7 @@ export const makeRemotingClient = (options?: RemotingClientOptions) =>
       address: string,
       request: RemotingCommand,
       deadline: number,
-      options: InvokeOptions
+      options: { readonly timeoutMillis: number; readonly closeOnTimeout: boolean | undefined }
     ): Effect.Effect<RemotingCommand, RemotingError> =>
       Effect.suspend(() => {
         const encoded = encode(address, request)
@@ -197,13 +211,15 @@ export const makeRemotingClient = (options?: RemotingClientOptions) =>
       options: InvokeOptions
     ): Effect.Effect<RemotingCommand, RemotingError> =>
       Effect.suspend(() => {
-        const deadline = deadlines.now() + options.timeoutMillis
-        return Effect.flatMap(invokeUntil(address, request, deadline, options), (response) =>
+        const now = deadlines.now()
+        const deadline = options.deadline ?? now + options.timeoutMillis
+        const timed = { closeOnTimeout: options.closeOnTimeout, timeoutMillis: Math.max(0, Math.round(deadline - now)) }
+        return Effect.flatMap(invokeUntil(address, request, deadline, timed), (response) =>
           response.code !== ResponseCode.GO_AWAY
             ? Effect.succeed(response)
             : Effect.andThen(
               closeConnection(address, "the server answered GO_AWAY"),
-              invokeUntil(address, request, deadline, options)
+              invokeUntil(address, request, deadline, timed)
             ))
       })
 

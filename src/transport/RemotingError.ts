@@ -18,6 +18,11 @@ export class ConnectFailed extends Schema.TaggedError<ConnectFailed>()("ConnectF
   override get message(): string {
     return `cannot connect to ${this.address}: ${this.detail}`
   }
+
+  /** `true`: another attempt, or another address, may connect. */
+  get isRetryable(): boolean {
+    return true
+  }
 }
 
 /**
@@ -31,6 +36,11 @@ export class ConnectTimedOut extends Schema.TaggedError<ConnectTimedOut>()("Conn
 }) {
   override get message(): string {
     return `connecting to ${this.address} timed out after ${this.timeoutMillis} ms`
+  }
+
+  /** `true`: another attempt may connect. */
+  get isRetryable(): boolean {
+    return true
   }
 }
 
@@ -47,6 +57,11 @@ export class RequestTimedOut extends Schema.TaggedError<RequestTimedOut>()("Requ
   override get message(): string {
     return `request ${this.code} to ${this.address} got no response within ${this.timeoutMillis} ms`
   }
+
+  /** `true`: the peer may only have been slow; the request may have reached it. */
+  get isRetryable(): boolean {
+    return true
+  }
 }
 
 /**
@@ -62,6 +77,11 @@ export class ConnectionClosed extends Schema.TaggedError<ConnectionClosed>()("Co
   override get message(): string {
     return `connection to ${this.address} closed: ${this.detail}`
   }
+
+  /** `true`: a new connection may succeed; the request may have reached the peer. */
+  get isRetryable(): boolean {
+    return true
+  }
 }
 
 /**
@@ -75,6 +95,11 @@ export class WriteFailed extends Schema.TaggedError<WriteFailed>()("WriteFailed"
 }) {
   override get message(): string {
     return `writing to ${this.address} failed: ${this.detail}`
+  }
+
+  /** `true`: a new connection may succeed. */
+  get isRetryable(): boolean {
+    return true
   }
 }
 
@@ -91,6 +116,11 @@ export class InvalidRequest extends Schema.TaggedError<InvalidRequest>()("Invali
   override get message(): string {
     return `request to ${this.address} not sent: ${this.detail}`
   }
+
+  /** `false`: the same request is refused the same way. */
+  get isRetryable(): boolean {
+    return false
+  }
 }
 
 /**
@@ -103,6 +133,11 @@ export class ClientClosed extends Schema.TaggedError<ClientClosed>()("ClientClos
 }) {
   override get message(): string {
     return `request to ${this.address} abandoned: the client is shut down`
+  }
+
+  /** `false`: the client is gone. */
+  get isRetryable(): boolean {
+    return false
   }
 }
 
@@ -145,9 +180,9 @@ export class RemotingError extends Schema.TaggedError<RemotingError>()("Remoting
 
   /**
    * `true` when the request may have reached the peer or another attempt may succeed: everything
-   * but an invalid request and a shut-down client.
+   * but an invalid request and a shut-down client (the reason's `isRetryable`).
    */
-  get retryable(): boolean {
-    return this.reason._tag !== "InvalidRequest" && this.reason._tag !== "ClientClosed"
+  get isRetryable(): boolean {
+    return this.reason.isRetryable
   }
 }

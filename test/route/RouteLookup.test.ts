@@ -129,8 +129,7 @@ describe("RouteLookup over the testkit NameServer", () => {
       yield* Effect.gen(function*() {
         const lookup = yield* RouteLookup
         yield* lookup.publishInfo("Gone")
-        const event = yield* Effect.forkChild(Stream.runHead(lookup.changes))
-        yield* Effect.sleep("20 millis") // let the subscriber attach
+        const event = yield* Effect.forkChild(Stream.runHead(yield* lookup.changes))
         yield* ns.removeTopic("Gone")
         yield* lookup.refreshAll
         const change = Option.getOrThrow(yield* Fiber.join(event))
@@ -149,7 +148,7 @@ describe("RouteLookup over the testkit NameServer", () => {
         const lookup = yield* RouteLookup
         yield* lookup.publishInfo("T1")
         assert.strictEqual(routeRequests(ns), 1)
-        const event = yield* Effect.forkChild(Stream.runHead(lookup.changes))
+        const event = yield* Effect.forkChild(Stream.runHead(yield* lookup.changes))
         yield* ns.putTopicRoute("T1", routeOf([["broker-a", "127.0.0.1:1", 8, 6], ["broker-b", "127.0.0.1:2", 4, 6]]))
         yield* TestClock.adjust("29 seconds")
         assert.strictEqual(routeRequests(ns), 1) // not yet
