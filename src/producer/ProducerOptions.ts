@@ -58,6 +58,12 @@ export interface ProducerOptions extends RouteLookupOptions {
   readonly serializeType?: SerializeType | undefined
   /** TCP connect timeout; default 3000 ms. */
   readonly connectTimeout?: Duration.Input | undefined
+  /**
+   * A span for each step of a send (`SendPipeline.prepare`, `SendPipeline.attempt`,
+   * `SendPipeline.request`) under the operation's own span; default false, as each span costs
+   * several microseconds per send (see docs/benchmarks.md).
+   */
+  readonly stepSpans?: boolean | undefined
 }
 
 /**
@@ -106,6 +112,7 @@ export interface ResolvedProducerOptions {
   readonly nameServerTimeoutMillis: number
   readonly serializeType: SerializeType
   readonly connectTimeoutMillis: number
+  readonly stepSpans: boolean
   readonly route: RouteLookupOptions
 }
 
@@ -188,6 +195,7 @@ export const resolveProducerOptions = (
       nameServerTimeoutMillis: yield* millis("nameServerTimeout", options.nameServerTimeout, 3000),
       serializeType: options.serializeType ?? "JSON",
       connectTimeoutMillis: yield* millis("connectTimeout", options.connectTimeout, 3000),
+      stepSpans: options.stepSpans ?? false,
       route: {
         autoCreateTopic: options.autoCreateTopic,
         defaultTopic: options.defaultTopic,

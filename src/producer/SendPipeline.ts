@@ -1,5 +1,5 @@
 /**
- * The send pipeline, as named steps (each an `Effect.fn`, so each is a span):
+ * The send pipeline, as named steps (each a span when `stepSpans` is on; see below):
  *
  * - `SendPipeline.prepare`: validate the message (or batch) and prepare it once for every attempt;
  * - `SendPipeline.attempt`: read the topic's publish info (the cache, or the NameServer within what
@@ -18,6 +18,10 @@
  * the retries, and a slow broker that answers within the budget is not sent the message twice. A
  * timed-out attempt closes its connection, as Java's sync path does, so requests stuck on a dead
  * connection fail at once and go elsewhere.
+ *
+ * Every public operation is a span (`Producer.send`, …). The steps are spans of their own only with
+ * the producer option `stepSpans`: a span costs several microseconds, and three more per send cost
+ * a third of the throughput at 64 sends in flight (`npm run bench` measures both).
  *
  * @since 0.1.0
  */
@@ -126,15 +130,22 @@ export const makeSendPipeline = (context: SendPipelineContext) => {
 
   const closed = () => new ProducerError({ reason: new ProducerClosed() })
 
+  /** A named step: a span of its own when `stepSpans` is on. */
+  const step = <Args extends ReadonlyArray<unknown>, A, E>(
+    name: string,
+    body: (...args: Args) => Effect.Effect<A, E>
+  ): (...args: Args) => Effect.Effect<A, E> =>
+    options.stepSpans ? (...args) => Effect.withSpan(body(...args), name, { captureStackTrace: false }) : body
+
   /** Step: validate and prepare a message once for every attempt. */
-  const prepare = Effect.fn("SendPipeline.prepare")(function*(message: Message, now: number) {
+  const prepare = step("SendPipeline.prepare", Effect.fnUntraced(function*(message: Message, now: number) {
     const valid = validateMessage(message, { maxMessageSize: options.maxMessageSize })
     if (Result.isFailure(valid)) return yield* new ProducerError({ reason: valid.failure })
     return prepareMessage(valid.success, prepareOptions(now))
-  })
+  }))
 
   /** Step: validate and prepare a batch as one request. */
-  const prepareBatchStep = Effect.fn("SendPipeline.prepareBatch")(function*(messages: ReadonlyArray<Message>, now: number) {
+  const prepareBatchStep = step("SendPipeline.prepareBatch", Effect.fnUntraced(function*(messages: ReadonlyArray<Message>, now: number) {
     const valid: Array<Message> = []
     for (const message of messages) {
       const checked = validateMessage(message, { maxMessageSize: options.maxMessageSize })
@@ -144,13 +155,13 @@ export const makeSendPipeline = (context: SendPipelineContext) => {
     const prepared = prepareBatch(valid, { ...prepareOptions(now), maxMessageSize: options.maxMessageSize })
     if (Result.isFailure(prepared)) return yield* new ProducerError({ reason: prepared.failure })
     return prepared.success
-  })
+  }))
 
   /**
    * Step: the request to the broker, until the attempt's absolute `until`, and its answer read
    * into the attempt's outcome and what the selector records of it.
    */
-  const request = Effect.fn("SendPipeline.request")(function*(
+  const request = step("SendPipeline.request", Effect.fnUntraced(function*(
     job: SendJob,
     queue: MessageQueue,
     address: string,
@@ -192,13 +203,13 @@ export const makeSendPipeline = (context: SendPipelineContext) => {
       : { _tag: "Stored", result }
     const recorded: SelectorOutcome = { brokerName, latencyMs, isolation: false, reachable: true, now, answered: true }
     return [outcome, recorded] as const
-  })
+  }))
 
   /**
    * Step: one attempt. Reads the publish info once (queue and master address come from the same
    * value), caps the attempt, sends, and records the outcome once.
    */
-  const attempt = Effect.fn("SendPipeline.attempt")(function*(job: SendJob, state: AttemptState) {
+  const attempt = step("SendPipeline.attempt", Effect.fnUntraced(function*(job: SendJob, state: AttemptState) {
     const retry = state.number > 1
     if (retry) yield* Metric.update(sendRetries, 1)
     const before = yield* Clock.currentTimeMillis
@@ -238,7 +249,7 @@ export const makeSendPipeline = (context: SendPipelineContext) => {
     const [outcome, recorded] = yield* request(job, queue, address, now, now + cap)
     yield* selector.record(recorded)
     return outcome
-  })
+  }))
 
   /**
    * The failure a send ends with: the broker's answer when a broker rejected it for good, else

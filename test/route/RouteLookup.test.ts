@@ -166,7 +166,13 @@ describe("RouteLookup over the testkit NameServer", () => {
         // and the next tick again, 30 s later; an unchanged route publishes nothing and keeps the entry
         const infoBefore = yield* lookup.publishInfo("T1")
         yield* TestClock.adjust("30 seconds")
-        while (routeRequests(ns) < 3) yield* Effect.yieldNow
+        // the refresh is a real socket round trip: wait for it on the live clock, at most 5 s
+        yield* TestClock.withLive(
+          Effect.gen(function*() {
+            for (let i = 0; i < 500 && routeRequests(ns) < 3; i++) yield* Effect.sleep("10 millis")
+          })
+        )
+        assert.strictEqual(routeRequests(ns), 3)
         yield* Effect.yieldNow
         assert.strictEqual(yield* lookup.publishInfo("T1"), infoBefore)
       }).pipe(Effect.provide(lookupLayer(ns)))
