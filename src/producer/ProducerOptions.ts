@@ -61,7 +61,7 @@ export interface ProducerOptions extends RouteLookupOptions {
   /**
    * A span for each step of a send (`SendPipeline.prepare`, `SendPipeline.attempt`,
    * `SendPipeline.request`) under the operation's own span; default false, as each span costs
-   * several microseconds per send (see docs/benchmarks.md).
+   * several microseconds per send (`npm run bench` measures it).
    */
   readonly stepSpans?: boolean | undefined
 }
