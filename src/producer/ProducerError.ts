@@ -6,7 +6,7 @@
  * @since 0.1.0
  */
 import { Schema } from "effect"
-import { NoRouteInfo } from "../route/RouteLookupError.ts"
+import { NoRouteInfo } from "../route/NoRouteInfo.ts"
 import { InvalidNameServerResponse, NameServerRejected, NameServerUnavailable } from "../transport/NameServerError.ts"
 import {
   ClientClosed,

@@ -1,7 +1,7 @@
 /**
  * The producer's queue selection state in a `Ref`: each topic's round-robin index, the latency
  * fault table and the brokers' latency estimates, updated by the pure functions of
- * `QueueSelection`, `FaultStrategy` and `AttemptBudget`.
+ * `SelectOneMessageQueue`, `FaultStrategy` and `AttemptBudget`.
  *
  * @since 0.1.0
  */
@@ -12,7 +12,7 @@ import { emptyLatencyTable, healthyLatency, recordLatency } from "./AttemptBudge
 import type { LatencyTable } from "./AttemptBudget.ts"
 import { emptyFaultTable, recordOutcome } from "./FaultStrategy.ts"
 import type { FaultOutcome, FaultStrategyOptions, FaultTable } from "./FaultStrategy.ts"
-import { initialIndex, selectByHash, selectQueue } from "./QueueSelection.ts"
+import { initialIndex, selectByHash, selectQueue } from "./SelectOneMessageQueue.ts"
 
 /**
  * Selection state: per-topic round-robin index, the fault table, and the latency estimates of
