@@ -40,8 +40,10 @@ export interface ConnectionOptions {
   readonly connectTimeoutMillis: number
   /** Largest frame accepted or sent, length word included. */
   readonly maxFrameSize: number
-  /** Called once when the connection closes, for whatever reason. */
+  /** Called once when the connection closes, for whatever reason, before anything else. */
   readonly onClose: (connection: Connection) => void
+  /** Run once after the connection closed, before its scope closes (the pool forgets it). */
+  readonly release: (connection: Connection) => Effect.Effect<void>
   /** Where requests register their deadlines. */
   readonly deadlines: Deadlines
 }
@@ -115,7 +117,8 @@ const socketErrorDetail = (error: Socket.SocketError): string => {
 }
 
 /**
- * Opens a connection to `address`; it lives in `clientScope` (closing that scope closes it).
+ * Opens a connection to `address`; it lives in `clientScope` (closing that scope closes it), e.g.
+ * the scope of its entry in the client's pool.
  *
  * @since 0.1.0
  */
@@ -178,8 +181,11 @@ export const openConnection = (
       return true
     }
 
+    /** What follows `closeNow`: the pool forgets the connection, then its scope closes. */
+    const release = Effect.suspend(() => Effect.andThen(options.release(connection), Scope.close(scope, Exit.void)))
+
     const close = (reason: RemotingErrorReason): Effect.Effect<void> =>
-      Effect.suspend(() => (closeNow(reason) ? Scope.close(scope, Exit.void) : Effect.void))
+      Effect.suspend(() => (closeNow(reason) ? release : Effect.void))
 
     const enqueue = (frame: EncodedFrame, written?: Deferred.Deferred<void, RemotingError>) => {
       Queue.offerUnsafe(outgoing, { frame, written })
@@ -276,7 +282,7 @@ export const openConnection = (
     // Closes the connection's scope from a fiber of the client when a timed-out request asks for it
     // (the deadline fires in a plain callback).
     yield* Deferred.await(closeRequested).pipe(
-      Effect.andThen(Scope.close(scope, Exit.void)),
+      Effect.andThen(release),
       Effect.forkIn(clientScope)
     )
 
