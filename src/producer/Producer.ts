@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { Config, Context, Effect, Layer, Random, Schedule } from "effect"
+import { Clock, Config, Context, Effect, Layer, Random, Schedule } from "effect"
 import type { Scope } from "effect"
 import { RouteCache } from "../route/RouteCache.ts"
 import { RouteLookup } from "../route/RouteLookup.ts"
@@ -91,7 +91,7 @@ export const makeProducer = (
   Effect.gen(function*() {
     const client = yield* RemotingClient
     const lookup = yield* RouteLookup
-    const prefix = localUniqueIdPrefix()
+    const prefix = localUniqueIdPrefix(yield* Clock.currentTimeMillis)
     const uniqueIds = makeUniqueIdGenerator(prefix)
     const instanceName = options.instanceName ??
       `${process.pid}#${(yield* Random.nextIntBetween(0, 2 ** 48)).toString(36)}`

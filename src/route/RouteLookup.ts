@@ -9,7 +9,7 @@
  *
  * @since 0.1.0
  */
-import { Cache, Clock, Context, Duration, Effect, Layer, Metric, PubSub, Schedule, Stream } from "effect"
+import { Cache, Clock, Context, Duration, Effect, Fiber, Layer, Metric, PubSub, Schedule, Stream } from "effect"
 import type { Scope } from "effect"
 import type { TopicRouteData } from "../protocol/TopicRouteData.ts"
 import { NameServerTransport } from "../transport/NameServerTransport.ts"
@@ -151,8 +151,7 @@ export const makeRouteLookup = (
 
     /**
      * Runs `update` for a topic once however many fibers ask at the same time: the cache holds a
-     * fetch only while it runs (time to live zero), so the next miss asks again. The fetch is
-     * interrupted only when every caller waiting for it has given up.
+     * fetch only while it runs (time to live zero), so the next miss asks again.
      */
     const fetches = yield* Cache.makeWith(update, {
       capacity: Number.POSITIVE_INFINITY,
@@ -168,7 +167,10 @@ export const makeRouteLookup = (
         const timeoutMillis = options?.timeoutMillis
         if (cached !== undefined && cached.queues.length > 0) return Effect.as(Metric.update(routeCacheHits, 1), cached)
         const fetch = Effect.andThen(Metric.update(routeCacheMisses, 1), shared(topic))
-        return timeoutMillis === undefined ? fetch : Effect.timeoutOrElse(fetch, {
+        if (timeoutMillis === undefined) return fetch
+        // The wait is bounded, the fetch is not: it is awaited from the lookup's own scope, so it
+        // goes on (and the route lands in the cache) even when every caller gave up.
+        return Effect.flatMap(Effect.forkIn(fetch, scope), Fiber.join).pipe(Effect.timeoutOrElse({
           duration: Math.max(1, timeoutMillis),
           orElse: () =>
             Effect.fail(
@@ -181,7 +183,7 @@ export const makeRouteLookup = (
                 })
               })
             )
-        })
+        }))
       })
 
     /** Refreshes one cached topic: a topic the NameServers dropped leaves the cache (and says so). */

@@ -72,6 +72,25 @@ describe("RouteLookup over the testkit NameServer", () => {
       assert.strictEqual(routeRequests(ns), 1)
     }).pipe(Effect.scoped))
 
+  it.live("a miss whose only caller gives up still fills the cache: the next lookup is a hit, one request in all", () =>
+    Effect.gen(function*() {
+      const ns = yield* makeTestNameServer()
+      yield* ns.putTopicRoute("Late", routeOf([["broker-a", "127.0.0.1:1", 4, 6]]))
+      ns.faults.add({ fault: { _tag: "Delay", millis: 300 }, times: 1 })
+      yield* Effect.gen(function*() {
+        const lookup = yield* RouteLookup
+        const impatient = yield* Effect.exit(lookup.publishInfo("Late", { timeoutMillis: 50 }))
+        assert.strictEqual(failureTag(impatient), "NameServerUnavailable")
+        // the fetch goes on without its caller; wait for it (bounded), then the cache answers
+        for (let i = 0; i < 300 && (yield* RouteCache.use((cache) => cache.get("Late"))) === undefined; i++) {
+          yield* Effect.sleep("10 millis")
+        }
+        const info = yield* lookup.publishInfo("Late")
+        assert.strictEqual(info.queues.length, 4)
+        assert.strictEqual(routeRequests(ns), 1)
+      }).pipe(Effect.provide(lookupLayer(ns)))
+    }).pipe(Effect.scoped))
+
   it.live("a topic without a route falls back to TBW102, queue counts capped at defaultTopicQueueNums", () =>
     Effect.gen(function*() {
       const ns = yield* makeTestNameServer()
