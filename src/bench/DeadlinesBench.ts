@@ -14,6 +14,7 @@ import { makeDeadlines } from "../transport/Deadlines.ts"
  * One measured case.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface DeadlinesSample {
   readonly variant: "Deadlines" | "Effect.timeout"
@@ -75,6 +76,7 @@ const measure = (variant: DeadlinesSample["variant"], inFlight: number, count: n
  * keeps each one's median.
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const runDeadlinesBench: Effect.Effect<ReadonlyArray<DeadlinesSample>, TimedOut> = Effect.gen(function*() {
   const samples: Array<DeadlinesSample> = []

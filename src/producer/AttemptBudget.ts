@@ -23,6 +23,7 @@
  * - `reserveFactor`: how many times a healthy broker's latency estimate a retry is given.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface AttemptBudgetOptions {
   readonly minRetryReserveMillis: number
@@ -33,6 +34,7 @@ export interface AttemptBudgetOptions {
  * 250 ms at least for each retry, or three times the healthy latency when that is more.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const defaultAttemptBudgetOptions: AttemptBudgetOptions = {
   minRetryReserveMillis: 250,
@@ -43,6 +45,7 @@ export const defaultAttemptBudgetOptions: AttemptBudgetOptions = {
  * Latency estimates by broker name, in milliseconds.
  *
  * @since 0.1.0
+ * @category models
  */
 export type LatencyTable = ReadonlyMap<string, number>
 
@@ -50,6 +53,7 @@ export type LatencyTable = ReadonlyMap<string, number>
  * The table without estimates.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const emptyLatencyTable: LatencyTable = new Map<string, number>()
 
@@ -63,6 +67,7 @@ const alpha = 0.2
  * not finite non-negative numbers are ignored.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const recordLatency = (table: LatencyTable, brokerName: string, latencyMs: number): LatencyTable => {
   if (!(Number.isFinite(latencyMs) && latencyMs >= 0)) return table
@@ -79,6 +84,7 @@ export const recordLatency = (table: LatencyTable, brokerName: string, latencyMs
  * them has one.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const healthyLatency = (
   table: LatencyTable,
@@ -98,6 +104,7 @@ export const healthyLatency = (
  * The time kept for one retry on a healthy broker.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const retryReserve = (healthy: number | undefined, options: AttemptBudgetOptions): number =>
   Math.max(options.minRetryReserveMillis, options.reserveFactor * (healthy ?? 0))
@@ -115,6 +122,7 @@ export const retryReserve = (healthy: number | undefined, options: AttemptBudget
  * Always at least 1 ms.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const attemptCap = (input: {
   readonly remaining: number

@@ -18,6 +18,7 @@ import type { RemotingClient } from "../transport/RemotingClient.ts"
  * Who the producer is.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface ProducerIdentity {
   readonly clientId: string
@@ -28,10 +29,11 @@ export interface ProducerIdentity {
 /**
  * Sends `request` at once to every address `masters` gives (the master of every broker group in
  * the cached routes: where heartbeats go when a client has no consumer), each bounded by
- * `timeoutMillis`;
- * an answer other than SUCCESS, or no answer, is logged as `what` failing, never raised.
+ * `timeoutMillis`; an answer other than SUCCESS, or no answer, is logged as `what` failing, never
+ * raised.
  *
  * @since 0.1.0
+ * @category heartbeats
  */
 export const toEveryMaster = (
   client: RemotingClient["Service"],
@@ -54,6 +56,7 @@ export const toEveryMaster = (
  * Sends HEART_BEAT to every master.
  *
  * @since 0.1.0
+ * @category heartbeats
  */
 export const sendHeartbeats = (
   client: RemotingClient["Service"],
@@ -75,6 +78,7 @@ export const sendHeartbeats = (
  * Sends UNREGISTER_CLIENT for the producer group to every master.
  *
  * @since 0.1.0
+ * @category heartbeats
  */
 export const unregisterClient = (
   client: RemotingClient["Service"],

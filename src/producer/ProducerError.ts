@@ -26,6 +26,7 @@ import { defaultRetryResponseCodes } from "./ProducerOptions.ts"
  * `retryResponseCodes`), and as the reason of a failed attempt otherwise.
  *
  * @since 0.1.0
+ * @category errors
  */
 export class BrokerRejected extends Schema.TaggedError<BrokerRejected>()("BrokerRejected", {
   topic: Schema.String,
@@ -48,6 +49,7 @@ export class BrokerRejected extends Schema.TaggedError<BrokerRejected>()("Broker
  * The route gave the attempt's queue a broker group without a master address.
  *
  * @since 0.1.0
+ * @category errors
  */
 export class NoMasterAddress extends Schema.TaggedError<NoMasterAddress>()("NoMasterAddress", {
   topic: Schema.String,
@@ -67,6 +69,7 @@ export class NoMasterAddress extends Schema.TaggedError<NoMasterAddress>()("NoMa
  * The topic's route has no queue the send can use.
  *
  * @since 0.1.0
+ * @category errors
  */
 export class NoWritableQueue extends Schema.TaggedError<NoWritableQueue>()("NoWritableQueue", {
   topic: Schema.String
@@ -86,6 +89,7 @@ export class NoWritableQueue extends Schema.TaggedError<NoWritableQueue>()("NoWr
  * broker's error answer, or a route that gave it nowhere to go.
  *
  * @since 0.1.0
+ * @category errors
  */
 export const AttemptFailureReason = Schema.Union([
   ConnectFailed,
@@ -102,6 +106,7 @@ export const AttemptFailureReason = Schema.Union([
 
 /**
  * @since 0.1.0
+ * @category errors
  */
 export type AttemptFailureReason = typeof AttemptFailureReason.Type
 
@@ -110,6 +115,7 @@ export type AttemptFailureReason = typeof AttemptFailureReason.Type
  * (`"-"` when the attempt got no further) and the typed reason.
  *
  * @since 0.1.0
+ * @category errors
  */
 export const FailedAttempt = Schema.Struct({
   brokerName: Schema.String,
@@ -119,6 +125,7 @@ export const FailedAttempt = Schema.Struct({
 
 /**
  * @since 0.1.0
+ * @category errors
  */
 export type FailedAttempt = typeof FailedAttempt.Type
 
@@ -127,6 +134,7 @@ export type FailedAttempt = typeof FailedAttempt.Type
  * attempt's broker and reason in order; `timedOut` says whether the budget ran out.
  *
  * @since 0.1.0
+ * @category errors
  */
 export class SendFailed extends Schema.TaggedError<SendFailed>()("SendFailed", {
   topic: Schema.String,
@@ -152,6 +160,7 @@ export class SendFailed extends Schema.TaggedError<SendFailed>()("SendFailed", {
  * The producer was used after its scope closed (or closed while the send was under way).
  *
  * @since 0.1.0
+ * @category errors
  */
 export class ProducerClosed extends Schema.TaggedError<ProducerClosed>()("ProducerClosed", {}) {
   override get message(): string {
@@ -168,6 +177,7 @@ export class ProducerClosed extends Schema.TaggedError<ProducerClosed>()("Produc
  * What went wrong in a `ProducerError`.
  *
  * @since 0.1.0
+ * @category errors
  */
 export const ProducerErrorReason = Schema.Union([
   InvalidMessage,
@@ -182,6 +192,7 @@ export const ProducerErrorReason = Schema.Union([
 
 /**
  * @since 0.1.0
+ * @category errors
  */
 export type ProducerErrorReason = typeof ProducerErrorReason.Type
 
@@ -189,6 +200,7 @@ export type ProducerErrorReason = typeof ProducerErrorReason.Type
  * A send that did not produce a `SendResult`; `reason` says why.
  *
  * @since 0.1.0
+ * @category errors
  */
 export class ProducerError extends Schema.TaggedError<ProducerError>()("ProducerError", {
   reason: ProducerErrorReason

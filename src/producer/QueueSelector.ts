@@ -19,6 +19,7 @@ import { initialIndex, selectByHash, selectQueue } from "./SelectOneMessageQueue
  * the brokers that answered.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface SelectorState {
   readonly indexes: ReadonlyMap<string, number>
@@ -31,6 +32,7 @@ export interface SelectorState {
  * message, so that its latency feeds the broker's estimate.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface AttemptOutcome extends FaultOutcome {
   readonly answered: boolean
@@ -40,6 +42,7 @@ export interface AttemptOutcome extends FaultOutcome {
  * The queue selector of one producer.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface QueueSelector {
   /**
@@ -68,6 +71,7 @@ export interface QueueSelector {
  * starting index.
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const makeQueueSelector = (
   options: FaultStrategyOptions,

@@ -12,6 +12,7 @@ import { NoRouteInfo } from "./NoRouteInfo.ts"
  * What went wrong in a `RouteLookupError`.
  *
  * @since 0.1.0
+ * @category errors
  */
 export const RouteLookupErrorReason = Schema.Union([
   NoRouteInfo,
@@ -22,6 +23,7 @@ export const RouteLookupErrorReason = Schema.Union([
 
 /**
  * @since 0.1.0
+ * @category errors
  */
 export type RouteLookupErrorReason = typeof RouteLookupErrorReason.Type
 
@@ -29,6 +31,7 @@ export type RouteLookupErrorReason = typeof RouteLookupErrorReason.Type
  * A route lookup that gave no publish info; `reason` says why.
  *
  * @since 0.1.0
+ * @category errors
  */
 export class RouteLookupError extends Schema.TaggedError<RouteLookupError>()("RouteLookupError", {
   reason: RouteLookupErrorReason

@@ -13,6 +13,7 @@ import { publishQueues } from "./PublishQueues.ts"
  * A topic's publish info.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface TopicPublishInfo {
   readonly topic: string
@@ -40,6 +41,7 @@ export interface TopicPublishInfo {
  * Builds a topic's publish info from a route.
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const makeTopicPublishInfo = (
   topic: string,
@@ -57,6 +59,7 @@ export const makeTopicPublishInfo = (
  * that name; groups without a master are left out.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const masterAddresses = (route: TopicRouteData): ReadonlyMap<string, string> => {
   const masters = new Map<string, string>()
@@ -79,6 +82,7 @@ export const masterAddresses = (route: TopicRouteData): ReadonlyMap<string, stri
  * at `defaultTopicQueueNums` (`readQueueNums = writeQueueNums = min(n, readQueueNums)`).
  *
  * @since 0.1.0
+ * @category utils
  */
 export const capDefaultTopicRoute = (route: TopicRouteData, defaultTopicQueueNums: number): TopicRouteData => ({
   ...route,

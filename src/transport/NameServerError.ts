@@ -11,6 +11,7 @@ import { ResponseCode } from "../protocol/ResponseCode.ts"
  * The NameServer has no route for the topic (TOPIC_NOT_EXIST): no live broker hosts it.
  *
  * @since 0.1.0
+ * @category errors
  */
 export class TopicNotExist extends Schema.TaggedError<TopicNotExist>()("TopicNotExist", {
   topic: Schema.String,
@@ -31,6 +32,7 @@ export class TopicNotExist extends Schema.TaggedError<TopicNotExist>()("TopicNot
  * out, or asked to be skipped.
  *
  * @since 0.1.0
+ * @category errors
  */
 export class NameServerUnavailable extends Schema.TaggedError<NameServerUnavailable>()("NameServerUnavailable", {
   operation: Schema.String,
@@ -54,6 +56,7 @@ export class NameServerUnavailable extends Schema.TaggedError<NameServerUnavaila
  * A NameServer answered with an error code.
  *
  * @since 0.1.0
+ * @category errors
  */
 export class NameServerRejected extends Schema.TaggedError<NameServerRejected>()("NameServerRejected", {
   operation: Schema.String,
@@ -75,6 +78,7 @@ export class NameServerRejected extends Schema.TaggedError<NameServerRejected>()
  * A NameServer answered with a body that is not what the operation returns.
  *
  * @since 0.1.0
+ * @category errors
  */
 export class InvalidNameServerResponse extends Schema.TaggedError<InvalidNameServerResponse>()("InvalidNameServerResponse", {
   operation: Schema.String,
@@ -95,6 +99,7 @@ export class InvalidNameServerResponse extends Schema.TaggedError<InvalidNameSer
  * What went wrong in a `NameServerError`.
  *
  * @since 0.1.0
+ * @category errors
  */
 export const NameServerErrorReason = Schema.Union([
   TopicNotExist,
@@ -105,6 +110,7 @@ export const NameServerErrorReason = Schema.Union([
 
 /**
  * @since 0.1.0
+ * @category errors
  */
 export type NameServerErrorReason = typeof NameServerErrorReason.Type
 
@@ -112,6 +118,7 @@ export type NameServerErrorReason = typeof NameServerErrorReason.Type
  * A NameServer call that did not give its answer; `reason` says why.
  *
  * @since 0.1.0
+ * @category errors
  */
 export class NameServerError extends Schema.TaggedError<NameServerError>()("NameServerError", {
   reason: NameServerErrorReason

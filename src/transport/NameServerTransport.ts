@@ -27,6 +27,7 @@ import type { RemotingError } from "./RemotingError.ts"
  * Settings of the NameServer transport.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface NameServerTransportOptions {
   /** The NameServers: `"host:port;host:port"` as Java takes it, or a list. */
@@ -46,6 +47,7 @@ export interface NameServerTransportOptions {
  * The NameServer transport service.
  *
  * @since 0.1.0
+ * @category services
  */
 export class NameServerTransport extends Context.Service<NameServerTransport, {
   /** The configured NameServer addresses. */
@@ -88,6 +90,7 @@ const tryNext = (error: RemotingError | NameServerErrorReason): boolean =>
  * Builds the transport.
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const makeNameServerTransport = (options: NameServerTransportOptions) =>
   Effect.gen(function*() {

@@ -13,7 +13,7 @@ import { messageProperties } from "../../src/protocol/message/MessageProperties.
 import { Producer } from "../../src/producer/Producer.ts"
 import { ProducerError } from "../../src/producer/ProducerError.ts"
 import type { ProducerOptions } from "../../src/producer/ProducerOptions.ts"
-import type { StoredMessage } from "../../src/testkit/BrokerStore.ts"
+import type { StoredMessage } from "../../src/testkit/broker/BrokerStore.ts"
 import { messageBatch, validMessage } from "../../src/testkit/MessageArbitraries.ts"
 import { makeTestCluster } from "../../src/testkit/TestCluster.ts"
 import type { TestClusterInstance } from "../../src/testkit/TestCluster.ts"
