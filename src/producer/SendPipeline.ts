@@ -212,8 +212,7 @@ export const makeSendPipeline = (context: SendPipelineContext) => {
   const attempt = step("SendPipeline.attempt", Effect.fnUntraced(function*(job: SendJob, state: AttemptState) {
     const retry = state.number > 1
     if (retry) yield* Metric.update(sendRetries, 1)
-    const before = yield* Clock.currentTimeMillis
-    const info = yield* lookup.publishInfo(job.prepared.topic, { timeoutMillis: job.deadline - before }).pipe(
+    const info = yield* lookup.publishInfo(job.prepared.topic, { deadline: job.deadline }).pipe(
       Effect.mapError(({ reason }) => new ProducerError({ reason }))
     )
     const now = yield* Clock.currentTimeMillis
@@ -361,7 +360,7 @@ export const makeSendPipeline = (context: SendPipelineContext) => {
                 reason: new SendFailed({ topic, attempts: [attempt], elapsedMillis: now - started, timedOut: false })
               })
             ))
-        const info = yield* lookup.publishInfo(topic, { timeoutMillis: budget }).pipe(
+        const info = yield* lookup.publishInfo(topic, { deadline }).pipe(
           Effect.mapError(({ reason }) => new ProducerError({ reason }))
         )
         const now = yield* Clock.currentTimeMillis

@@ -47,20 +47,29 @@ export interface RouteLookupOptions {
 }
 
 /**
+ * How long a lookup that misses the cache may wait: `timeoutMillis` from now, or until `deadline`
+ * (epoch ms on the `Clock`; it wins when both are given). Without either, as long as the fetch takes.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface PublishInfoOptions {
+  readonly timeoutMillis?: number | undefined
+  readonly deadline?: number | undefined
+}
+
+/**
  * The route lookup service.
  *
  * @since 0.1.0
  */
 export class RouteLookup extends Context.Service<RouteLookup, {
   /**
-   * The topic's publish info: from the cache, or fetched on a miss. With `timeoutMillis`, a miss
-   * that takes longer fails with `NameServerUnavailable` (`timedOut`); the fetch itself goes on
-   * while other callers wait for it.
+   * The topic's publish info: from the cache, or fetched on a miss. With `timeoutMillis` or
+   * `deadline`, a miss that takes longer fails with `NameServerUnavailable` (`timedOut`); the fetch
+   * itself goes on, and its route lands in the cache.
    */
-  readonly publishInfo: (
-    topic: string,
-    options?: { readonly timeoutMillis?: number | undefined }
-  ) => Effect.Effect<TopicPublishInfo, RouteLookupError>
+  readonly publishInfo: (topic: string, options?: PublishInfoOptions) => Effect.Effect<TopicPublishInfo, RouteLookupError>
   /** Fetches the topic's route now, whether cached or not. */
   readonly refresh: (topic: string) => Effect.Effect<TopicPublishInfo, RouteLookupError>
   /** Refreshes every cached topic once, as the schedule does; failures keep the old routes. */
@@ -161,29 +170,32 @@ export const makeRouteLookup = (
 
     const publishInfo = (
       topic: string,
-      options?: { readonly timeoutMillis?: number | undefined }
+      options?: PublishInfoOptions
     ): Effect.Effect<TopicPublishInfo, RouteLookupError> =>
       Effect.flatMap(cache.get(topic), (cached) => {
-        const timeoutMillis = options?.timeoutMillis
         if (cached !== undefined && cached.queues.length > 0) return Effect.as(Metric.update(routeCacheHits, 1), cached)
         const fetch = Effect.andThen(Metric.update(routeCacheMisses, 1), shared(topic))
-        if (timeoutMillis === undefined) return fetch
-        // The wait is bounded, the fetch is not: it is awaited from the lookup's own scope, so it
-        // goes on (and the route lands in the cache) even when every caller gave up.
-        return Effect.flatMap(Effect.forkIn(fetch, scope), Fiber.join).pipe(Effect.timeoutOrElse({
-          duration: Math.max(1, timeoutMillis),
-          orElse: () =>
-            Effect.fail(
-              new RouteLookupError({
-                reason: new NameServerUnavailable({
-                  operation: `route lookup of topic "${topic}"`,
-                  tried: [...transport.addresses],
-                  lastError: `no route within the ${Math.round(timeoutMillis)} ms left of the caller's budget`,
-                  timedOut: true
+        const deadline = options?.deadline
+        if (deadline === undefined && options?.timeoutMillis === undefined) return fetch
+        return Effect.flatMap(Clock.currentTimeMillis, (now) => {
+          const timeoutMillis = deadline === undefined ? options?.timeoutMillis ?? 0 : deadline - now
+          // The wait is bounded, the fetch is not: it is awaited from the lookup's own scope, so it
+          // goes on (and the route lands in the cache) even when every caller gave up.
+          return Effect.flatMap(Effect.forkIn(fetch, scope), Fiber.join).pipe(Effect.timeoutOrElse({
+            duration: Math.max(1, timeoutMillis),
+            orElse: () =>
+              Effect.fail(
+                new RouteLookupError({
+                  reason: new NameServerUnavailable({
+                    operation: `route lookup of topic "${topic}"`,
+                    tried: [...transport.addresses],
+                    lastError: `no route within the ${Math.max(0, Math.round(timeoutMillis))} ms left of the caller's budget`,
+                    timedOut: true
+                  })
                 })
-              })
-            )
-        }))
+              )
+          }))
+        })
       })
 
     /** Refreshes one cached topic: a topic the NameServers dropped leaves the cache (and says so). */
