@@ -15,7 +15,8 @@ import {
   ConnectTimedOut,
   InvalidRequest,
   RequestTimedOut,
-  WriteFailed
+  WriteFailed,
+  WriteTimedOut
 } from "../transport/RemotingError.ts"
 import { InvalidMessage } from "./MessageValidation.ts"
 import { defaultRetryResponseCodes } from "./ProducerOptions.ts"
@@ -95,6 +96,7 @@ export const AttemptFailureReason = Schema.Union([
   ConnectFailed,
   ConnectTimedOut,
   RequestTimedOut,
+  WriteTimedOut,
   ConnectionClosed,
   WriteFailed,
   InvalidRequest,

@@ -32,7 +32,7 @@ import type { TopicPublishInfo } from "../route/TopicPublishInfo.ts"
 import type { RemotingClient } from "../transport/RemotingClient.ts"
 import type { Message } from "../protocol/message/Message.ts"
 import { attemptCap, defaultAttemptBudgetOptions, retryReserve } from "./AttemptBudget.ts"
-import { validateMessage } from "./MessageValidation.ts"
+import { InvalidMessage, topicOfUnchecked, validateMessage, validateMessages } from "./MessageValidation.ts"
 import { BrokerRejected, NoMasterAddress, NoWritableQueue, ProducerClosed, ProducerError, SendFailed } from "./ProducerError.ts"
 import type { FailedAttempt } from "./ProducerError.ts"
 import { messagesSent, sendFailures, sendLatency, sendRetries } from "./ProducerMetrics.ts"
@@ -100,12 +100,6 @@ type Outcome =
 
 const firstAttempt: AttemptState = { number: 1, lastBrokerName: undefined, failures: [], notStoredOk: undefined }
 
-const topicOf = (message: unknown): string => {
-  if (typeof message !== "object" || message === null) return ""
-  const topic: unknown = Reflect.get(message, "topic")
-  return typeof topic === "string" ? topic : ""
-}
-
 /**
  * Builds the pipeline's operations.
  *
@@ -146,13 +140,9 @@ export const makeSendPipeline = (context: SendPipelineContext) => {
 
   /** Step: validate and prepare a batch as one request. */
   const prepareBatchStep = step("SendPipeline.prepareBatch", Effect.fnUntraced(function*(messages: ReadonlyArray<Message>, now: number) {
-    const valid: Array<Message> = []
-    for (const message of messages) {
-      const checked = validateMessage(message, { maxMessageSize: options.maxMessageSize })
-      if (Result.isFailure(checked)) return yield* new ProducerError({ reason: checked.failure })
-      valid.push(checked.success)
-    }
-    const prepared = prepareBatch(valid, { ...prepareOptions(now), maxMessageSize: options.maxMessageSize })
+    const valid = validateMessages(messages, { maxMessageSize: options.maxMessageSize })
+    if (Result.isFailure(valid)) return yield* new ProducerError({ reason: valid.failure })
+    const prepared = prepareBatch(valid.success, { ...prepareOptions(now), maxMessageSize: options.maxMessageSize })
     if (Result.isFailure(prepared)) return yield* new ProducerError({ reason: prepared.failure })
     return prepared.success
   }))
@@ -330,25 +320,29 @@ export const makeSendPipeline = (context: SendPipelineContext) => {
 
   /** A sync send: the result once the broker stored the message. */
   const send = (message: Message): Effect.Effect<SendResult, ProducerError> =>
-    observed("Producer.send", topicOf(message), (started) =>
+    observed("Producer.send", topicOfUnchecked(message), (started) =>
       Effect.flatMap(prepare(message, started), (prepared) =>
         attempts(job(prepared, started, maxAttempts, roundRobin), firstAttempt)))
 
   /** A batch: one request, one result. */
   const sendBatch = (messages: ReadonlyArray<Message>): Effect.Effect<SendResult, ProducerError> =>
-    observed("Producer.sendBatch", topicOf(Array.isArray(messages) ? messages[0] : undefined), (started) =>
+    observed("Producer.sendBatch", topicOfUnchecked(messages), (started) =>
       Effect.flatMap(prepareBatchStep(messages, started), (prepared) =>
         attempts(job(prepared, started, maxAttempts, roundRobin), firstAttempt)))
 
   /** An ordered send: the queue a stable hash of the key picks, one attempt (no silent failover). */
   const sendOrderly = (message: Message, shardingKey: string): Effect.Effect<SendResult, ProducerError> =>
-    observed("Producer.sendOrderly", topicOf(message), (started) =>
-      Effect.flatMap(prepare(message, started), (prepared) =>
-        attempts(job(prepared, started, 1, (info) => Effect.succeed(selector.selectByKey(info, shardingKey))), firstAttempt)))
+    observed("Producer.sendOrderly", topicOfUnchecked(message), (started) =>
+      typeof shardingKey !== "string"
+        ? Effect.fail(new ProducerError({
+          reason: new InvalidMessage({ rule: "MessageMalformed", detail: "the sharding key must be a string" })
+        }))
+        : Effect.flatMap(prepare(message, started), (prepared) =>
+          attempts(job(prepared, started, 1, (info) => Effect.succeed(selector.selectByKey(info, shardingKey))), firstAttempt)))
 
   /** A oneway send: written once, no answer, no retry. */
   const sendOneway = (message: Message): Effect.Effect<void, ProducerError> =>
-    observed("Producer.sendOneway", topicOf(message), (started) =>
+    observed("Producer.sendOneway", topicOfUnchecked(message), (started) =>
       Effect.gen(function*() {
         const prepared = yield* prepare(message, started)
         const topic = prepared.topic
