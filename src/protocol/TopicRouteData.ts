@@ -16,6 +16,7 @@ import { checkRouteLimits, formatRouteLimitExceeded } from "./RouteLimits.ts"
  * The brokerId of a broker group's master.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const MASTER_ID = 0
 
@@ -23,6 +24,7 @@ export const MASTER_ID = 0
  * A broker id as a map key: a decimal integer in a string.
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const BrokerIdKey = Schema.String.check(Schema.isPattern(/^-?\d{1,19}$/))
 
@@ -30,6 +32,7 @@ export const BrokerIdKey = Schema.String.check(Schema.isPattern(/^-?\d{1,19}$/))
  * The topic's queues on one broker group.
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const QueueData = Schema.Struct({
   brokerName: Schema.String,
@@ -41,6 +44,7 @@ export const QueueData = Schema.Struct({
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export type QueueData = typeof QueueData.Type
 
@@ -48,6 +52,7 @@ export type QueueData = typeof QueueData.Type
  * `QueueData` as servers write it: the sys flag was spelled `topicSynFlag` up to 4.8.0.
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const QueueDataFromWire = Schema.Struct({
   brokerName: Schema.String,
@@ -76,6 +81,7 @@ export const QueueDataFromWire = Schema.Struct({
  * One broker group: its cluster, its name and the address of each broker by brokerId.
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const BrokerData = Schema.Struct({
   cluster: Schema.String,
@@ -87,6 +93,7 @@ export const BrokerData = Schema.Struct({
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export type BrokerData = typeof BrokerData.Type
 
@@ -94,6 +101,7 @@ export type BrokerData = typeof BrokerData.Type
  * The logical-queue mapping of a static topic on one broker (5.x).
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const TopicQueueMappingInfo = Schema.Struct({
   topic: Schema.optionalKey(Schema.String),
@@ -107,6 +115,7 @@ export const TopicQueueMappingInfo = Schema.Struct({
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export type TopicQueueMappingInfo = typeof TopicQueueMappingInfo.Type
 
@@ -121,11 +130,13 @@ const routeFields = {
  * A topic's route.
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const TopicRouteData = Schema.Struct({ ...routeFields, queueDatas: Schema.Array(QueueData) })
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export type TopicRouteData = typeof TopicRouteData.Type
 
@@ -134,6 +145,7 @@ export type TopicRouteData = typeof TopicRouteData.Type
  * `filterServerTable` read as empty.
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const TopicRouteDataFromWire = Schema.Struct({
   ...routeFields,
@@ -156,6 +168,7 @@ const parseRouteJson = jsonBodyParser(TopicRouteDataFromWire, "TopicRouteData")
  * keys), checks its structure and refuses a route beyond the `RouteLimits`, naming the field.
  *
  * @since 0.1.0
+ * @category decoding
  */
 export const parseTopicRouteData = (body: Uint8Array | string | undefined): Result.Result<TopicRouteData, MalformedBody> =>
   Result.flatMap(parseRouteJson(body), (route) => {
@@ -170,6 +183,7 @@ export const parseTopicRouteData = (body: Uint8Array | string | undefined): Resu
  * version 401 that did not ask for standard JSON).
  *
  * @since 0.1.0
+ * @category encoding
  */
 export const writeTopicRouteData = (route: TopicRouteData, style: FastjsonStyle): string =>
   writeFastjson(routeToFastjson(route), style)
@@ -178,6 +192,7 @@ export const writeTopicRouteData = (route: TopicRouteData, style: FastjsonStyle)
  * A broker data as fastjson value: its brokerAddrs keyed by Java longs.
  *
  * @since 0.1.0
+ * @category encoding
  */
 export const brokerDataToFastjson = (brokerData: BrokerData): FastjsonValue => ({
   brokerAddrs: new IntegerKeyedMap(brokerData.brokerAddrs),
