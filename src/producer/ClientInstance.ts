@@ -6,7 +6,7 @@
  *
  * @since 0.1.0
  */
-import { Effect, Layer, Schedule } from "effect"
+import { Clock, Effect, Layer, Random, Schedule } from "effect"
 import type { Scope } from "effect"
 import { makeUniqueIdGenerator } from "../protocol/message/UniqueId.ts"
 import { RouteCache } from "../route/RouteCache.ts"
@@ -31,7 +31,6 @@ import { makeSendPipeline } from "./SendPipeline.ts"
 export interface ClientInstance {
   readonly client: RemotingClient["Service"]
   readonly lookup: RouteLookup["Service"]
-  readonly cache: RouteCache["Service"]
   readonly identity: ProducerIdentity
   readonly pipeline: ReturnType<typeof makeSendPipeline>
   /** One HEART_BEAT of the group to every master in the route cache. */
@@ -40,35 +39,51 @@ export interface ClientInstance {
 
 /**
  * Builds a client instance in the current scope: heartbeats start after 1 s and repeat every
- * `heartbeatBrokerInterval`; closing the scope unregisters the group.
+ * `heartbeatBrokerInterval`; closing the scope first stops new sends (they fail with
+ * `ProducerClosed`), then unregisters the group.
  *
  * @since 0.1.0
  * @category constructors
  */
 export const makeClientInstance = (
   options: ResolvedProducerOptions
-): Effect.Effect<ClientInstance, never, RemotingClient | RouteLookup | RouteCache | Scope.Scope> =>
+): Effect.Effect<ClientInstance, never, RemotingClient | RouteLookup | Scope.Scope> =>
   Effect.gen(function*() {
     const client = yield* RemotingClient
     const lookup = yield* RouteLookup
-    const cache = yield* RouteCache
-    const prefix = localUniqueIdPrefix()
+    const prefix = localUniqueIdPrefix(yield* Clock.currentTimeMillis)
     const uniqueIds = makeUniqueIdGenerator(prefix)
+    const instanceName = options.instanceName ??
+      `${process.pid}#${(yield* Random.nextIntBetween(0, 2 ** 48)).toString(36)}`
     const identity: ProducerIdentity = {
-      clientId: makeClientId(prefix.ip, options.instanceName),
+      clientId: makeClientId(prefix.ip, instanceName),
       producerGroup: options.producerGroup,
       serializeType: options.serializeType
     }
     const selector = yield* makeQueueSelector(options.faultStrategy)
-    const pipeline = makeSendPipeline({ client, lookup, selector, options, nextUniqueId: () => uniqueIds.next(Date.now()) })
-    const heartbeat = sendHeartbeats(client, cache, identity, 3000)
+    let closed = false
+    const pipeline = makeSendPipeline({
+      client,
+      lookup,
+      selector,
+      options,
+      nextUniqueId: (now) => uniqueIds.next(now),
+      isClosed: () => closed
+    })
+    const heartbeat = sendHeartbeats(client, lookup.masterAddresses, identity, 3000)
     yield* heartbeat.pipe(
       Effect.repeat(Schedule.spaced(options.heartbeatBrokerIntervalMillis)),
       Effect.delay("1 second"),
       Effect.forkScoped
     )
-    yield* Effect.addFinalizer(() => unregisterClient(client, cache, identity, 3000))
-    return { client, lookup, cache, identity, pipeline, heartbeat }
+    yield* Effect.addFinalizer(() => unregisterClient(client, lookup.masterAddresses, identity, 3000))
+    // Added last, so it runs first when the scope closes: no send starts after that.
+    yield* Effect.addFinalizer(() =>
+      Effect.sync(() => {
+        closed = true
+      })
+    )
+    return { client, lookup, identity, pipeline, heartbeat }
   })
 
 /**
@@ -80,10 +95,10 @@ export const makeClientInstance = (
  */
 export const provideClientLayers = <A, E>(
   options: ResolvedProducerOptions,
-  layer: Layer.Layer<A, E, RemotingClient | RouteLookup | RouteCache>
+  layer: Layer.Layer<A, E, RemotingClient | RouteLookup>
 ): Layer.Layer<A, E | InvalidAddress> => {
   const client = RemotingClient.layer({ connectTimeoutMillis: options.connectTimeoutMillis })
   const transport = NameServerTransport.layer({ addresses: options.nameServers, timeoutMillis: options.nameServerTimeoutMillis })
-  const routes = RouteLookup.layer(options.route).pipe(Layer.provideMerge(RouteCache.layer), Layer.provide(transport))
+  const routes = RouteLookup.layer(options.route).pipe(Layer.provide(RouteCache.layer), Layer.provide(transport))
   return layer.pipe(Layer.provide(routes), Layer.provide(client))
 }

@@ -5,25 +5,18 @@
  *
  * @since 0.1.0
  */
-import { Config, Context, Effect, Layer, Schedule } from "effect"
+import { Config, Context, Effect, Layer } from "effect"
 import type { Scope } from "effect"
-import type { MessageQueue } from "../route/MessageQueue.ts"
-import { RouteCache } from "../route/RouteCache.ts"
-import { RouteLookup } from "../route/RouteLookup.ts"
-import type { InvalidAddress } from "../transport/Address.ts"
-import { NameServerTransport } from "../transport/NameServerTransport.ts"
-import { RemotingClient } from "../transport/RemotingClient.ts"
-import { makeClientId } from "./ClientId.ts"
-import { sendHeartbeats, unregisterClient } from "./Heartbeat.ts"
 import type { Message } from "../protocol/message/Message.ts"
-import type { SendError } from "./ProducerError.ts"
+import type { MessageQueue } from "../route/MessageQueue.ts"
+import type { RouteLookup } from "../route/RouteLookup.ts"
+import type { InvalidAddress } from "../transport/Address.ts"
+import type { RemotingClient } from "../transport/RemotingClient.ts"
+import { makeClientInstance, provideClientLayers } from "./ClientInstance.ts"
+import type { ProducerError } from "./ProducerError.ts"
 import { defaultProducerGroup, InvalidProducerOptions, resolveProducerOptions } from "./ProducerOptions.ts"
 import type { ProducerOptions, ResolvedProducerOptions } from "./ProducerOptions.ts"
-import { makeQueueSelector } from "./QueueSelector.ts"
-import { makeSendPipeline } from "./SendPipeline.ts"
 import type { SendResult } from "./SendResult.ts"
-import { makeUniqueIdGenerator } from "../protocol/message/UniqueId.ts"
-import { localUniqueIdPrefix } from "./ClientIp.ts"
 
 /**
  * The producer service.
@@ -37,50 +30,46 @@ export class Producer extends Context.Service<Producer, {
   readonly producerGroup: string
   /**
    * Sends a message and waits until a broker stored it: validated before any I/O, retried on
-   * another broker for retryable failures, within `sendMsgTimeout`.
+   * another broker for retryable failures, within `sendMsgTimeout`. After the producer's scope
+   * closed, every operation fails at once with `ProducerClosed`.
    */
-  readonly send: (message: Message) => Effect.Effect<SendResult, SendError>
+  readonly send: (message: Message) => Effect.Effect<SendResult, ProducerError>
   /** Sends messages of one topic as one batch request (one result, comma-separated ids). */
-  readonly sendBatch: (messages: ReadonlyArray<Message>) => Effect.Effect<SendResult, SendError>
+  readonly sendBatch: (messages: ReadonlyArray<Message>) => Effect.Effect<SendResult, ProducerError>
   /**
    * Sends to the queue a stable hash of `shardingKey` picks (the same queue as the Java client's
    * `SelectMessageQueueByHash`), in one attempt, so per-key order is never broken by a failover.
    */
-  readonly sendOrderly: (message: Message, shardingKey: string) => Effect.Effect<SendResult, SendError>
+  readonly sendOrderly: (message: Message, shardingKey: string) => Effect.Effect<SendResult, ProducerError>
   /**
    * Sends to the given queue of the message's topic in one attempt (Java `send(msg, mq)`); a queue of
    * another topic is refused before any I/O.
    */
-  readonly sendToQueue: (message: Message, queue: MessageQueue) => Effect.Effect<SendResult, SendError>
+  readonly sendToQueue: (message: Message, queue: MessageQueue) => Effect.Effect<SendResult, ProducerError>
   /**
    * Sends to the queue `select` picks from the topic's publish queues, in one attempt (Java's
    * `MessageQueueSelector`). A selector that returns nothing, a queue of another topic, or throws
-   * fails the send without a request.
+   * fails the send (`QueueNotSelected`) without a request.
    */
   readonly sendWithSelector: (
     message: Message,
     select: (queues: ReadonlyArray<MessageQueue>, message: Message) => MessageQueue | undefined
-  ) => Effect.Effect<SendResult, SendError>
+  ) => Effect.Effect<SendResult, ProducerError>
   /** Writes the message once and does not wait for the broker (no result, no retry). */
-  readonly sendOneway: (message: Message) => Effect.Effect<void, SendError>
+  readonly sendOneway: (message: Message) => Effect.Effect<void, ProducerError>
 }>()("effect-rocketmq/producer/Producer") {
-  /** The producer on a route lookup, a route cache and a remoting client provided from outside. */
+  /** The producer on a route lookup and a remoting client provided from outside. */
   static readonly layerNoDeps = (
     options: ProducerOptions
-  ): Layer.Layer<Producer, InvalidProducerOptions, RemotingClient | RouteLookup | RouteCache> =>
+  ): Layer.Layer<Producer, InvalidProducerOptions, RemotingClient | RouteLookup> =>
     Layer.effect(Producer, Effect.flatMap(Effect.fromResult(resolveProducerOptions(options)), makeProducer))
 
   /** The producer with everything it needs: remoting client, NameServer transport, route cache and lookup. */
   static readonly layer = (options: ProducerOptions): Layer.Layer<Producer, InvalidProducerOptions | InvalidAddress> =>
-    Layer.unwrap(Effect.map(Effect.fromResult(resolveProducerOptions(options)), (resolved) => {
-      const client = RemotingClient.layer({ connectTimeoutMillis: resolved.connectTimeoutMillis })
-      const transport = NameServerTransport.layer({
-        addresses: resolved.nameServers,
-        timeoutMillis: resolved.nameServerTimeoutMillis
-      })
-      const routes = RouteLookup.layer(resolved.route).pipe(Layer.provideMerge(RouteCache.layer), Layer.provide(transport))
-      return Layer.effect(Producer, makeProducer(resolved)).pipe(Layer.provide(routes), Layer.provide(client))
-    }))
+    Layer.unwrap(Effect.map(
+      Effect.fromResult(resolveProducerOptions(options)),
+      (resolved) => provideClientLayers(resolved, Layer.effect(Producer, makeProducer(resolved)))
+    ))
 
   /**
    * The producer from configuration: by default the NameServers come from `NAMESRV_ADDR` and the
@@ -103,33 +92,11 @@ export class Producer extends Context.Service<Producer, {
  */
 export const makeProducer = (
   options: ResolvedProducerOptions
-): Effect.Effect<Producer["Service"], never, RemotingClient | RouteLookup | RouteCache | Scope.Scope> =>
+): Effect.Effect<Producer["Service"], never, RemotingClient | RouteLookup | Scope.Scope> =>
   Effect.gen(function*() {
-    const client = yield* RemotingClient
-    const lookup = yield* RouteLookup
-    const cache = yield* RouteCache
-    const prefix = localUniqueIdPrefix()
-    const uniqueIds = makeUniqueIdGenerator(prefix)
-    const clientId = makeClientId(prefix.ip, options.instanceName)
-    const selector = yield* makeQueueSelector(options.faultStrategy)
-    const identity = { clientId, producerGroup: options.producerGroup, serializeType: options.serializeType }
-    const pipeline = makeSendPipeline({
-      client,
-      lookup,
-      selector,
-      options,
-      nextUniqueId: () => uniqueIds.next(Date.now())
-    })
-
-    yield* sendHeartbeats(client, cache, identity, 3000).pipe(
-      Effect.repeat(Schedule.spaced(options.heartbeatBrokerIntervalMillis)),
-      Effect.delay("1 second"),
-      Effect.forkScoped
-    )
-    yield* Effect.addFinalizer(() => unregisterClient(client, cache, identity, 3000))
-
+    const { identity, pipeline } = yield* makeClientInstance(options)
     return Producer.of({
-      clientId,
+      clientId: identity.clientId,
       producerGroup: options.producerGroup,
       send: (message) => pipeline.send(message),
       sendBatch: pipeline.sendBatch,

@@ -18,7 +18,6 @@ import type { Scope } from "effect"
 import { decodeReplyMessageRequestHeader } from "../protocol/ReplyHeaders.ts"
 import { RequestCode } from "../protocol/RequestCode.ts"
 import { ResponseCode } from "../protocol/ResponseCode.ts"
-import { RouteCache } from "../route/RouteCache.ts"
 import { RouteLookup } from "../route/RouteLookup.ts"
 import type { InvalidAddress } from "../transport/Address.ts"
 import { RemotingClient } from "../transport/RemotingClient.ts"
@@ -29,7 +28,7 @@ import { makeClientInstance, provideClientLayers } from "./ClientInstance.ts"
 import { CORRELATION_ID, REPLY_TO_CLIENT, TTL } from "../protocol/message/MessageConst.ts"
 import { decodeProperties } from "../protocol/message/MessageProperties.ts"
 import { InvalidMessage, topicOfUnchecked, validateMessage } from "./MessageValidation.ts"
-import type { SendError } from "./ProducerError.ts"
+import { ProducerError } from "./ProducerError.ts"
 import { InvalidProducerOptions, resolveProducerOptions } from "./ProducerOptions.ts"
 import type { ProducerOptions, ResolvedProducerOptions } from "./ProducerOptions.ts"
 import type { SendResult } from "./SendResult.ts"
@@ -71,6 +70,11 @@ export class ReplyTimeout extends Schema.TaggedError<ReplyTimeout>()("ReplyTimeo
   override get message(): string {
     return `no reply to request ${this.msgId} (correlation id ${this.correlationId}) on topic "${this.topic}" within ${this.timeoutMillis} ms`
   }
+
+  /** `true`: the responder may answer a later request. */
+  get isRetryable(): boolean {
+    return true
+  }
 }
 
 /**
@@ -79,7 +83,7 @@ export class ReplyTimeout extends Schema.TaggedError<ReplyTimeout>()("ReplyTimeo
  * @since 0.1.0
  * @category errors
  */
-export type RequestError = SendError | ReplyTimeout
+export type RequestError = ProducerError | ReplyTimeout
 
 /**
  * The requester service.
@@ -101,7 +105,7 @@ export class Requester extends Context.Service<Requester, {
   /** On a remoting client, route lookup and route cache provided from outside (shared with a `Producer`). */
   static readonly layerNoDeps = (
     options: ProducerOptions
-  ): Layer.Layer<Requester, InvalidProducerOptions, RemotingClient | RouteLookup | RouteCache> =>
+  ): Layer.Layer<Requester, InvalidProducerOptions, RemotingClient | RouteLookup> =>
     Layer.effect(Requester, Effect.flatMap(Effect.fromResult(resolveProducerOptions(options)), makeRequester))
 
   /** With everything it needs: remoting client, NameServer transport, route cache and lookup. */
@@ -142,7 +146,7 @@ const readReply = (request: ServerRequest): Result.Result<ReplyMessage, string> 
  */
 export const makeRequester = (
   options: ResolvedProducerOptions
-): Effect.Effect<Requester["Service"], never, RemotingClient | RouteLookup | RouteCache | Scope.Scope> =>
+): Effect.Effect<Requester["Service"], never, RemotingClient | RouteLookup | Scope.Scope> =>
   Effect.gen(function*() {
     const { client, heartbeat, identity, lookup, pipeline } = yield* makeClientInstance(options)
     const clientId = identity.clientId
@@ -181,7 +185,9 @@ export const makeRequester = (
       Effect.suspend(() => {
         if (prepared.has(topic)) return Effect.void
         return Effect.gen(function*() {
-          const info = yield* lookup.publishInfo(topic, { timeoutMillis })
+          const info = yield* lookup.publishInfo(topic, { timeoutMillis }).pipe(
+            Effect.mapError(({ reason }) => new ProducerError({ reason }))
+          )
           const clusters = new Set(info.route.brokerDatas.map((broker) => broker.cluster))
           yield* Effect.forEach(clusters, (cluster) => Effect.ignore(lookup.publishInfo(`${cluster}_REPLY_TOPIC`, { timeoutMillis })), {
             concurrency: "unbounded",
@@ -197,10 +203,12 @@ export const makeRequester = (
         const duration = Duration.fromInput(timeout)
         const timeoutMillis = duration._tag === "None" ? Number.NaN : Math.floor(Duration.toMillis(duration.value))
         if (!(timeoutMillis > 0) || !Number.isSafeInteger(timeoutMillis)) {
-          return yield* new InvalidMessage({ rule: "MessageMalformed", detail: "the request timeout must be a positive, finite duration" })
+          return yield* new ProducerError({
+            reason: new InvalidMessage({ rule: "MessageMalformed", detail: "the request timeout must be a positive, finite duration" })
+          })
         }
         const valid = validateMessage(message, { maxMessageSize: options.maxMessageSize })
-        if (Result.isFailure(valid)) return yield* valid.failure
+        if (Result.isFailure(valid)) return yield* new ProducerError({ reason: valid.failure })
         const started = yield* Clock.currentTimeMillis
         yield* prepare(valid.success.topic, timeoutMillis)
         const correlationId = randomUUID()

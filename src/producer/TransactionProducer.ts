@@ -25,7 +25,6 @@ import {
   TransactionResolution
 } from "../protocol/TransactionHeaders.ts"
 import type { EndTransactionRequestHeader } from "../protocol/TransactionHeaders.ts"
-import { RouteCache } from "../route/RouteCache.ts"
 import { RouteLookup } from "../route/RouteLookup.ts"
 import type { InvalidAddress } from "../transport/Address.ts"
 import { RemotingClient } from "../transport/RemotingClient.ts"
@@ -34,7 +33,7 @@ import type { Message } from "../protocol/message/Message.ts"
 import { makeClientInstance, provideClientLayers } from "./ClientInstance.ts"
 import { PGROUP, TRAN_MSG, UNIQ_KEY } from "../protocol/message/MessageConst.ts"
 import { InvalidMessage, topicOfUnchecked } from "./MessageValidation.ts"
-import type { SendError } from "./ProducerError.ts"
+import { ProducerError } from "./ProducerError.ts"
 import { defaultProducerGroup, InvalidProducerOptions, resolveProducerOptions } from "./ProducerOptions.ts"
 import type { ProducerOptions, ResolvedProducerOptions } from "./ProducerOptions.ts"
 import type { SendResult } from "./SendResult.ts"
@@ -153,12 +152,12 @@ export class TransactionProducer extends Context.Service<TransactionProducer, {
   readonly sendInTransaction: <E, R>(
     message: Message,
     execute: (half: HalfMessage) => Effect.Effect<LocalTransactionState, E, R>
-  ) => Effect.Effect<TransactionSendResult, SendError, R>
+  ) => Effect.Effect<TransactionSendResult, ProducerError, R>
 }>()("effect-rocketmq/producer/TransactionProducer") {
   /** On a remoting client, route lookup and route cache provided from outside (shared with a `Producer`). */
   static readonly layerNoDeps = (
     options: TransactionProducerOptions
-  ): Layer.Layer<TransactionProducer, InvalidProducerOptions, RemotingClient | RouteLookup | RouteCache> =>
+  ): Layer.Layer<TransactionProducer, InvalidProducerOptions, RemotingClient | RouteLookup> =>
     Layer.effect(
       TransactionProducer,
       Effect.flatMap(Effect.fromResult(resolveTransactionOptions(options)), makeTransactionProducer)
@@ -270,7 +269,7 @@ const delayOf = (message: Message): string | undefined => {
  */
 export const makeTransactionProducer = (
   options: ResolvedTransactionOptions
-): Effect.Effect<TransactionProducer["Service"], never, RemotingClient | RouteLookup | RouteCache | Scope.Scope> =>
+): Effect.Effect<TransactionProducer["Service"], never, RemotingClient | RouteLookup | Scope.Scope> =>
   Effect.gen(function*() {
     const { client, heartbeat, identity, lookup, pipeline } = yield* makeClientInstance(options.producer)
     const scope = yield* Effect.scope
@@ -293,13 +292,12 @@ export const makeTransactionProducer = (
     const sendInTransaction = <E, R>(
       message: Message,
       execute: (half: HalfMessage) => Effect.Effect<LocalTransactionState, E, R>
-    ): Effect.Effect<TransactionSendResult, SendError, R> =>
+    ): Effect.Effect<TransactionSendResult, ProducerError, R> =>
       Effect.gen(function*() {
         const delay = delayOf(message)
         if (delay !== undefined) {
-          return yield* new InvalidMessage({
-            rule: "TransactionInvalid",
-            detail: `a transactional message cannot have ${delay}`
+          return yield* new ProducerError({
+            reason: new InvalidMessage({ rule: "TransactionInvalid", detail: `a transactional message cannot have ${delay}` })
           })
         }
         const sendResult = yield* pipeline.send(message, { [TRAN_MSG]: "true", [PGROUP]: group })
