@@ -54,14 +54,14 @@ const withProducer = <A, E>(
 
 const realWait = (millis: number) => Effect.promise(() => new Promise<void>((resolve) => setTimeout(resolve, millis)))
 
-/** Polls (in real time, so it also works under TestClock) until `done` holds, at most ~5 s. */
+/** Polls (in real time, so it also works under TestClock) until `done` holds, at most ~10 s (a loaded machine). */
 const eventually = (done: Effect.Effect<boolean>) =>
   Effect.gen(function*() {
-    for (let i = 0; i < 500; i++) {
+    for (let i = 0; i < 1000; i++) {
       if (yield* done) return
       yield* realWait(10)
     }
-    assert.fail("condition not reached within 5 s")
+    assert.fail("condition not reached within 10 s")
   })
 
 const ends = (testCluster: TestClusterInstance) =>
