@@ -166,6 +166,40 @@ export const REPLY_TO_CLIENT = "REPLY_TO_CLIENT"
 export const TTL = "TTL"
 
 /**
+ * Request/reply: when the broker pushed the reply to the requester, added by the broker
+ * (`PROPERTY_PUSH_REPLY_TIME`).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const PUSH_REPLY_TIME = "PUSH_REPLY_TIME"
+
+/**
+ * The real topic of a message the broker keeps under an internal topic (a half message, a delayed
+ * one), added by the broker (`PROPERTY_REAL_TOPIC`).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const REAL_TOPIC = "REAL_TOPIC"
+
+/**
+ * The real queue id that goes with `REAL_TOPIC` (`PROPERTY_REAL_QUEUE_ID`).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const REAL_QID = "REAL_QID"
+
+/**
+ * How many times the broker checked a half message back (`PROPERTY_TRANSACTION_CHECK_TIMES`).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const TRANSACTION_CHECK_TIMES = "TRANSACTION_CHECK_TIMES"
+
+/**
  * Region of the broker that stored the message, added by the broker (`PROPERTY_MSG_REGION`).
  *
  * @since 0.1.0

@@ -7,6 +7,8 @@
  *
  * @since 0.1.0
  */
+import { CORRELATION_ID, MSG_TYPE, PUSH_REPLY_TIME, REPLY_TO_CLIENT, TTL, UNIQ_KEY } from "../../protocol/message/MessageConst.ts"
+import { encodeProperties } from "../../protocol/message/MessageProperties.ts"
 import { makeRequest } from "../../protocol/RemotingCommand.ts"
 import type { RemotingCommand } from "../../protocol/RemotingCommand.ts"
 import { encodeReplyMessageRequestHeader } from "../../protocol/ReplyHeaders.ts"
@@ -21,8 +23,8 @@ import type { StoredMessage } from "./BrokerStore.ts"
  * @category accessors
  */
 export const replyTarget = (request: StoredMessage): { readonly clientId: string; readonly correlationId: string } | undefined => {
-  const clientId = request.properties["REPLY_TO_CLIENT"]
-  const correlationId = request.properties["CORRELATION_ID"]
+  const clientId = request.properties[REPLY_TO_CLIENT]
+  const correlationId = request.properties[CORRELATION_ID]
   return clientId === undefined || correlationId === undefined ? undefined : { clientId, correlationId }
 }
 
@@ -43,8 +45,8 @@ export const replyPush = (options: {
   readonly replierGroup?: string | undefined
 }): RemotingCommand => {
   const { request } = options
-  const properties: Record<string, string> = { PUSH_REPLY_TIME: String(options.now), MSG_TYPE: "reply" }
-  for (const name of ["REPLY_TO_CLIENT", "UNIQ_KEY", "TTL", "CORRELATION_ID"]) {
+  const properties: Record<string, string> = { [PUSH_REPLY_TIME]: String(options.now), [MSG_TYPE]: "reply" }
+  for (const name of [REPLY_TO_CLIENT, UNIQ_KEY, TTL, CORRELATION_ID]) {
     const value = request.properties[name]
     if (value !== undefined) properties[name] = value
   }
@@ -66,7 +68,7 @@ export const replyPush = (options: {
       topic: `${options.clusterName}_REPLY_TOPIC`,
       bornTimestamp: options.now,
       storeHost: options.brokerAddress,
-      properties: Object.entries(properties).map(([name, value]) => `${name}\u0001${value}`).join("\u0002")
+      properties: encodeProperties(properties)
     }),
     body: options.body
   })

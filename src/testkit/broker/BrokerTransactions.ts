@@ -16,6 +16,9 @@
  * @since 0.1.0
  */
 import { Result } from "effect"
+import { PGROUP, PROPERTY_SEPARATOR, REAL_QID, REAL_TOPIC, TRAN_MSG, TRANSACTION_CHECK_TIMES, UNIQ_KEY } from "../../protocol/message/MessageConst.ts"
+import { encodeProperties } from "../../protocol/message/MessageProperties.ts"
+import { TRANSACTION_PREPARED_TYPE, TRANSACTION_ROLLBACK_TYPE } from "../../protocol/message/MessageSysFlag.ts"
 import { encodeStoredMessage } from "../../protocol/message/StoredMessage.ts"
 import { makeRequest } from "../../protocol/RemotingCommand.ts"
 import type { RemotingCommand } from "../../protocol/RemotingCommand.ts"
@@ -36,14 +39,8 @@ import type { AppendRequest, BrokerStore, StoredMessage } from "./BrokerStore.ts
  */
 export const TRANS_HALF_TOPIC = "RMQ_SYS_TRANS_HALF_TOPIC"
 
-const TRAN_MSG = "TRAN_MSG"
-const PGROUP = "PGROUP"
-const UNIQ_KEY = "UNIQ_KEY"
-const REAL_TOPIC = "REAL_TOPIC"
-const REAL_QID = "REAL_QID"
-const TRANSACTION_CHECK_TIMES = "TRANSACTION_CHECK_TIMES"
-const TRANSACTION_TYPE_MASK = 0xc
-const PREPARED = 0x4
+/** The transaction type bits of a sysFlag. */
+const TRANSACTION_TYPE_MASK = TRANSACTION_ROLLBACK_TYPE
 
 /**
  * How the broker checks transactions back.
@@ -122,9 +119,6 @@ const hostOf = (address: string) => {
   const at = address.lastIndexOf(":")
   return { host: at < 0 ? address : address.slice(0, at), port: at < 0 ? 0 : Number(address.slice(at + 1)) || 0 }
 }
-
-const encodeProperties = (properties: Readonly<Record<string, string>>): string =>
-  Object.entries(properties).map(([name, value]) => `${name}\u0001${value}`).join("\u0002")
 
 /**
  * The transactions of a broker on `store`.
@@ -246,7 +240,7 @@ export const makeBrokerTransactions = <S>(options: {
   }
 
   return {
-    isHalf: (sysFlag) => (sysFlag & TRANSACTION_TYPE_MASK) === PREPARED,
+    isHalf: (sysFlag) => (sysFlag & TRANSACTION_TYPE_MASK) === TRANSACTION_PREPARED_TYPE,
     halfAppend: (request) => ({
       ...request,
       topic: TRANS_HALF_TOPIC,
@@ -255,8 +249,8 @@ export const makeBrokerTransactions = <S>(options: {
       sysFlag: request.sysFlag & ~TRANSACTION_TYPE_MASK,
       messages: request.messages.map((message) => ({
         ...message,
-        properties: `${message.properties}${message.properties.length === 0 || message.properties.endsWith("\u0002") ? "" : "\u0002"}` +
-          `${REAL_TOPIC}\u0001${request.topic}\u0002${REAL_QID}\u0001${request.queueId}`
+        properties: `${message.properties}${message.properties.length === 0 || message.properties.endsWith(PROPERTY_SEPARATOR) ? "" : PROPERTY_SEPARATOR}` +
+          encodeProperties({ [REAL_TOPIC]: request.topic, [REAL_QID]: String(request.queueId) })
       }))
     }),
     track: (half) => {
