@@ -46,6 +46,7 @@ import type { SendResult } from "./SendResult.ts"
  * What the pipeline runs on.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface SendPipelineContext {
   readonly client: RemotingClient["Service"]
@@ -104,6 +105,7 @@ const firstAttempt: AttemptState = { number: 1, lastBrokerName: undefined, failu
  * Builds the pipeline's operations.
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const makeSendPipeline = (context: SendPipelineContext) => {
   const { client, lookup, options, selector } = context
