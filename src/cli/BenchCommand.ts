@@ -8,7 +8,7 @@
  */
 import { Cause, Console, Effect, Exit, Fiber, Option, Schema } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
-import { makeMessage } from "../producer/Message.ts"
+import { makeMessage } from "../protocol/message/Message.ts"
 import { Producer } from "../producer/Producer.ts"
 import { formatProgress, formatSummary, summarize } from "./BenchSummary.ts"
 import type { BenchWindow } from "./BenchSummary.ts"

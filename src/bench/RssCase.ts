@@ -1,0 +1,47 @@
+/**
+ * RSS before and after a million sends (64 in flight, 1 KiB bodies) through one producer, in a
+ * process of its own run with `--expose-gc`; both measured after a full collection.
+ *
+ * Usage: `node --expose-gc RssCase.ts <namesrv> <topic> <sends>`; prints one JSON line.
+ *
+ * @since 0.1.0
+ */
+import { Buffer } from "node:buffer"
+import { Effect } from "effect"
+import { runBench } from "../cli/BenchCommand.ts"
+import { summarize } from "../cli/BenchSummary.ts"
+import { makeMessage } from "../protocol/message/Message.ts"
+import { Producer } from "../producer/Producer.ts"
+
+const [namesrv = "", topic = "BenchTopic", sends = "1000000"] = process.argv.slice(2)
+
+const settledRss = (): number => {
+  const collect: unknown = Reflect.get(globalThis, "gc")
+  if (typeof collect === "function") {
+    collect()
+    collect()
+  }
+  return process.memoryUsage().rss
+}
+
+const program = Effect.gen(function*() {
+  const producer = yield* Producer
+  const message = makeMessage(topic, Buffer.alloc(1024, 0x78))
+  const plan = (count: number) => ({ concurrency: 64, warmupSeconds: 0, durationSeconds: undefined, count, size: 1024 })
+  yield* runBench(producer.send(message), plan(20_000)) // connections, routes, JIT
+  const before = settledRss()
+  const window = yield* runBench(producer.send(message), plan(Number(sends)))
+  const after = settledRss()
+  return { before, after, growth: after - before, ...summarize(window) }
+})
+
+Effect.runPromise(Effect.scoped(Effect.provide(program, Producer.layer({ nameServers: namesrv, producerGroup: "bench_group_rss" })))).then(
+  (result) => {
+    process.stdout.write(`${JSON.stringify(result)}\n`)
+    process.exit(0)
+  },
+  (error: unknown) => {
+    process.stderr.write(`rss case: ${String(error)}\n`)
+    process.exit(1)
+  }
+)
