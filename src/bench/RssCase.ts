@@ -15,13 +15,14 @@ import { Producer } from "../producer/Producer.ts"
 
 const [namesrv = "", topic = "BenchTopic", sends = "1000000"] = process.argv.slice(2)
 
-const settledRss = (): number => {
+const settledMemory = (): { readonly rss: number; readonly heap: number; readonly external: number } => {
   const collect: unknown = Reflect.get(globalThis, "gc")
   if (typeof collect === "function") {
     collect()
     collect()
   }
-  return process.memoryUsage().rss
+  const usage = process.memoryUsage()
+  return { rss: usage.rss, heap: usage.heapUsed, external: usage.external }
 }
 
 const program = Effect.gen(function*() {
@@ -29,10 +30,19 @@ const program = Effect.gen(function*() {
   const message = makeMessage(topic, Buffer.alloc(1024, 0x78))
   const plan = (count: number) => ({ concurrency: 64, warmupSeconds: 0, durationSeconds: undefined, count, size: 1024 })
   yield* runBench(producer.send(message), plan(20_000)) // connections, routes, JIT
-  const before = settledRss()
+  const before = settledMemory()
   const window = yield* runBench(producer.send(message), plan(Number(sends)))
-  const after = settledRss()
-  return { before, after, growth: after - before, ...summarize(window) }
+  const after = settledMemory()
+  return {
+    before: before.rss,
+    after: after.rss,
+    growth: after.rss - before.rss,
+    heapBefore: before.heap,
+    heapAfter: after.heap,
+    externalBefore: before.external,
+    externalAfter: after.external,
+    ...summarize(window)
+  }
 })
 
 Effect.runPromise(Effect.scoped(Effect.provide(program, Producer.layer({ nameServers: namesrv, producerGroup: "bench_group_rss" })))).then(
