@@ -1,12 +1,15 @@
 /**
  * RSS before and after a million sends (64 in flight, 1 KiB bodies) through one producer, in a
- * process of its own run with `--expose-gc`; both measured after a full collection.
+ * process of its own run with `--expose-gc`; both measured after a full collection, with the JS
+ * heap in use, external memory and the young generation's committed size (V8 grows it with the
+ * allocation rate up to its maximum, `--max-semi-space-size`, and keeps it).
  *
  * Usage: `node --expose-gc RssCase.ts <namesrv> <topic> <sends>`; prints one JSON line.
  *
  * @since 0.1.0
  */
 import { Buffer } from "node:buffer"
+import { getHeapSpaceStatistics } from "node:v8"
 import { Effect } from "effect"
 import { runBench } from "../cli/BenchCommand.ts"
 import { summarize } from "../cli/BenchSummary.ts"
@@ -15,14 +18,15 @@ import { Producer } from "../producer/Producer.ts"
 
 const [namesrv = "", topic = "BenchTopic", sends = "1000000"] = process.argv.slice(2)
 
-const settledMemory = (): { readonly rss: number; readonly heap: number; readonly external: number } => {
+const settledMemory = () => {
   const collect: unknown = Reflect.get(globalThis, "gc")
   if (typeof collect === "function") {
     collect()
     collect()
   }
   const usage = process.memoryUsage()
-  return { rss: usage.rss, heap: usage.heapUsed, external: usage.external }
+  const newSpace = getHeapSpaceStatistics().find((space) => space.space_name === "new_space")?.space_size ?? 0
+  return { rss: usage.rss, heap: usage.heapUsed, external: usage.external, newSpace }
 }
 
 const program = Effect.gen(function*() {
@@ -41,6 +45,8 @@ const program = Effect.gen(function*() {
     heapAfter: after.heap,
     externalBefore: before.external,
     externalAfter: after.external,
+    newSpaceBefore: before.newSpace,
+    newSpaceAfter: after.newSpace,
     ...summarize(window)
   }
 })

@@ -73,6 +73,12 @@ const RssResult = Schema.Struct({
   before: Schema.Number,
   after: Schema.Number,
   growth: Schema.Number,
+  heapBefore: Schema.Number,
+  heapAfter: Schema.Number,
+  externalBefore: Schema.Number,
+  externalAfter: Schema.Number,
+  newSpaceBefore: Schema.Number,
+  newSpaceAfter: Schema.Number,
   msgsPerSec: Schema.Number,
   sent: Schema.Number,
   errors: Schema.Record(Schema.String, Schema.Number)
@@ -205,17 +211,25 @@ const route = async () => {
 const rss = async () => {
   const sends = quick ? 100_000 : 1_000_000
   say(`== Memory: RSS before and after ${fmt(sends)} sends (64 in flight, 1 KiB), one producer, after a full GC each`)
+  say("   in a process of its own, after 20 000 sends to warm up; twice: with Node's defaults, and with the young")
+  say("   generation capped (--max-semi-space-size=16), since V8 grows it with the allocation rate and keeps it")
   const cluster = await startCluster(1, "BenchTopic")
   try {
-    const r = Schema.decodeUnknownSync(RssResult)(await runCase("RssCase", [cluster.address, "BenchTopic", String(sends)], ["--expose-gc"]))
-    const mb = (bytes: number) => bytes / 2 ** 20
-    say(`   RSS ${fmt(mb(r.before), 1)} MiB before, ${fmt(mb(r.after), 1)} MiB after: ${r.growth >= 0 ? "+" : ""}${fmt(mb(r.growth), 1)} MiB over ${fmt(r.sent)} sends (${fmt(r.msgsPerSec)} msgs/s)`)
+    for (const [label, flags] of [["defaults", []], ["semi-space 16 MiB", ["--max-semi-space-size=16"]]] as const) {
+      const r = Schema.decodeUnknownSync(RssResult)(await runCase("RssCase", [cluster.address, "BenchTopic", String(sends)], ["--expose-gc", ...flags]))
+      const mb = (bytes: number) => bytes / 2 ** 20
+      const delta = (before: number, after: number) => `${after >= before ? "+" : ""}${fmt(mb(after - before), 1)}`
+      say(`   ${label}: RSS ${fmt(mb(r.before), 1)} → ${fmt(mb(r.after), 1)} MiB (${delta(r.before, r.after)} MiB) over ${fmt(r.sent)} sends at ${fmt(r.msgsPerSec)} msgs/s;`)
+      say(`     JS heap in use ${delta(r.heapBefore, r.heapAfter)} MiB, external ${delta(r.externalBefore, r.externalAfter)} MiB, young generation committed ${fmt(mb(r.newSpaceBefore), 1)} → ${fmt(mb(r.newSpaceAfter), 1)} MiB`)
+      emit({
+        bench: `rss.${sends}-sends${flags.length === 0 ? "" : ".semi-space-16"}`, ops_per_sec: r.msgsPerSec, peer: null, peer_ops_per_sec: null, ratio: null,
+        rss_before_mb: Number(mb(r.before).toFixed(1)), rss_after_mb: Number(mb(r.after).toFixed(1)), growth_mb: Number(mb(r.growth).toFixed(1)),
+        heap_growth_mb: Number(mb(r.heapAfter - r.heapBefore).toFixed(1)), external_growth_mb: Number(mb(r.externalAfter - r.externalBefore).toFixed(1)),
+        new_space_before_mb: Number(mb(r.newSpaceBefore).toFixed(1)), new_space_after_mb: Number(mb(r.newSpaceAfter).toFixed(1)),
+        sent: r.sent, errors: r.errors, node_flags: flags.join(" ")
+      })
+    }
     say()
-    emit({
-      bench: `rss.${sends}-sends`, ops_per_sec: r.msgsPerSec, peer: null, peer_ops_per_sec: null, ratio: null,
-      rss_before_mb: Number(mb(r.before).toFixed(1)), rss_after_mb: Number(mb(r.after).toFixed(1)), growth_mb: Number(mb(r.growth).toFixed(1)),
-      sent: r.sent, errors: r.errors
-    })
   } finally {
     cluster.stop()
   }

@@ -15,6 +15,7 @@ import { Result } from "effect"
  * @since 0.1.0
  */
 export const quoteBareIntegerKeys = (text: string): string => {
+  if (!maybeBareKey.test(text)) return text
   let out = ""
   let copiedUpTo = 0
   let inString = false
@@ -48,6 +49,9 @@ export const quoteBareIntegerKeys = (text: string): string => {
   }
   return copiedUpTo === 0 ? text : out + text.slice(copiedUpTo)
 }
+
+/** A bare key needs `{` or `,`, maybe spaces, then a digit or `-`: without one, nothing to scan. */
+const maybeBareKey = /[{,][ \t\n\r]*[-\d]/
 
 const isDigit = (ch: number): boolean => ch >= 0x30 && ch <= 0x39
 const isSpace = (ch: number): boolean => ch === 0x20 || ch === 0x09 || ch === 0x0a || ch === 0x0d
