@@ -30,6 +30,8 @@ export interface CodecSample {
   readonly description: string
   readonly opsPerSec: number
   readonly peerOpsPerSec: number
+  /** The median of the rounds' ratios (each round measures both sides back to back). */
+  readonly ratio: number
 }
 
 const opsPerSecond = (run: () => void, millis: number): number => {
@@ -115,7 +117,7 @@ const aliOnsRouteCase = (): () => void => {
  *
  * @since 0.1.0
  */
-export const runCodecBench = (millisPerRound = 250, rounds = 5): ReadonlyArray<CodecSample> => {
+export const runCodecBench = (millisPerRound = 300, rounds = 9): ReadonlyArray<CodecSample> => {
   const cases = [
     { bench: "codec.send-v2", description: "SEND_MESSAGE_V2 request, 1 KiB body: encode+decode (JSON header, the default)", ours: sendCase("JSON"), peer: aliOnsSendCase() },
     { bench: "codec.send-v2-binary", description: "the same with this client's binary ROCKETMQ header (ali-ons: JSON, all it has)", ours: sendCase("ROCKETMQ"), peer: aliOnsSendCase() },
@@ -126,11 +128,18 @@ export const runCodecBench = (millisPerRound = 250, rounds = 5): ReadonlyArray<C
     opsPerSecond(c.peer, 200)
     const ours: Array<number> = []
     const peer: Array<number> = []
+    const ratios: Array<number> = []
     for (let round = 0; round < rounds; round++) {
-      ours.push(opsPerSecond(c.ours, millisPerRound))
-      peer.push(opsPerSecond(c.peer, millisPerRound))
+      // Alternate which side goes first, so a change of load between the two halves evens out.
+      const first = round % 2 === 0 ? c.ours : c.peer
+      const a = opsPerSecond(first, millisPerRound)
+      const b = opsPerSecond(first === c.ours ? c.peer : c.ours, millisPerRound)
+      const [o, p] = first === c.ours ? [a, b] : [b, a]
+      ours.push(o)
+      peer.push(p)
+      ratios.push(o / p)
     }
-    return { bench: c.bench, description: c.description, opsPerSec: median(ours), peerOpsPerSec: median(peer) }
+    return { bench: c.bench, description: c.description, opsPerSec: median(ours), peerOpsPerSec: median(peer), ratio: median(ratios) }
   })
   if (sink === -1) process.stdout.write("")
   return samples
