@@ -24,6 +24,7 @@ import { loadAliOnsCommand, loadJson2 } from "./AliOns.ts"
  * One codec case: this client's and ali-ons's operations per second (medians of the rounds).
  *
  * @since 0.1.0
+ * @category benchmarks
  */
 export interface CodecSample {
   readonly bench: string
@@ -116,6 +117,7 @@ const aliOnsRouteCase = (): () => void => {
  * Runs the codec cases: `rounds` rounds of `millisPerRound` per side, alternating, after a warm-up.
  *
  * @since 0.1.0
+ * @category benchmarks
  */
 export const runCodecBench = (millisPerRound = 300, rounds = 9): ReadonlyArray<CodecSample> => {
   const cases = [

@@ -19,6 +19,7 @@ import { formatTable } from "./TextTable.ts"
  * The `--json` output.
  *
  * @since 0.1.0
+ * @category cli
  */
 export interface RouteJson {
   readonly route: TopicRouteData
@@ -29,6 +30,7 @@ export interface RouteJson {
  * The readable form: broker addresses, queue data, and the publish queues.
  *
  * @since 0.1.0
+ * @category cli
  */
 export const formatRoute = (topic: string, nameServer: string, route: TopicRouteData): string => {
   const { orderTopic, queues } = publishQueues(topic, route)
@@ -63,6 +65,7 @@ export const formatRoute = (topic: string, nameServer: string, route: TopicRoute
  * The `route` command.
  *
  * @since 0.1.0
+ * @category cli
  */
 export const routeCommand = Command.make(
   "route",

@@ -18,6 +18,7 @@ import { jsonFlag, namesrvFlag, resolveNameServers } from "./NameServerFlags.ts"
  * Flags that contradict each other or are out of range.
  *
  * @since 0.1.0
+ * @category cli
  */
 export class InvalidSendFlags extends Schema.TaggedError<InvalidSendFlags>()("InvalidSendFlags", {
   detail: Schema.String
@@ -32,6 +33,7 @@ export class InvalidSendFlags extends Schema.TaggedError<InvalidSendFlags>()("In
  * status is `ONEWAY` and the other fields are null.
  *
  * @since 0.1.0
+ * @category cli
  */
 export interface SendJson {
   readonly status: string
@@ -47,6 +49,7 @@ export interface SendJson {
  * The per-message lines of a result (a batch result covers several messages).
  *
  * @since 0.1.0
+ * @category cli
  */
 export const resultLines = (result: SendResult, messages: number): ReadonlyArray<SendJson> => {
   const msgIds = result.msgId.split(",")
@@ -71,6 +74,7 @@ const formatLine = (line: SendJson): string =>
  * The `send` command.
  *
  * @since 0.1.0
+ * @category cli
  */
 export const sendCommand = Command.make(
   "send",

@@ -14,6 +14,7 @@ import { decodeUtf8 } from "./Utf8.ts"
  * would decode, or `undefined` to leave the value to the schema (which also words the errors).
  *
  * @since 0.1.0
+ * @category decoding
  */
 export const jsonBodyParser = <A>(
   schema: Schema.Codec<A, unknown>,

@@ -13,6 +13,7 @@ import { Result } from "effect"
  * Quotes every bare integer object key outside string literals.
  *
  * @since 0.1.0
+ * @category decoding
  */
 export const quoteBareIntegerKeys = (text: string): string => {
   if (!maybeBareKey.test(text)) return text
@@ -62,6 +63,7 @@ const isSpace = (ch: number): boolean => ch === 0x20 || ch === 0x09 || ch === 0x
  * fastjson text is parsed once, without a failed parse and its thrown error first.
  *
  * @since 0.1.0
+ * @category decoding
  */
 export const parseLenientJson = (text: string): Result.Result<unknown, string> => {
   try {
