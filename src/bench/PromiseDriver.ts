@@ -5,9 +5,9 @@
  *
  * @since 0.1.0
  */
-import type { BenchPlan } from "../cli/BenchCommand.ts"
-import type { BenchWindow } from "../cli/BenchSummary.ts"
-import { LatencyHistogram } from "../cli/LatencyHistogram.ts"
+import type { BenchPlan } from "../measure/BenchRun.ts"
+import type { BenchWindow } from "../measure/BenchSummary.ts"
+import { LatencyHistogram } from "../measure/LatencyHistogram.ts"
 
 /**
  * Runs `send` with `plan.concurrency` in flight: warm-up, then the measured window; sends started in

@@ -10,8 +10,8 @@
  */
 import { Buffer } from "node:buffer"
 import { Effect, Fiber, Layer, Metric } from "effect"
-import { runBench } from "../cli/BenchCommand.ts"
-import { summarize } from "../cli/BenchSummary.ts"
+import { runBench } from "../measure/BenchRun.ts"
+import { summarize } from "../measure/BenchSummary.ts"
 import { makeMessage } from "../protocol/message/Message.ts"
 import { Producer } from "../producer/Producer.ts"
 import { RouteCache } from "../route/RouteCache.ts"

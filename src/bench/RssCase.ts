@@ -11,8 +11,8 @@
 import { Buffer } from "node:buffer"
 import { getHeapSpaceStatistics } from "node:v8"
 import { Effect } from "effect"
-import { runBench } from "../cli/BenchCommand.ts"
-import { summarize } from "../cli/BenchSummary.ts"
+import { runBench } from "../measure/BenchRun.ts"
+import { summarize } from "../measure/BenchSummary.ts"
 import { makeMessage } from "../protocol/message/Message.ts"
 import { Producer } from "../producer/Producer.ts"
 

@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Schema } from "effect"
-import { makeBrokerStore, makeTopicConfig } from "../../src/testkit/BrokerStore.ts"
+import { makeBrokerStore, makeTopicConfig } from "../../src/testkit/broker/BrokerStore.ts"
 
 const appendOne = (store: ReturnType<typeof makeBrokerStore>, queueId: number, i: number) =>
   store.append({

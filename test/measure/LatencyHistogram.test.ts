@@ -1,7 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Schema } from "effect"
-import { formatHistogram, summarize } from "../../src/cli/BenchSummary.ts"
-import { bucketBounds, bucketOf, LatencyHistogram } from "../../src/cli/LatencyHistogram.ts"
+import { formatHistogram, summarize } from "../../src/measure/BenchSummary.ts"
+import { bucketBounds, bucketOf, LatencyHistogram } from "../../src/measure/LatencyHistogram.ts"
 
 const exactPercentile = (sorted: ReadonlyArray<number>, q: number) => sorted[Math.max(1, Math.ceil(q * sorted.length)) - 1]!
 
