@@ -82,7 +82,7 @@ const program = Effect.gen(function*() {
 
   const quiet = summarize(yield* sends(Number(sendSeconds)))
   let cycles = 0
-  const refreshing = yield* Effect.forkChild(Effect.forever(Effect.tap(lookup.refreshAll, () => Effect.sync(() => cycles++))))
+  const refreshing = yield* Effect.forkChild(Effect.forever(Effect.andThen(Effect.sync(() => cycles++), lookup.refreshAll)))
   const during = summarize(yield* sends(Number(sendSeconds)))
   yield* Fiber.interrupt(refreshing)
   return {

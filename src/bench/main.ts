@@ -189,7 +189,7 @@ const route = async () => {
     say(`   cached lookup ${fmt(r.lookup.lookupCpuMicros, 2)} µs CPU (${fmt(r.lookup.lookupWallMicros, 2)} µs wall); a send ${fmt(r.lookup.sendCpuMicros, 1)} µs CPU: ${(r.lookup.share * 100).toFixed(1)} % of a send`)
     say(`   ${fmt(r.scale.topics)} topics: loaded in ${fmt(r.scale.loadMillis)} ms, ${fmt(r.scale.heapBytesPerTopic)} bytes of heap per cached topic`)
     say(`   refresh cycle: ${fmt(r.scale.cycleMillis)} ms, ${fmt(r.scale.requestsPerCycle)} NameServer requests, ${fmt(r.scale.cycleCpuMillis)} ms CPU`)
-    say(`   send p99 ${fmt(r.scale.p99Quiet, 3)} ms without refresh, ${fmt(r.scale.p99DuringRefresh, 3)} ms during ${r.scale.cyclesDuringSends} cycle(s): ${r.scale.p99Ratio.toFixed(2)}×`)
+    say(`   send p99 ${fmt(r.scale.p99Quiet, 3)} ms without refresh, ${fmt(r.scale.p99DuringRefresh, 3)} ms while refresh cycles ran back to back (${r.scale.cyclesDuringSends} started): ${r.scale.p99Ratio.toFixed(2)}×`)
     say(`   (msgs/s ${fmt(r.scale.quiet.msgsPerSec)} without, ${fmt(r.scale.during.msgsPerSec)} during)`)
     say()
     emit({
