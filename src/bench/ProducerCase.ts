@@ -3,7 +3,7 @@
  * flight against a cluster (a warm-up, then a measured window) and prints one `bench --json`
  * summary line on stdout.
  *
- * Usage: `node ProducerCase.ts <effect-rocketmq|ali-ons|raw> <namesrv> <topic> <inFlight> <warmupS> <durationS> [count]`
+ * Usage: `node ProducerCase.ts <effect-rocketmq|effect-rocketmq-spans|ali-ons|raw> <namesrv> <topic> <inFlight> <warmupS> <durationS> [count]`
  *
  * @since 0.1.0
  */
@@ -36,13 +36,13 @@ const plan: BenchPlan = {
 }
 const body = Buffer.alloc(size, 0x78)
 
-const thisClient = (): Promise<BenchWindow> => {
+const thisClient = (stepSpans: boolean): Promise<BenchWindow> => {
   const message = makeMessage(topic, body)
   return Effect.runPromise(
     Effect.gen(function*() {
       const producer = yield* Producer
       return yield* runBench(producer.send(message), plan)
-    }).pipe(Effect.provide(Producer.layer({ nameServers: namesrv, producerGroup: "bench_group" })))
+    }).pipe(Effect.provide(Producer.layer({ nameServers: namesrv, producerGroup: "bench_group", stepSpans })))
   )
 }
 
@@ -95,7 +95,7 @@ const raw = async (): Promise<BenchWindow> => {
   return window
 }
 
-const run = client === "ali-ons" ? aliOns : client === "raw" ? raw : thisClient
+const run = client === "ali-ons" ? aliOns : client === "raw" ? raw : () => thisClient(client === "effect-rocketmq-spans")
 run().then(
   (window) => {
     process.stdout.write(`${JSON.stringify({ client, inFlight: plan.concurrency, ...summarize(window) })}\n`)

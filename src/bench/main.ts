@@ -3,21 +3,22 @@
  * one table. `-- --json` prints one JSON line per case instead:
  * `{"bench", "ops_per_sec", "peer", "peer_ops_per_sec", "ratio", …the case's own figures}`.
  * `-- --quick` shortens every case (for a smoke run; not for figures). `-- --only codec,producer`
- * runs some of `codec`, `producer`, `route`, `rss`, `brokers`.
+ * runs some of `codec`, `deadlines`, `producer`, `route`, `rss`, `brokers`.
  *
  * @since 0.1.0
  */
 import * as Os from "node:os"
-import { Schema } from "effect"
+import { Effect, Schema } from "effect"
 import { aliOnsVersion } from "./AliOns.ts"
 import { runCodecBench } from "./CodecBench.ts"
+import { runDeadlinesBench } from "./DeadlinesBench.ts"
 import { runCase, startCluster } from "./Processes.ts"
 
 const args = process.argv.slice(2)
 const json = args.includes("--json")
 const quick = args.includes("--quick")
 const onlyIndex = args.indexOf("--only")
-const only = onlyIndex >= 0 ? (args[onlyIndex + 1] ?? "").split(",") : ["codec", "producer", "route", "rss", "brokers"]
+const only = onlyIndex >= 0 ? (args[onlyIndex + 1] ?? "").split(",") : ["codec", "deadlines", "producer", "route", "rss", "brokers"]
 const selected = (name: string) => only.includes(name)
 
 const say = (text = "") => {
@@ -115,6 +116,19 @@ const codec = () => {
   say()
 }
 
+const deadlines = async () => {
+  say("== Request deadlines: the client's Deadlines (one fiber, an entry per request) against Effect.timeoutOrElse per request")
+  say("   requests answered on the next event-loop turn, 3 s deadlines; median of 3 alternating rounds")
+  const samples = await Effect.runPromise(runDeadlinesBench)
+  for (const inFlight of [1, 64, 1024]) {
+    const own = samples.find((s) => s.variant === "Deadlines" && s.inFlight === inFlight)?.requestsPerSecond ?? 0
+    const effect = samples.find((s) => s.variant === "Effect.timeout" && s.inFlight === inFlight)?.requestsPerSecond ?? 1
+    say(`   ${String(inFlight).padStart(4)} in flight: Deadlines ${fmt(own).padStart(9)}/s   Effect.timeout ${fmt(effect).padStart(9)}/s   ratio ${(own / effect).toFixed(2)}×`)
+    emit({ bench: `deadlines.inflight-${inFlight}`, ops_per_sec: Math.round(own), peer: "Effect.timeoutOrElse", peer_ops_per_sec: Math.round(effect), ratio: Number((own / effect).toFixed(3)) })
+  }
+  say()
+}
+
 let producer64: CaseSummary | undefined
 
 const producer = async () => {
@@ -168,6 +182,16 @@ const producer = async () => {
           rounds: ours.rounds.length
         })
       }
+    }
+    // The same at 64 in flight with a span per pipeline step (the `stepSpans` option), to show what they cost.
+    const spans = decodeCase(await runCase("ProducerCase", ["effect-rocketmq-spans", cluster.address, "BenchTopic", "64", String(warmup), String(duration)]))
+    rows.push(["64", "effect-rocketmq, stepSpans", fmt(spans.msgsPerSec), fmt(spans.p50, 3), fmt(spans.p99, 3), fmt(spans.cpuMsPerKmsg, 1), "", Object.entries(spans.errors).map(([tag, n]) => `${tag} ${n}`).join(", ") || "0"])
+    if (producer64 !== undefined) {
+      emit({
+        bench: "producer.inflight-64.step-spans", ops_per_sec: spans.msgsPerSec, peer: "effect-rocketmq without step spans",
+        peer_ops_per_sec: producer64.msgsPerSec, ratio: Number((spans.msgsPerSec / producer64.msgsPerSec).toFixed(3)),
+        cpuMsPerKmsg: spans.cpuMsPerKmsg, peer_cpuMsPerKmsg: producer64.cpuMsPerKmsg
+      })
     }
     say()
     say(table(["in flight", "client", "msgs/s", "p50 ms", "p99 ms", "CPU ms/1000", "CPU vs raw", "errors"], rows))
@@ -279,6 +303,7 @@ const main = async () => {
   say()
   emit({ bench: "machine", ...machine })
   if (selected("codec")) codec()
+  if (selected("deadlines")) await deadlines()
   if (selected("producer")) await producer()
   if (selected("route")) await route()
   if (selected("rss")) await rss()
