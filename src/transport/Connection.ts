@@ -33,6 +33,7 @@ import type { RemotingErrorReason } from "./RemotingError.ts"
  * How a connection behaves.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface ConnectionOptions {
   /** How long opening the TCP connection may take. */
@@ -56,6 +57,7 @@ export interface ConnectionOptions {
  * One request to send on a connection.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface PendingRequest {
   readonly opaque: number
@@ -73,6 +75,7 @@ export interface PendingRequest {
  * A live connection.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface Connection {
   readonly address: string
@@ -125,6 +128,7 @@ const socketErrorDetail = (error: Socket.SocketError): string => {
  * the scope of its entry in the client's pool.
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const openConnection = (
   address: string,
