@@ -20,7 +20,7 @@ import { defaultProducerGroup, InvalidProducerOptions, resolveProducerOptions } 
 import type { ProducerOptions, ResolvedProducerOptions } from "./ProducerOptions.ts"
 import { makeQueueSelector } from "./QueueSelector.ts"
 import { makeSendPipeline } from "./SendPipeline.ts"
-import type { SendResult } from "./SendResult.ts"
+import type { OnewaySent, SendResult } from "./SendResult.ts"
 import { localUniqueIdPrefix, makeUniqueIdGenerator } from "./UniqueId.ts"
 
 /**
@@ -44,8 +44,11 @@ export class Producer extends Context.Service<Producer, {
    * `SelectMessageQueueByHash`), in one attempt, so per-key order is never broken by a failover.
    */
   readonly sendOrderly: (message: Message, shardingKey: string) => Effect.Effect<SendResult, SendError>
-  /** Writes the message once and does not wait for the broker (no result, no retry). */
-  readonly sendOneway: (message: Message) => Effect.Effect<void, SendError>
+  /**
+   * Writes the message once and does not wait for the broker (no retry): the result is the
+   * message's unique id and the queue it was written to, known before any answer.
+   */
+  readonly sendOneway: (message: Message) => Effect.Effect<OnewaySent, SendError>
 }>()("effect-rocketmq/producer/Producer") {
   /** The producer on a route lookup, a route cache and a remoting client provided from outside. */
   static readonly layerNoDeps = (

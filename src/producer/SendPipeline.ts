@@ -28,7 +28,7 @@ import type { ResolvedProducerOptions } from "./ProducerOptions.ts"
 import type { QueueSelector } from "./QueueSelector.ts"
 import { prepareBatch, prepareMessage, readSendResponse, sendRequest } from "./SendRequest.ts"
 import type { PreparedMessage, RequestContext } from "./SendRequest.ts"
-import type { SendResult } from "./SendResult.ts"
+import type { OnewaySent, SendResult } from "./SendResult.ts"
 
 /**
  * What the pipeline runs on.
@@ -282,7 +282,7 @@ export const makeSendPipeline = (context: SendPipelineContext) => {
     })
 
   /** A oneway send: written once, no answer, no retry. */
-  const sendOneway = (message: Message): Effect.Effect<void, SendError> =>
+  const sendOneway = (message: Message): Effect.Effect<OnewaySent, SendError> =>
     observed("Producer.sendOneway", message.topic, (clock, started) => {
       const prepared = prepareOne(message, started)
       if (Result.isFailure(prepared)) return Effect.fail(prepared.failure)
@@ -304,6 +304,7 @@ export const makeSendPipeline = (context: SendPipelineContext) => {
         yield* client.invokeOneway(address, sendRequest(prepared.success, queue, requestContext, true), Math.max(1, started + budget - now)).pipe(
           Effect.mapError((error) => failure(queue.brokerName, address, error.message))
         )
+        return { msgId: prepared.success.msgId, messageQueue: queue }
       })
     })
 
