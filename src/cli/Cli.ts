@@ -5,6 +5,7 @@
  */
 import { Command } from "effect/cli"
 import { brokersCommand } from "./BrokersCommand.ts"
+import { clusterCommand } from "./ClusterCommand.ts"
 import { demoCommand } from "./DemoCommand.ts"
 import { inspectCommand } from "./InspectCommand.ts"
 import { routeCommand } from "./RouteCommand.ts"
@@ -24,7 +25,14 @@ export const cliVersion = "0.1.0"
  */
 export const cli = Command.make("effect-rocketmq").pipe(
   Command.withDescription("A RocketMQ producer client on Effect, speaking the remoting protocol"),
-  Command.withSubcommands([inspectCommand, brokersCommand, routeCommand, sendCommand, demoCommand])
+  Command.withSubcommands([
+    clusterCommand,
+    brokersCommand,
+    routeCommand,
+    sendCommand,
+    inspectCommand,
+    demoCommand
+  ])
 )
 
 /**
