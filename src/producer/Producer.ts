@@ -5,9 +5,11 @@
  *
  * @since 0.1.0
  */
-import { Config, Context, Effect, Layer, Schedule } from "effect"
+import { Config, Context, Effect, Layer, Random, Schedule } from "effect"
+import type { Stream } from "effect"
 import type { Scope } from "effect"
 import { RouteCache } from "../route/RouteCache.ts"
+import type { RouteChanged } from "../route/RouteChanged.ts"
 import { RouteLookup } from "../route/RouteLookup.ts"
 import type { InvalidAddress } from "../transport/Address.ts"
 import { NameServerTransport } from "../transport/NameServerTransport.ts"
@@ -49,6 +51,12 @@ export class Producer extends Context.Service<Producer, {
    * message's unique id and the queue it was written to, known before any answer.
    */
   readonly sendOneway: (message: Message) => Effect.Effect<OnewaySent, SendError>
+  /**
+   * The route changes this producer's route lookup sees (`RouteLookup.changes`): the first route of
+   * a topic, brokers and queues added or removed by a refresh, a topic leaving the cache.
+   * Subscribe before the sends whose lookups you want to see.
+   */
+  readonly routeChanges: Stream.Stream<RouteChanged>
 }>()("effect-rocketmq/producer/Producer") {
   /** The producer on a route lookup, a route cache and a remoting client provided from outside. */
   static readonly layerNoDeps = (
@@ -96,7 +104,9 @@ export const makeProducer = (
     const prefix = localUniqueIdPrefix()
     const uniqueIds = makeUniqueIdGenerator(prefix)
     const clientId = makeClientId(prefix.ip, options.instanceName)
-    const selector = yield* makeQueueSelector(options.faultStrategy)
+    // The round robin's random starts come from Effect's Random: seed it for reproducible runs.
+    const random = yield* Random.Random
+    const selector = yield* makeQueueSelector(options.faultStrategy, () => random.nextDoubleUnsafe())
     const identity = { clientId, producerGroup: options.producerGroup, serializeType: options.serializeType }
     const pipeline = makeSendPipeline({
       client,
@@ -113,5 +123,5 @@ export const makeProducer = (
     )
     yield* Effect.addFinalizer(() => unregisterClient(client, cache, identity, 3000))
 
-    return Producer.of({ clientId, producerGroup: options.producerGroup, ...pipeline })
+    return Producer.of({ clientId, producerGroup: options.producerGroup, ...pipeline, routeChanges: lookup.changes })
   })
