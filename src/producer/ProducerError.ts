@@ -5,7 +5,7 @@
  */
 import { Schema } from "effect"
 import type { InvalidNameServerResponse, NameServerRejected, NameServerUnavailable } from "../transport/NameServerError.ts"
-import type { NoRouteInfo } from "../route/RouteLookupError.ts"
+import type { NoRouteInfo } from "../route/NoRouteInfo.ts"
 import type { InvalidMessage } from "./MessageValidation.ts"
 
 /**

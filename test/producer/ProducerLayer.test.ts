@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Fiber, Random, Stream } from "effect"
-import { makeMessage } from "../../src/producer/Message.ts"
+import { makeMessage } from "../../src/protocol/message/Message.ts"
 import { Producer } from "../../src/producer/Producer.ts"
 import { makeTestCluster } from "../../src/testkit/TestCluster.ts"
 
