@@ -88,6 +88,16 @@ export class Producer extends Context.Service<Producer, {
     }
   ): Layer.Layer<Producer, InvalidProducerOptions | InvalidAddress | Config.ConfigError> =>
     Layer.unwrap(Effect.map(Config.unwrap(options), Producer.layer))
+
+  /**
+   * The producer with options an effect computes from other services: for example the NameServer
+   * address of a testkit cluster, `Producer.layerFrom(TestCluster.producerOptions({}))` provided
+   * with `TestCluster.layer(...)`.
+   */
+  static readonly layerFrom = <E, R>(
+    options: Effect.Effect<ProducerOptions, E, R>
+  ): Layer.Layer<Producer, E | InvalidProducerOptions | InvalidAddress, R> =>
+    Layer.unwrap(Effect.map(options, Producer.layer))
 }
 
 /**

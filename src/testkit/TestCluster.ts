@@ -192,4 +192,22 @@ export class TestCluster extends Context.Service<TestCluster, TestClusterInstanc
   static readonly layer = (
     options?: TestClusterOptions
   ): Layer.Layer<TestCluster, ServerStartFailed | ClusterNotReady> => Layer.effect(TestCluster, makeTestCluster(options))
+
+  /**
+   * Producer options pointing at the cluster's NameServer, with `extra` options added: feed it to
+   * `Producer.layerFrom` for a producer on this cluster, one layer with `TestCluster.layer`:
+   *
+   * ```ts
+   * const OnTestCluster = Producer.layerFrom(TestCluster.producerOptions({ producerGroup: "orders" })).pipe(
+   *   Layer.provideMerge(TestCluster.layer({ brokers: 2, topics: [{ topicName: "Orders" }] }))
+   * )
+   * ```
+   */
+  static readonly producerOptions = <const Extra extends object>(
+    extra: Extra
+  ): Effect.Effect<Extra & { readonly nameServers: string }, never, TestCluster> =>
+    Effect.gen(function*() {
+      const cluster = yield* TestCluster
+      return { ...extra, nameServers: cluster.nameServerAddress }
+    })
 }
