@@ -1,0 +1,126 @@
+/**
+ * Every code block of README.md and docs/*.md is run:
+ * - a `ts` block must appear, line for line (indentation aside, the package names mapped to the
+ *   sources), in a file of test/examples/: a test file runs it, a program in
+ *   test/examples/programs/ is run here against a testkit cluster;
+ * - a `sh` block's `npm run cli -- …` lines run as written against a testkit cluster, NAMESRV_ADDR
+ *   set (except `cluster`, which holds fixed ports: test/cli/Cluster.test.ts runs it);
+ * - a `json` block parses.
+ */
+import { assert, describe, it } from "@effect/vitest"
+import { execFile } from "node:child_process"
+import { readdirSync, readFileSync, statSync } from "node:fs"
+import * as Path from "node:path"
+import { fileURLToPath } from "node:url"
+import { ConfigProvider, Effect } from "effect"
+import { makeTestCluster } from "../../src/testkit/TestCluster.ts"
+import { runCliCapture } from "../cli/cliHarness.ts"
+
+const repoRoot = Path.resolve(Path.dirname(fileURLToPath(import.meta.url)), "../..")
+const examplesDir = Path.join(repoRoot, "test/examples")
+
+interface Block {
+  readonly file: string
+  readonly line: number
+  readonly lang: string
+  readonly code: string
+}
+
+const docFiles = [
+  "README.md",
+  ...readdirSync(Path.join(repoRoot, "docs")).filter((name) => name.endsWith(".md")).map((name) => `docs/${name}`)
+]
+
+const blocks: ReadonlyArray<Block> = docFiles.flatMap((file) => {
+  const text = readFileSync(Path.join(repoRoot, file), "utf8")
+  const found: Array<Block> = []
+  for (const match of text.matchAll(/^```(\w*)\n([\s\S]*?)^```/gm)) {
+    const line = text.slice(0, match.index).split("\n").length
+    found.push({ file, line, lang: match[1] ?? "", code: match[2] ?? "" })
+  }
+  return found
+})
+
+/** Imports of the package and of the sources, written alike; indentation and blank lines dropped. */
+const normalize = (code: string): string =>
+  code
+    .replace(/from "effect-rocketmq\/testkit"/g, `from "TESTKIT"`)
+    .replace(/from "effect-rocketmq"/g, `from "PACKAGE"`)
+    .replace(/from "(\.\.\/)+src\/testkit\/index\.ts"/g, `from "TESTKIT"`)
+    .replace(/from "(\.\.\/)+src\/index\.ts"/g, `from "PACKAGE"`)
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line.length > 0)
+    .join("\n")
+
+const exampleFiles = (dir: string): ReadonlyArray<string> =>
+  readdirSync(dir).flatMap((name) => {
+    const path = Path.join(dir, name)
+    return statSync(path).isDirectory() ? exampleFiles(path) : name.endsWith(".ts") ? [path] : []
+  })
+
+const examples = exampleFiles(examplesDir).map((path) => ({ path, code: normalize(readFileSync(path, "utf8")) }))
+
+/** `npm run cli -- brokers --json   # comment` → ["brokers", "--json"]. */
+const cliArgs = (line: string): ReadonlyArray<string> | undefined => {
+  const match = /^npm run cli -- (.*)$/.exec(line.replace(/\s+#.*$/, "").trim())
+  return match?.[1]?.split(/\s+/).filter((arg) => arg.length > 0)
+}
+
+const runNode = (file: string, env: Record<string, string>) =>
+  Effect.callback<{ code: number; output: string }>((resume) => {
+    const child = execFile(process.execPath, [file], { cwd: repoRoot, env: { ...process.env, ...env }, timeout: 30_000 }, (error, stdout, stderr) => {
+      resume(Effect.succeed({ code: error === null ? 0 : typeof error.code === "number" ? error.code : 1, output: stdout + stderr }))
+    })
+    return Effect.sync(() => child.kill())
+  })
+
+describe("the code blocks of README.md and docs/", () => {
+  it("there are blocks to check", () => {
+    assert.isAtLeast(blocks.filter((block) => block.lang === "ts").length, 4)
+  })
+
+  for (const block of blocks.filter((candidate) => candidate.lang === "ts")) {
+    it(`${block.file}:${block.line} (ts) is in a test or program of test/examples`, () => {
+      const code = normalize(block.code)
+      const holder = examples.find((example) => example.code.includes(code))
+      assert.isDefined(holder, `no file of test/examples holds the block at ${block.file}:${block.line}:\n${block.code}`)
+    })
+  }
+
+  for (const block of blocks.filter((candidate) => candidate.lang === "json")) {
+    it(`${block.file}:${block.line} (json) parses`, () => {
+      for (const line of block.code.trim().split("\n")) assert.doesNotThrow(() => JSON.parse(line))
+    })
+  }
+
+  it.live("the sh blocks' CLI lines run as written against a testkit cluster", () =>
+    Effect.gen(function*() {
+      const cluster = yield* makeTestCluster({ brokers: 2, topics: [{ topicName: "Orders", queueNums: 8 }] })
+      const env = ConfigProvider.layer(ConfigProvider.fromEnv({ env: { NAMESRV_ADDR: cluster.nameServerAddress } }))
+      let ran = 0
+      for (const block of blocks.filter((candidate) => candidate.lang === "sh")) {
+        for (const line of block.code.split("\n")) {
+          const args = cliArgs(line)
+          if (args === undefined || args[0] === "cluster" || args.includes("--help")) continue
+          const run = yield* runCliCapture(args).pipe(Effect.provide(env))
+          assert.strictEqual(run.exitCode, 0, `${block.file}:${block.line}: ${line}\n${run.stderr.join("\n")}`)
+          assert.isAbove(run.stdout.length, 0, line)
+          ran++
+        }
+      }
+      assert.isAtLeast(ran, 5)
+    }).pipe(Effect.scoped), { timeout: 60_000 })
+
+  it.live("the programs run against a testkit cluster (NAMESRV_ADDR set)", () =>
+    Effect.gen(function*() {
+      const cluster = yield* makeTestCluster({ brokers: 2, topics: [{ topicName: "Orders" }] })
+      const programs = exampleFiles(Path.join(examplesDir, "programs"))
+      assert.isAtLeast(programs.length, 1)
+      for (const program of programs) {
+        const run = yield* runNode(program, { NAMESRV_ADDR: cluster.nameServerAddress })
+        assert.strictEqual(run.code, 0, `${program}: ${run.output}`)
+        assert.match(run.output, /SEND_OK/, program)
+      }
+    }).pipe(Effect.scoped), { timeout: 60_000 })
+})
