@@ -1,12 +1,12 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Result } from "effect"
 import { formatRequestsServed, parseTopicFlag, requestsServed } from "../../src/cli/ClusterCommand.ts"
-import { intBetween, makeTestCluster, topic } from "../../src/testkit/index.ts"
+import { intBetween, makeTestCluster, sendableTopicName } from "../../src/testkit/index.ts"
 import { runCliCapture } from "./cliHarness.ts"
 import { freePort, startCli } from "./cliProcess.ts"
 
 describe("effect-rocketmq cluster", () => {
-  it.prop("--topic NAME:QUEUES reads back the name and the count", [topic, intBetween(1, 1024)], ([name, queues]) => {
+  it.prop("--topic NAME:QUEUES reads back the name and the count", [sendableTopicName, intBetween(1, 1024)], ([name, queues]) => {
     const parsed = parseTopicFlag(`${name}:${queues}`)
     assert.isTrue(Result.isSuccess(parsed))
     if (Result.isSuccess(parsed)) assert.deepStrictEqual(parsed.success, { topicName: name, queueNums: queues })
