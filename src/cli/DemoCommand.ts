@@ -66,7 +66,12 @@ interface TracedSend {
   readonly retries: number
 }
 
-const counter = (metric: typeof routeCacheHits) => Effect.map(Metric.value(metric), (state) => state.count)
+/** A counter's value for one topic (and, for the producer's, the demo's producer group). */
+const counter = (metric: typeof routeCacheHits, topicName: string, producerGroup?: string) =>
+  Effect.map(
+    Metric.value(Metric.withAttributes(metric, producerGroup === undefined ? { topic: topicName } : { producer_group: producerGroup, topic: topicName })),
+    (state) => state.count
+  )
 
 const routeRequests = (server: TestNameServer) => server.requestCount(RequestCode.GET_ROUTEINFO_BY_TOPIC)
 
@@ -77,20 +82,26 @@ const lastOf = <A>(items: ReadonlyArray<A>, predicate: (item: A) => boolean): A 
 const tracedSend = (stage: Stage, topicName: string, body: string) =>
   Effect.gen(function*() {
     const mark = stage.spans.mark()
-    const [hits, misses, retries] = [yield* counter(routeCacheHits), yield* counter(routeCacheMisses), yield* counter(sendRetries)]
+    const count = Effect.all([
+      counter(routeCacheHits, topicName),
+      counter(routeCacheMisses, topicName),
+      counter(sendRetries, topicName, stage.producer.producerGroup)
+    ])
+    const [hits, misses, retries] = yield* count
     const result = yield* stage.producer.send(makeMessage(topicName, body, { tags: "demo", keys: [body.replace(/\W+/g, "-")] }))
     stage.acknowledged.push(result)
     const spans = stage.spans.since(mark)
     const total = lastOf(spans, (span) => span.name === "Producer.send")
+    const [hitsAfter, missesAfter, retriesAfter] = yield* count
     const traced: TracedSend = {
       result,
       total,
       nameServerCalls: spans.filter((span) =>
         span.name === "NameServerTransport.getRouteInfoByTopic" && total !== undefined && span.ancestors.includes(total.spanId)
       ),
-      cacheHits: (yield* counter(routeCacheHits)) - hits,
-      cacheMisses: (yield* counter(routeCacheMisses)) - misses,
-      retries: (yield* counter(sendRetries)) - retries
+      cacheHits: hitsAfter - hits,
+      cacheMisses: missesAfter - misses,
+      retries: retriesAfter - retries
     }
     return traced
   })

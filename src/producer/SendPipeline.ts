@@ -20,7 +20,7 @@ import type { RouteLookup } from "../route/RouteLookup.ts"
 import type { TopicPublishInfo } from "../route/TopicPublishInfo.ts"
 import type { RemotingClient } from "../transport/RemotingClient.ts"
 import type { Message } from "../protocol/message/Message.ts"
-import { validateMessage } from "./MessageValidation.ts"
+import { validateMessage, validateTopic } from "./MessageValidation.ts"
 import { BrokerRejected, SendFailed } from "./ProducerError.ts"
 import type { FailedAttempt, SendError } from "./ProducerError.ts"
 import { messagesSent, sendFailures, sendLatency, sendRetries } from "./ProducerMetrics.ts"
@@ -193,7 +193,7 @@ export const makeSendPipeline = (context: SendPipelineContext) => {
         const retry = attempt > 0
         const selected = queueFor(info, lastBrokerName, retry, now)
         const chosen = Effect.flatMap(selected, (queue) => withQueue(queue, now))
-        return retry ? Effect.andThen(Metric.update(sendRetries, 1), chosen) : chosen
+        return retry ? Effect.andThen(Metric.update(Metric.withAttributes(sendRetries, sendAttributes(prepared.topic)), 1), chosen) : chosen
       })
     })
 
@@ -213,19 +213,32 @@ export const makeSendPipeline = (context: SendPipelineContext) => {
     )
   }
 
+  /**
+   * The attributes of the send metrics: the producer group and the topic (bounded as long as the
+   * application's topics are; RocketMQ topics are created by operators, not per request). A topic
+   * name that is not valid counts as `(invalid)`, so bad input cannot grow the series.
+   */
+  const sendAttributes = (topic: string) => ({
+    producer_group: options.producerGroup,
+    topic: Result.isSuccess(validateTopic(topic)) ? topic : "(invalid)"
+  })
+
   /** Metrics and a span around a public operation. */
-  const observed = <A>(
+  const observed = <A extends { readonly messageQueue: { readonly brokerName: string } }>(
     name: string,
     topic: string,
     run: (clock: Clock.Clock, started: number) => Effect.Effect<A, SendError>
   ): Effect.Effect<A, SendError> =>
     Effect.clockWith((clock) => {
       const started = clock.currentTimeMillisUnsafe()
+      const attributes = sendAttributes(topic)
       return run(clock, started).pipe(
         Effect.onExit((exit) =>
           Effect.andThen(
-            Metric.update(Exit.isSuccess(exit) ? messagesSent : sendFailures, 1),
-            Metric.update(sendLatency, Duration.millis(clock.currentTimeMillisUnsafe() - started))
+            Exit.isSuccess(exit)
+              ? Metric.update(Metric.withAttributes(messagesSent, { ...attributes, broker: exit.value.messageQueue.brokerName }), 1)
+              : Metric.update(Metric.withAttributes(sendFailures, attributes), 1),
+            Metric.update(Metric.withAttributes(sendLatency, attributes), Duration.millis(clock.currentTimeMillisUnsafe() - started))
           )),
         Effect.withSpan(name, { attributes: { topic } }, { captureStackTrace: false })
       )

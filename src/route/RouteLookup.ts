@@ -108,9 +108,11 @@ export const makeRouteLookup = (
     const fetchRoute = (topic: string): Effect.Effect<TopicRouteData, RouteLookupError | NoRouteInfoSignal> =>
       transport.getRouteInfoByTopic(topic).pipe(
         Effect.catchTag("TopicNotExist", () => Effect.fail(new NoRouteInfoSignal())),
-        Effect.tapError((error) => error instanceof NoRouteInfoSignal ? Effect.void : Metric.update(nameServerFetchFailures, 1)),
-        Effect.trackDuration(nameServerFetchLatency),
-        Effect.tap(() => Metric.update(nameServerFetches, 1)),
+        Effect.tapError((error) =>
+          error instanceof NoRouteInfoSignal ? Effect.void : Metric.update(Metric.withAttributes(nameServerFetchFailures, { topic }), 1)
+        ),
+        Effect.trackDuration(Metric.withAttributes(nameServerFetchLatency, { topic })),
+        Effect.tap(() => Metric.update(Metric.withAttributes(nameServerFetches, { topic }), 1)),
         Effect.withSpan("RouteLookup.fetchRoute", { attributes: { topic } })
       )
 
@@ -174,8 +176,10 @@ export const makeRouteLookup = (
     ): Effect.Effect<TopicPublishInfo, RouteLookupError> =>
       Effect.flatMap(cache.get(topic), (cached) => {
         const timeoutMillis = options?.timeoutMillis
-        if (cached !== undefined && cached.queues.length > 0) return Effect.as(Metric.update(routeCacheHits, 1), cached)
-        const fetch = Effect.andThen(Metric.update(routeCacheMisses, 1), shared(topic))
+        if (cached !== undefined && cached.queues.length > 0) {
+          return Effect.as(Metric.update(Metric.withAttributes(routeCacheHits, { topic }), 1), cached)
+        }
+        const fetch = Effect.andThen(Metric.update(Metric.withAttributes(routeCacheMisses, { topic }), 1), shared(topic))
         return timeoutMillis === undefined ? fetch : Effect.timeoutOrElse(fetch, {
           duration: Math.max(1, timeoutMillis),
           orElse: () =>
