@@ -90,6 +90,8 @@ export const formatClusterReady = (
   profile: ServerProfile
 ): string => {
   const firstTopic = topics[0]?.topicName ?? "Orders"
+  // Started by `npm run cli -- cluster` in the repository, or as the installed executable.
+  const cli = Process.env["npm_lifecycle_event"] === "cli" ? "npm run cli --" : "npx effect-rocketmq"
   const rows = [
     ["NameServer", cluster.nameServerAddress, ""],
     ...cluster.brokers.map((broker) => [broker.brokerName, broker.address, `master of cluster ${broker.clusterName}`])
@@ -106,9 +108,10 @@ export const formatClusterReady = (
     ...topicLines,
     "",
     "Try, in a second terminal:",
-    `  npx effect-rocketmq brokers --namesrv ${cluster.nameServerAddress}`,
-    `  npx effect-rocketmq route ${firstTopic} --namesrv ${cluster.nameServerAddress}`,
-    `  npx effect-rocketmq send ${firstTopic} --body hi --count 3 --namesrv ${cluster.nameServerAddress}`,
+    `  export NAMESRV_ADDR=${cluster.nameServerAddress}`,
+    `  ${cli} brokers`,
+    `  ${cli} route ${firstTopic}`,
+    `  ${cli} send ${firstTopic} --body hi --count 3`,
     "",
     "Ctrl-C stops it."
   ].join("\n")

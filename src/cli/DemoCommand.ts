@@ -179,7 +179,7 @@ const listNames = (names: ReadonlyArray<string>) =>
 const coldSend = (stage: Stage) =>
   Effect.gen(function*() {
     const { style, say } = stage
-    yield* Console.log(style.title(`\n1. Send 1 to ${topic}: a cold start, nothing is cached`))
+    yield* Console.log(`\n${style.title(`1. Send 1 to ${topic}: a cold start, nothing is cached`)}`)
     const before = stage.nameServers.map(routeRequests)
     const traced = yield* tracedSend(stage, topic, "order #1")
     const answeredBy = stage.nameServers.find((server, i) => routeRequests(server) > (before[i] ?? 0))?.address ?? "?"
@@ -204,7 +204,7 @@ const coldSend = (stage: Stage) =>
 const warmSends = (stage: Stage, cold: TracedSend, messages: number) =>
   Effect.gen(function*() {
     const { style, say } = stage
-    yield* Console.log(style.title(`\n2. Send 2 to ${topic}: the route is cached`))
+    yield* Console.log(`\n${style.title(`2. Send 2 to ${topic}: the route is cached`)}`)
     const traced = yield* tracedSend(stage, topic, "order #2")
     yield* say(
       "route cache",
@@ -238,7 +238,7 @@ const warmSends = (stage: Stage, cold: TracedSend, messages: number) =>
 const topicCreated = (stage: Stage) =>
   Effect.gen(function*() {
     const { style, say } = stage
-    yield* Console.log(style.title(`\n3. The brokers create ${topic}; the next route refresh finds its own route`))
+    yield* Console.log(`\n${style.title(`3. The brokers create ${topic}; the next route refresh finds its own route`)}`)
     const creators: Array<string> = []
     for (const broker of stage.brokers) if ((yield* broker.topicConfig(topic)) !== undefined) creators.push(broker.brokerName)
     yield* say(
@@ -283,7 +283,7 @@ const sendUntilOn = (stage: Stage, brokerName: string, limit: number, first: num
 const brokerJoins = (stage: Stage) =>
   Effect.gen(function*() {
     const { style, say } = stage
-    yield* Console.log(style.title("\n4. A broker joins the cluster; the refresh finds it and its queues are used"))
+    yield* Console.log(`\n${style.title("4. A broker joins the cluster; the refresh finds it and its queues are used")}`)
     const joined = yield* makeTestBroker({
       brokerName: "broker-c",
       clusterName: "DefaultCluster",
@@ -304,7 +304,7 @@ const brokerJoins = (stage: Stage) =>
 const brokerDies = (stage: Stage) =>
   Effect.gen(function*() {
     const { style, say } = stage
-    yield* Console.log(style.title("\n5. A broker dies: the send fails over, the broker is isolated, nothing is lost"))
+    yield* Console.log(`\n${style.title("5. A broker dies: the send fails over, the broker is isolated, nothing is lost")}`)
     const dead = stage.brokers.find((broker) => broker.brokerName === "broker-c") ?? stage.brokers[0]
     if (dead === undefined) return
     yield* dead.refuseConnections
@@ -347,7 +347,7 @@ const brokerDies = (stage: Stage) =>
 const nameServerDies = (stage: Stage) =>
   Effect.gen(function*() {
     const { style, say } = stage
-    yield* Console.log(style.title("\n6. A NameServer dies: the next one answers"))
+    yield* Console.log(`\n${style.title("6. A NameServer dies: the next one answers")}`)
     // The NameServer in use is the one the route refreshes go to.
     const seen = stage.nameServers.map(routeRequests)
     yield* Effect.sleep(`${2 * refreshMillis + 50} millis`)
@@ -372,7 +372,7 @@ const nameServerDies = (stage: Stage) =>
 const summary = (stage: Stage) =>
   Effect.gen(function*() {
     const { style, say } = stage
-    yield* Console.log(style.title("\nRead back from the brokers"))
+    yield* Console.log(`\n${style.title("Read back from the brokers")}`)
     const stored = new Map<string, number>()
     const perBroker: Array<string> = []
     for (const broker of stage.brokers) {

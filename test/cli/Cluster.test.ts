@@ -3,7 +3,7 @@ import { Effect, Result } from "effect"
 import { formatRequestsServed, parseTopicFlag, requestsServed } from "../../src/cli/ClusterCommand.ts"
 import { intBetween, makeTestCluster, sendableTopicName } from "../../src/testkit/index.ts"
 import { runCliCapture } from "./cliHarness.ts"
-import { freePort, startCli } from "./cliProcess.ts"
+import { freePort, scriptCommand, startCli, startCliOnTty } from "./cliProcess.ts"
 
 describe("effect-rocketmq cluster", () => {
   it.prop("--topic NAME:QUEUES reads back the name and the count", [sendableTopicName, intBetween(1, 1024)], ([name, queues]) => {
@@ -96,11 +96,26 @@ describe("effect-rocketmq cluster", () => {
       assert.include(text, "Orders: 8 queues on each broker")
       const nameServer = /NameServer\s+(127\.0\.0\.1:\d+)/.exec(text)?.[1]
       assert.isDefined(nameServer)
-      assert.include(text, `npx effect-rocketmq send Orders --body hi --count 3 --namesrv ${nameServer}`)
+      assert.include(text, `export NAMESRV_ADDR=${nameServer}`)
+      assert.include(text, "npx effect-rocketmq send Orders --body hi --count 3")
       const send = yield* runCliCapture(["send", "Orders", "--namesrv", nameServer!])
       assert.strictEqual(send.exitCode, 0, send.stderr.join("\n"))
       cluster.interrupt()
       assert.strictEqual(yield* cluster.exited, 0)
       assert.match(cluster.stdout.join("\n"), /Stopped; \d+ requests served: .*1 SEND_MESSAGE_V2/)
+    }).pipe(Effect.scoped), { timeout: 60_000 })
+
+  it.live.skipIf(scriptCommand === undefined)("on a terminal: a live line of requests served; Ctrl-C stops it cleanly, exit 0", () =>
+    Effect.gen(function*() {
+      const cluster = yield* startCliOnTty(["cluster", "--namesrv-port", "0", "--broker-port", "0", "--topic", "Live:2"])
+      yield* cluster.waitFor(/no request served yet/)
+      const nameServer = /NameServer\s+(127\.0\.0\.1:\d+)/.exec(cluster.output())?.[1]
+      assert.isDefined(nameServer)
+      const send = yield* runCliCapture(["send", "Live", "--count", "2", "--namesrv", nameServer!])
+      assert.strictEqual(send.exitCode, 0)
+      yield* cluster.waitFor(/\r\u001b\[2K\d+ requests served: .*2 SEND_MESSAGE_V2/)
+      cluster.typeCtrlC()
+      assert.strictEqual(yield* cluster.exited, 0)
+      assert.match(cluster.output(), /Stopped; \d+ requests served: .*2 SEND_MESSAGE_V2/)
     }).pipe(Effect.scoped), { timeout: 60_000 })
 })

@@ -5,6 +5,7 @@ import { formatMillis } from "../../src/cli/DemoTrace.ts"
 import { plural } from "../../src/cli/Plural.ts"
 import { intBetween } from "../../src/testkit/index.ts"
 import { runCliCapture } from "./cliHarness.ts"
+import { scriptCommand, startCliOnTty } from "./cliProcess.ts"
 
 /** The lines of one step: from its title to the next blank line. */
 const step = (lines: ReadonlyArray<string>, title: RegExp): ReadonlyArray<string> => {
@@ -138,4 +139,14 @@ describe("effect-rocketmq demo", () => {
     assert.strictEqual(formatMillis(3.14), "3.1 ms")
     assert.strictEqual(formatMillis(120.4), "120 ms")
   })
+
+  it.live.skipIf(scriptCommand === undefined)("colour on a terminal", () =>
+    Effect.gen(function*() {
+      const demo = yield* startCliOnTty(["demo", "--messages", "2"])
+      assert.strictEqual(yield* demo.exited, 0)
+      const output = demo.output()
+      assert.include(output, "\u001b[1m1. Send 1 to DemoOrders")
+      assert.include(output, "\u001b[31mTOPIC_NOT_EXIST\u001b[39m")
+      assert.include(output, "\u001b[32mSEND_OK\u001b[39m")
+    }).pipe(Effect.scoped), { timeout: 60_000 })
 })

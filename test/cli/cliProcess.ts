@@ -2,7 +2,8 @@
  * Runs the \`effect-rocketmq\` executable (\`src/cli/main.ts\` on the current Node) as a child process,
  * for what only a process shows: signals, exit codes, a closed stdout.
  */
-import { spawn } from "node:child_process"
+import { assert } from "@effect/vitest"
+import { execFileSync, spawn } from "node:child_process"
 import * as Net from "node:net"
 import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
@@ -77,3 +78,40 @@ export const freePort = Effect.promise(() =>
   })
 )
 
+/** util-linux `script`, which runs a command on a pseudo-terminal (absent on some systems). */
+export const scriptCommand = ["/usr/bin/script", "/bin/script"].find((path) => {
+  try {
+    return execFileSync(path, ["--version"], { encoding: "utf8" }).includes("util-linux")
+  } catch {
+    return false
+  }
+})
+
+/**
+ * Starts `effect-rocketmq <args>` on a pseudo-terminal (through `script`), so stdout is a TTY;
+ * `typeCtrlC` types Ctrl-C on that terminal. Its output is collected raw (with `\r` and colours).
+ */
+export const startCliOnTty = (args: ReadonlyArray<string>) =>
+  Effect.acquireRelease(
+    Effect.sync(() => {
+      const command = [process.execPath, Path.join(repoRoot, "src/cli/main.ts"), ...args].join(" ")
+      const child = spawn(scriptCommand ?? "script", ["-qfec", command, "/dev/null"], { cwd: repoRoot })
+      let output = ""
+      child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+        output += chunk
+      })
+      const exitCode = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)))
+      return {
+        output: () => output,
+        waitFor: (matching: RegExp) =>
+          Effect.gen(function*() {
+            for (let i = 0; i < 300 && !matching.test(output); i++) yield* Effect.sleep("100 millis")
+            assert.match(output, matching)
+          }),
+        typeCtrlC: () => child.stdin.write("\u0003"),
+        exited: Effect.promise(() => exitCode).pipe(Effect.timeout("30 seconds"), Effect.orDie),
+        kill: () => child.kill("SIGKILL")
+      }
+    }),
+    (running) => Effect.sync(() => running.kill())
+  )
