@@ -13,6 +13,7 @@ import { describedWithDefault, intAtLeast } from "./CliFlags.ts"
  * Neither `--namesrv` nor `NAMESRV_ADDR` says where the NameServers are.
  *
  * @since 0.1.0
+ * @category cli
  */
 export class MissingNameServer extends Schema.TaggedError<MissingNameServer>()("MissingNameServer", {}) {
   override get message(): string {
@@ -24,6 +25,7 @@ export class MissingNameServer extends Schema.TaggedError<MissingNameServer>()("
  * `--namesrv "host:port;host:port"`; `NAMESRV_ADDR` when absent.
  *
  * @since 0.1.0
+ * @category cli
  */
 export const namesrvFlag = Flag.String("namesrv").pipe(
   Flag.withDescription("NameServer addresses, host:port separated by ';' (default: $NAMESRV_ADDR)"),
@@ -34,6 +36,7 @@ export const namesrvFlag = Flag.String("namesrv").pipe(
  * `--timeout MILLIS` for each NameServer call.
  *
  * @since 0.1.0
+ * @category cli
  */
 export const timeoutFlag = intAtLeast("timeout", 1).pipe(
   describedWithDefault("Time budget of each NameServer call in milliseconds", 3000)
@@ -43,6 +46,7 @@ export const timeoutFlag = intAtLeast("timeout", 1).pipe(
  * `--json`: print JSON instead of a table.
  *
  * @since 0.1.0
+ * @category cli
  */
 export const jsonFlag = Flag.Boolean("json").pipe(describedWithDefault("Print JSON", false))
 
@@ -50,6 +54,7 @@ export const jsonFlag = Flag.Boolean("json").pipe(describedWithDefault("Print JS
  * The NameServer list from the flag, else from `NAMESRV_ADDR`.
  *
  * @since 0.1.0
+ * @category cli
  */
 export const resolveNameServers = (flag: Option.Option<string>): Effect.Effect<string, MissingNameServer> =>
   Option.isSome(flag)
@@ -63,6 +68,7 @@ export const resolveNameServers = (flag: Option.Option<string>): Effect.Effect<s
  * A remoting client and a NameServer transport for `addresses`.
  *
  * @since 0.1.0
+ * @category cli
  */
 export const nameServerLayer = (addresses: string, timeoutMillis: number) =>
   NameServerTransport.layer({ addresses, timeoutMillis }).pipe(Layer.provideMerge(RemotingClient.layer()))

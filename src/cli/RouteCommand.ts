@@ -24,6 +24,7 @@ import { formatTable } from "./TextTable.ts"
  * names that topic; otherwise `fromDefaultTopic` is null.
  *
  * @since 0.1.0
+ * @category cli
  */
 export interface RouteJson {
   readonly route: TopicRouteData
@@ -36,6 +37,7 @@ export interface RouteJson {
  * (Java's `createTopicKey` and `defaultTopicQueueNums`).
  *
  * @since 0.1.0
+ * @category cli
  */
 export const defaultTopicFallback = { topic: "TBW102", queueNums: 4 } as const
 
@@ -116,6 +118,7 @@ export const checkTopicName = (topic: string): Result.Result<string, InvalidTopi
  * The `route` command.
  *
  * @since 0.1.0
+ * @category cli
  */
 export const routeCommand = Command.make(
   "route",

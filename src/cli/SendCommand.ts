@@ -19,6 +19,7 @@ import { jsonFlag, namesrvFlag, resolveNameServers } from "./NameServerFlags.ts"
  * Flags that contradict each other or are out of range.
  *
  * @since 0.1.0
+ * @category cli
  */
 export class InvalidSendFlags extends Schema.TaggedError<InvalidSendFlags>()("InvalidSendFlags", {
   detail: Schema.String
@@ -34,6 +35,7 @@ export class InvalidSendFlags extends Schema.TaggedError<InvalidSendFlags>()("In
  * answer gives (`offsetMsgId`, `queueOffset`) are null.
  *
  * @since 0.1.0
+ * @category cli
  */
 export interface SendJson {
   readonly status: string
@@ -49,6 +51,7 @@ export interface SendJson {
  * The per-message lines of a result (a batch result covers several messages).
  *
  * @since 0.1.0
+ * @category cli
  */
 export const resultLines = (result: SendResult, messages: number): ReadonlyArray<SendJson> => {
   const msgIds = result.msgId.split(",")
@@ -90,6 +93,7 @@ const defaultBody = "hello from effect-rocketmq"
  * The `send` command.
  *
  * @since 0.1.0
+ * @category cli
  */
 export const sendCommand = Command.make(
   "send",

@@ -30,6 +30,7 @@ import { localUniqueIdPrefix } from "./ClientIp.ts"
  * The producer service.
  *
  * @since 0.1.0
+ * @category services
  */
 export class Producer extends Context.Service<Producer, {
   /** `ip@instanceName`, as brokers know this producer. */
@@ -104,6 +105,7 @@ export class Producer extends Context.Service<Producer, {
  * Builds a producer in the current scope.
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const makeProducer = (
   options: ResolvedProducerOptions

@@ -30,6 +30,7 @@ const sendRequestFields = {
  * as `bname`).
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const SendMessageRequestHeader = Schema.Struct(sendRequestFields).pipe(
   Schema.encodeKeys({ brokerName: "bname" })
@@ -39,6 +40,7 @@ export const SendMessageRequestHeader = Schema.Struct(sendRequestFields).pipe(
  * The typed send request header, whichever code carries it.
  *
  * @since 0.1.0
+ * @category models
  */
 export type SendMessageRequestHeader = typeof SendMessageRequestHeader.Type
 
@@ -69,6 +71,7 @@ export const sendMessageV2Keys = {
  * The same header with the one-letter keys `a`…`n` of SEND_MESSAGE_V2 and SEND_BATCH_MESSAGE.
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const SendMessageRequestHeaderV2 = Schema.Struct(sendRequestFields).pipe(
   Schema.encodeKeys(sendMessageV2Keys)
@@ -76,11 +79,13 @@ export const SendMessageRequestHeaderV2 = Schema.Struct(sendRequestFields).pipe(
 
 /**
  * @since 0.1.0
+ * @category encoding
  */
 export const encodeSendMessageRequestHeader = headerEncoder(SendMessageRequestHeader)
 
 /**
  * @since 0.1.0
+ * @category decoding
  */
 export const decodeSendMessageRequestHeader = headerDecoder(SendMessageRequestHeader)
 
@@ -89,6 +94,7 @@ export const decodeSendMessageRequestHeader = headerDecoder(SendMessageRequestHe
  * message); a property test holds it equal to the schema's encoding.
  *
  * @since 0.1.0
+ * @category encoding
  */
 export const encodeSendMessageRequestHeaderV2 = (header: SendMessageRequestHeader): ExtFields => {
   const fields: Record<string, string> = {
@@ -114,11 +120,13 @@ export const encodeSendMessageRequestHeaderV2 = (header: SendMessageRequestHeade
  * The schema's own V2 encoder, the reference `encodeSendMessageRequestHeaderV2` is tested against.
  *
  * @since 0.1.0
+ * @category encoding
  */
 export const encodeSendMessageRequestHeaderV2BySchema = headerEncoder(SendMessageRequestHeaderV2)
 
 /**
  * @since 0.1.0
+ * @category decoding
  */
 export const decodeSendMessageRequestHeaderV2 = headerDecoder(SendMessageRequestHeaderV2)
 
@@ -127,6 +135,7 @@ export const decodeSendMessageRequestHeaderV2 = headerDecoder(SendMessageRequest
  * the offset in it, and what 5.x adds. `regionId` and `traceOn` travel as `MSG_REGION` and `TRACE_ON`.
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const SendMessageResponseHeader = Schema.Struct({
   msgId: Schema.String,
@@ -141,11 +150,13 @@ export const SendMessageResponseHeader = Schema.Struct({
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export type SendMessageResponseHeader = typeof SendMessageResponseHeader.Type
 
 /**
  * @since 0.1.0
+ * @category encoding
  */
 export const encodeSendMessageResponseHeader = headerEncoder(SendMessageResponseHeader)
 
@@ -153,6 +164,7 @@ export const encodeSendMessageResponseHeader = headerEncoder(SendMessageResponse
  * The schema's own decoder of the send response header.
  *
  * @since 0.1.0
+ * @category decoding
  */
 export const decodeSendMessageResponseHeaderBySchema = headerDecoder(SendMessageResponseHeader)
 
@@ -165,6 +177,7 @@ const javaLong = /^[+-]?\d{1,16}$/
  * produces the error. A property test holds both paths equal.
  *
  * @since 0.1.0
+ * @category decoding
  */
 export const decodeSendMessageResponseHeader = (
   extFields: ExtFields | undefined

@@ -9,6 +9,7 @@
  * Longest topic name: 127 characters (`Validators.TOPIC_MAX_LENGTH`).
  *
  * @since 0.1.0
+ * @category constants
  */
 export const TOPIC_MAX_LENGTH = 127
 
@@ -16,6 +17,7 @@ export const TOPIC_MAX_LENGTH = 127
  * Topics a client may not send to (`TopicValidator.NOT_ALLOWED_SEND_TOPIC_SET`).
  *
  * @since 0.1.0
+ * @category constants
  */
 export const NOT_ALLOWED_SEND_TOPICS: ReadonlySet<string> = new Set([
   "SCHEDULE_TOPIC_XXXX",

@@ -26,6 +26,7 @@ import type { RemotingError } from "./RemotingError.ts"
  * Settings of the NameServer transport.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface NameServerTransportOptions {
   /** The NameServers: `"host:port;host:port"` as Java takes it, or a list. */
@@ -45,6 +46,7 @@ export interface NameServerTransportOptions {
  * An error from a NameServer call.
  *
  * @since 0.1.0
+ * @category models
  */
 export type NameServerError = TopicNotExist | NameServerUnavailable | NameServerRejected | InvalidNameServerResponse
 
@@ -52,6 +54,7 @@ export type NameServerError = TopicNotExist | NameServerUnavailable | NameServer
  * The NameServer transport service.
  *
  * @since 0.1.0
+ * @category services
  */
 export class NameServerTransport extends Context.Service<NameServerTransport, {
   /** The configured NameServer addresses. */
@@ -98,6 +101,7 @@ const tryNext = (error: RemotingError | NameServerError): boolean =>
  * Builds the transport.
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const makeNameServerTransport = (options: NameServerTransportOptions) =>
   Effect.gen(function*() {

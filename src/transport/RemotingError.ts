@@ -10,6 +10,7 @@ import { Schema } from "effect"
  * The TCP connection could not be opened (refused, unreachable, unknown host…).
  *
  * @since 0.1.0
+ * @category errors
  */
 export class ConnectFailed extends Schema.TaggedError<ConnectFailed>()("ConnectFailed", {
   address: Schema.String,
@@ -24,6 +25,7 @@ export class ConnectFailed extends Schema.TaggedError<ConnectFailed>()("ConnectF
  * The TCP connection did not open within the connect timeout.
  *
  * @since 0.1.0
+ * @category errors
  */
 export class ConnectTimedOut extends Schema.TaggedError<ConnectTimedOut>()("ConnectTimedOut", {
   address: Schema.String,
@@ -38,6 +40,7 @@ export class ConnectTimedOut extends Schema.TaggedError<ConnectTimedOut>()("Conn
  * No response arrived within the request's timeout.
  *
  * @since 0.1.0
+ * @category errors
  */
 export class RequestTimedOut extends Schema.TaggedError<RequestTimedOut>()("RequestTimedOut", {
   address: Schema.String,
@@ -54,6 +57,7 @@ export class RequestTimedOut extends Schema.TaggedError<RequestTimedOut>()("Requ
  * frames) while the request was waiting.
  *
  * @since 0.1.0
+ * @category errors
  */
 export class ConnectionClosed extends Schema.TaggedError<ConnectionClosed>()("ConnectionClosed", {
   address: Schema.String,
@@ -68,6 +72,7 @@ export class ConnectionClosed extends Schema.TaggedError<ConnectionClosed>()("Co
  * The request could not be written to the socket.
  *
  * @since 0.1.0
+ * @category errors
  */
 export class WriteFailed extends Schema.TaggedError<WriteFailed>()("WriteFailed", {
   address: Schema.String,
@@ -83,6 +88,7 @@ export class WriteFailed extends Schema.TaggedError<WriteFailed>()("WriteFailed"
  * went on the wire.
  *
  * @since 0.1.0
+ * @category errors
  */
 export class InvalidRequest extends Schema.TaggedError<InvalidRequest>()("InvalidRequest", {
   address: Schema.String,
@@ -97,6 +103,7 @@ export class InvalidRequest extends Schema.TaggedError<InvalidRequest>()("Invali
  * The client was shut down (its layer's scope closed).
  *
  * @since 0.1.0
+ * @category errors
  */
 export class ClientClosed extends Schema.TaggedError<ClientClosed>()("ClientClosed", {
   address: Schema.String
@@ -110,6 +117,7 @@ export class ClientClosed extends Schema.TaggedError<ClientClosed>()("ClientClos
  * What went wrong in a `RemotingError`.
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const RemotingErrorReason = Schema.Union([
   ConnectFailed,
@@ -123,6 +131,7 @@ export const RemotingErrorReason = Schema.Union([
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export type RemotingErrorReason = typeof RemotingErrorReason.Type
 
@@ -130,6 +139,7 @@ export type RemotingErrorReason = typeof RemotingErrorReason.Type
  * A request to `reason.address` that got no response.
  *
  * @since 0.1.0
+ * @category errors
  */
 export class RemotingError extends Schema.TaggedError<RemotingError>()("RemotingError", {
   reason: RemotingErrorReason

@@ -34,7 +34,7 @@ const docFiles = [
 const blocks: ReadonlyArray<Block> = docFiles.flatMap((file) => {
   const text = readFileSync(Path.join(repoRoot, file), "utf8")
   const found: Array<Block> = []
-  for (const match of text.matchAll(/^```(\w*)\n([\s\S]*?)^```/gm)) {
+  for (const match of text.matchAll(/^ *```(\w*)\n([\s\S]*?)^ *```/gm)) {
     const line = text.slice(0, match.index).split("\n").length
     found.push({ file, line, lang: match[1] ?? "", code: match[2] ?? "" })
   }
@@ -44,9 +44,9 @@ const blocks: ReadonlyArray<Block> = docFiles.flatMap((file) => {
 /** Imports of the package and of the sources, written alike; indentation and blank lines dropped. */
 const normalize = (code: string): string =>
   code
-    .replace(/from "effect-rocketmq\/testkit"/g, `from "TESTKIT"`)
+    .replace(/from "effect-rocketmq\/(\w+)"/g, `from "PACKAGE/$1"`)
     .replace(/from "effect-rocketmq"/g, `from "PACKAGE"`)
-    .replace(/from "(\.\.\/)+src\/testkit\/index\.ts"/g, `from "TESTKIT"`)
+    .replace(/from "(\.\.\/)+src\/(\w+)\/index\.ts"/g, `from "PACKAGE/$2"`)
     .replace(/from "(\.\.\/)+src\/index\.ts"/g, `from "PACKAGE"`)
     .split("\n")
     .map((line) => line.trim())

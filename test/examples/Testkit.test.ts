@@ -4,8 +4,9 @@
  */
 import { assert, layer } from "@effect/vitest"
 import { Effect, Layer, Schema } from "effect"
-import { makeMessage, Producer, RequestCode, ResponseCode } from "../../src/index.ts"
-import { TestCluster } from "../../src/testkit/index.ts"
+import { makeMessage, Producer } from "../../src/index.ts"
+import { RequestCode, ResponseCode } from "../../src/protocol/index.ts"
+import { Control, TestCluster } from "../../src/testkit/index.ts"
 
 // The code under test: your service publishes an event per order, keyed by the order id.
 const publishOrder = (order: { readonly id: string; readonly cents: number }) =>
@@ -52,5 +53,22 @@ layer(OnTestCluster, { excludeTestServices: true })("publishOrder", (it) => {
       for (const result of results) assert.notStrictEqual(result.messageQueue.brokerName, busy.brokerName)
       const ids = new Set(results.map((result) => result.msgId))
       assert.deepStrictEqual((yield* busy.messagesIn("Orders")).filter((m) => ids.has(m.properties["UNIQ_KEY"] ?? "")), [])
+    }))
+})
+
+layer(OnTestCluster, { excludeTestServices: true })("control hooks", (it) => {
+  it.effect("the third send to broker-a is refused once; it is retried, every order is stored", () =>
+    Effect.gen(function*() {
+      const cluster = yield* TestCluster
+      const brokerA = cluster.broker("broker-a")
+      if (brokerA === undefined) return assert.fail("no broker-a")
+      let sends = 0
+      // until the test's scope closes, every SEND_MESSAGE_V2 to broker-a goes through this hook first
+      yield* brokerA.control(RequestCode.SEND_MESSAGE_V2, () =>
+        Effect.sync(() => (++sends === 3 ? Control.respond(ResponseCode.SYSTEM_BUSY, "busy") : Control.pass)))
+      const results = yield* Effect.forEach(Array.from({ length: 8 }, (_, i) => i), (i) => publishOrder({ id: `order-${i}`, cents: 1 }))
+      assert.isAtLeast(sends, 3)
+      const stored = new Set((yield* cluster.messagesIn("Orders")).map((m) => m.properties["UNIQ_KEY"]))
+      for (const result of results) assert.isTrue(stored.has(result.msgId))
     }))
 })
