@@ -168,9 +168,17 @@ const showBrokerExchange = (stage: Stage, traced: TracedSend, fromDefault: boole
 const showDiff = (stage: Stage, change: RouteChanged) =>
   Effect.forEach(
     formatDiff(change.diff),
-    (line) => stage.say("", stage.style.added(`${line.includes(" removed") ? "-" : line.includes(" added") || line === "route appeared" ? "+" : "~"} ${line}`)),
+    (line) => stage.say("", stage.style.added(`${diffMarker(line)} ${line}`)),
     { discard: true }
   )
+
+/** `+` for what a diff line adds, `-` for what it removes, `~` for a change. */
+const diffMarker = (line: string): string =>
+  line.includes(" removed") || line.endsWith("→ none")
+    ? "-"
+    : line.includes(" added") || line === "route appeared" || line.includes(": none →")
+    ? "+"
+    : "~"
 
 const listNames = (names: ReadonlyArray<string>) =>
   names.length <= 1 ? names.join("") : `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`
