@@ -36,6 +36,21 @@ export class InvalidTopicFlag extends Schema.TaggedError<InvalidTopicFlag>()("In
 }
 
 /**
+ * A port the cluster should listen on is taken.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ClusterPortInUse extends Schema.TaggedError<ClusterPortInUse>()("ClusterPortInUse", {
+  detail: Schema.String
+}) {
+  override get message(): string {
+    return `${this.detail}: another RocketMQ, or another \`cluster\`, is running there; ` +
+      "pick other ports with --namesrv-port and --broker-port (0: any free port)"
+  }
+}
+
+/**
  * Reads `--topic NAME[:QUEUES]`: the topic name (checked as a send checks it) and its queue count
  * (read and write) on every broker; 8 queues when absent, as a broker creates topics by default.
  *
@@ -187,7 +202,10 @@ export const clusterCommand = Command.make(
       nameServerPort: namesrvPort,
       brokerPort,
       clusterName: "DefaultCluster"
-    })
+    }).pipe(
+      Effect.catchTag("ServerStartFailed", (error) =>
+        Effect.fail(error.detail.includes("EADDRINUSE") ? new ClusterPortInUse({ detail: error.detail }) : error))
+    )
     interruptIsCleanStop()
     if (json) {
       yield* Console.log(JSON.stringify(clusterJson(cluster)))

@@ -49,6 +49,16 @@ describe("effect-rocketmq cluster", () => {
       }
     }))
 
+  it.live("a port in use: one line that says so and how to pick others, exit 1", () =>
+    Effect.gen(function*() {
+      const taken = yield* makeTestCluster({ brokers: 1 })
+      const port = taken.nameServerAddress.split(":")[1] ?? ""
+      const run = yield* runCliCapture(["cluster", "--namesrv-port", port, "--broker-port", "0"])
+      assert.strictEqual(run.exitCode, 1)
+      assert.strictEqual(run.stderr.length, 1)
+      assert.match(run.stderr[0]!, new RegExp(`EADDRINUSE.*127\\.0\\.0\\.1:${port}: .*pick other ports with --namesrv-port and --broker-port`))
+    }).pipe(Effect.scoped))
+
   it.live("--json prints one line once ready; the other commands work against it; Ctrl-C stops it with exit 0", () =>
     Effect.gen(function*() {
       const nameServerPort = yield* freePort
