@@ -61,6 +61,8 @@ interface TracedSend {
   readonly result: SendResult
   readonly total: RecordedSpan | undefined
   readonly nameServerCalls: ReadonlyArray<RecordedSpan>
+  /** The spans of its broker requests, one per attempt, the one that stored it last (`stepSpans`). */
+  readonly brokerRequests: ReadonlyArray<RecordedSpan>
   readonly cacheHits: number
   readonly cacheMisses: number
   readonly retries: number
@@ -98,6 +100,9 @@ const tracedSend = (stage: Stage, topicName: string, body: string) =>
       total,
       nameServerCalls: spans.filter((span) =>
         span.name === "NameServerTransport.getRouteInfoByTopic" && total !== undefined && span.ancestors.includes(total.spanId)
+      ),
+      brokerRequests: spans.filter((span) =>
+        span.name === "SendPipeline.request" && total !== undefined && span.ancestors.includes(total.spanId)
       ),
       cacheHits: hitsAfter - hits,
       cacheMisses: missesAfter - misses,
@@ -150,9 +155,9 @@ const showNameServerCalls = (stage: Stage, calls: ReadonlyArray<RecordedSpan>, a
 /** The broker request of a send and its answer. */
 const showBrokerExchange = (stage: Stage, traced: TracedSend, fromDefault: boolean) =>
   Effect.gen(function*() {
-    const { result, total } = traced
-    const routed = traced.nameServerCalls.reduce((latest, call) => (call.endNanos > latest ? call.endNanos : latest), total?.startNanos ?? 0n)
-    const brokerMillis = total === undefined ? 0 : Number(total.endNanos - routed) / 1e6
+    const { result } = traced
+    const stored = traced.brokerRequests.at(-1)
+    const brokerMillis = stored === undefined ? 0 : spanMillis(stored)
     const broker = result.messageQueue.brokerName
     const firstContact = !stage.connected.has(broker)
     stage.connected.add(broker)
@@ -330,7 +335,12 @@ const brokerDies = (stage: Stage) =>
     if (failedOver === undefined) {
       yield* say("sends", "no send picked the dead broker's queues (every broker was chosen around it)")
     } else {
-      yield* say(`→ ${dead.brokerName}`, `${style.wire("SEND_MESSAGE_V2")}: ${style.bad("fails")} (connection refused)`)
+      const failedRequest = failedOver.brokerRequests[0]
+      yield* say(
+        `→ ${dead.brokerName}`,
+        `${style.wire("SEND_MESSAGE_V2")}: ${style.bad("fails")} (connection refused)  ` +
+          style.note(failedRequest === undefined ? "" : formatMillis(spanMillis(failedRequest)))
+      )
       yield* say("retry", `on another broker, within the same ${formatMillis(3000)} budget (retryTimesWhenSendFailed 2)`)
       yield* showBrokerExchange(stage, failedOver, false)
       yield* say("in all", style.title(formatMillis(failedOver.total === undefined ? 0 : spanMillis(failedOver.total))))
@@ -425,14 +435,15 @@ export const runDemo = (messages: number, style: Style) => {
     const producerLayer = Producer.layer({
       nameServers: nameServers.map((server) => server.address),
       producerGroup: "demo_group",
-      pollNameServerInterval: `${refreshMillis} millis`
+      pollNameServerInterval: `${refreshMillis} millis`,
+      stepSpans: true // a span for each step of a send: the broker request is timed on its own
     })
     yield* Effect.gen(function*() {
       const producer = yield* Producer
       yield* say("producer", `${producer.clientId} in group ${producer.producerGroup}, from Producer.layer`)
       const changes = yield* Queue.unbounded<RouteChanged>()
-      yield* producer.routeChanges.pipe(Stream.runForEach((change) => Queue.offer(changes, change)), Effect.forkScoped)
-      yield* Effect.sleep("20 millis") // the subscription is in place before the first send
+      const subscribed = yield* producer.routeChanges // every change from now on
+      yield* subscribed.pipe(Stream.runForEach((change) => Queue.offer(changes, change)), Effect.forkScoped)
       const stage: Stage = { style, spans, producer, nameServers, brokers, changes, acknowledged: [], connected: new Set(), say }
       const cold = yield* coldSend(stage)
       yield* warmSends(stage, cold, messages)

@@ -18,7 +18,7 @@ export interface RecordedSpan {
   readonly attributes: ReadonlyMap<string, unknown>
   readonly startNanos: bigint
   readonly endNanos: bigint
-  /** The tag of the error the span ended with, if it failed. */
+  /** The tag of the error the span ended with (its reason's, for an error with reasons), if it failed. */
   readonly failure: string | undefined
   /** The span ids of its ancestors, nearest first. */
   readonly ancestors: ReadonlyArray<string>
@@ -48,12 +48,15 @@ const ancestorsOf = (parent: Option.Option<Tracer.AnySpan>): ReadonlyArray<strin
   return ids
 }
 
+const tagOf = (value: unknown): string | undefined =>
+  typeof value === "object" && value !== null && "_tag" in value && typeof value._tag === "string" ? value._tag : undefined
+
+/** The tag of the error a span ended with: its `reason`'s for an error with reasons. */
 const failureOf = (exit: Exit.Exit<unknown, unknown>): string | undefined => {
   if (Exit.isSuccess(exit)) return undefined
   const error = Cause.squash(exit.cause)
-  return typeof error === "object" && error !== null && "_tag" in error && typeof error._tag === "string"
-    ? error._tag
-    : "Failure"
+  const reason = typeof error === "object" && error !== null && "reason" in error ? tagOf(error.reason) : undefined
+  return reason ?? tagOf(error) ?? "Failure"
 }
 
 /**

@@ -12,6 +12,7 @@ import type { MessageQueue } from "../route/MessageQueue.ts"
 import { validateTopic } from "../producer/MessageValidation.ts"
 import { publishQueues } from "../route/PublishQueues.ts"
 import { capDefaultTopicRoute } from "../route/TopicPublishInfo.ts"
+import type { NameServerError } from "../transport/NameServerError.ts"
 import { NameServerTransport } from "../transport/NameServerTransport.ts"
 import { reportFailures } from "./CliFailure.ts"
 import { jsonFlag, namesrvFlag, nameServerLayer, resolveNameServers, timeoutFlag } from "./NameServerFlags.ts"
@@ -133,19 +134,22 @@ export const routeCommand = Command.make(
     const addresses = yield* resolveNameServers(namesrv)
     yield* Effect.gen(function*() {
       const transport = yield* NameServerTransport
-      const { route, fromDefaultTopic } = yield* transport.getRouteInfoByTopic(topic).pipe(
-        Effect.map((route) => ({ route, fromDefaultTopic: undefined })),
-        Effect.catchTag("TopicNotExist", (notExist) =>
-          topic === defaultTopicFallback.topic
-            ? Effect.fail(notExist)
-            : transport.getRouteInfoByTopic(defaultTopicFallback.topic).pipe(
-              Effect.map((route) => ({
-                route: capDefaultTopicRoute(route, defaultTopicFallback.queueNums),
-                fromDefaultTopic: defaultTopicFallback.topic
-              })),
-              Effect.catchTag("TopicNotExist", () => Effect.fail(notExist))
-            ))
-      )
+      const topicNotExist = (error: NameServerError) => error.reason._tag === "TopicNotExist"
+      const found: { readonly route: TopicRouteData; readonly fromDefaultTopic: string | undefined } = yield* transport
+        .getRouteInfoByTopic(topic).pipe(
+          Effect.map((route) => ({ route, fromDefaultTopic: undefined })),
+          Effect.catchIf(topicNotExist, (notExist) =>
+            topic === defaultTopicFallback.topic
+              ? Effect.fail(notExist)
+              : transport.getRouteInfoByTopic(defaultTopicFallback.topic).pipe(
+                Effect.map((route) => ({
+                  route: capDefaultTopicRoute(route, defaultTopicFallback.queueNums),
+                  fromDefaultTopic: defaultTopicFallback.topic
+                })),
+                Effect.catchIf(topicNotExist, () => Effect.fail(notExist))
+              ))
+        )
+      const { route, fromDefaultTopic } = found
       if (json) {
         const view: RouteJson = { route, publishQueues: publishQueues(topic, route).queues, fromDefaultTopic: fromDefaultTopic ?? null }
         return yield* Console.log(JSON.stringify(view))

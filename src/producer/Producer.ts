@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { Config, Context, Effect, Layer, Random, Schedule } from "effect"
+import { Clock, Config, Context, Effect, Layer, Random, Schedule } from "effect"
 import type { Stream } from "effect"
 import type { Scope } from "effect"
 import { RouteCache } from "../route/RouteCache.ts"
@@ -17,7 +17,7 @@ import { RemotingClient } from "../transport/RemotingClient.ts"
 import { makeClientId } from "./ClientId.ts"
 import { sendHeartbeats, unregisterClient } from "./Heartbeat.ts"
 import type { Message } from "../protocol/message/Message.ts"
-import type { SendError } from "./ProducerError.ts"
+import type { ProducerError } from "./ProducerError.ts"
 import { defaultProducerGroup, InvalidProducerOptions, resolveProducerOptions } from "./ProducerOptions.ts"
 import type { ProducerOptions, ResolvedProducerOptions } from "./ProducerOptions.ts"
 import { makeQueueSelector } from "./QueueSelector.ts"
@@ -38,32 +38,34 @@ export class Producer extends Context.Service<Producer, {
   readonly producerGroup: string
   /**
    * Sends a message and waits until a broker stored it: validated before any I/O, retried on
-   * another broker for retryable failures, within `sendMsgTimeout`.
+   * another broker for retryable failures, within `sendMsgTimeout`. After the producer's scope
+   * closed, every operation fails at once with `ProducerClosed`.
    */
-  readonly send: (message: Message) => Effect.Effect<SendResult, SendError>
+  readonly send: (message: Message) => Effect.Effect<SendResult, ProducerError>
   /** Sends messages of one topic as one batch request (one result, comma-separated ids). */
-  readonly sendBatch: (messages: ReadonlyArray<Message>) => Effect.Effect<SendResult, SendError>
+  readonly sendBatch: (messages: ReadonlyArray<Message>) => Effect.Effect<SendResult, ProducerError>
   /**
    * Sends to the queue a stable hash of `shardingKey` picks (the same queue as the Java client's
    * `SelectMessageQueueByHash`), in one attempt, so per-key order is never broken by a failover.
    */
-  readonly sendOrderly: (message: Message, shardingKey: string) => Effect.Effect<SendResult, SendError>
+  readonly sendOrderly: (message: Message, shardingKey: string) => Effect.Effect<SendResult, ProducerError>
   /**
    * Writes the message once and does not wait for the broker (no retry): the result is the
    * message's unique id and the queue it was written to, known before any answer.
    */
-  readonly sendOneway: (message: Message) => Effect.Effect<OnewaySent, SendError>
+  readonly sendOneway: (message: Message) => Effect.Effect<OnewaySent, ProducerError>
   /**
    * The route changes this producer's route lookup sees (`RouteLookup.changes`): the first route of
-   * a topic, brokers and queues added or removed by a refresh, a topic leaving the cache.
-   * Subscribe before the sends whose lookups you want to see.
+   * a topic, brokers and queues added or removed by a refresh, a topic leaving the cache. The
+   * subscription is made when this effect runs (every change from then on is in the stream) and
+   * lasts as long as the scope.
    */
-  readonly routeChanges: Stream.Stream<RouteChanged>
+  readonly routeChanges: Effect.Effect<Stream.Stream<RouteChanged>, never, Scope.Scope>
 }>()("effect-rocketmq/producer/Producer") {
-  /** The producer on a route lookup, a route cache and a remoting client provided from outside. */
+  /** The producer on a route lookup and a remoting client provided from outside. */
   static readonly layerNoDeps = (
     options: ProducerOptions
-  ): Layer.Layer<Producer, InvalidProducerOptions, RemotingClient | RouteLookup | RouteCache> =>
+  ): Layer.Layer<Producer, InvalidProducerOptions, RemotingClient | RouteLookup> =>
     Layer.effect(Producer, Effect.flatMap(Effect.fromResult(resolveProducerOptions(options)), makeProducer))
 
   /** The producer with everything it needs: remoting client, NameServer transport, route cache and lookup. */
@@ -109,32 +111,37 @@ export class Producer extends Context.Service<Producer, {
  */
 export const makeProducer = (
   options: ResolvedProducerOptions
-): Effect.Effect<Producer["Service"], never, RemotingClient | RouteLookup | RouteCache | Scope.Scope> =>
+): Effect.Effect<Producer["Service"], never, RemotingClient | RouteLookup | Scope.Scope> =>
   Effect.gen(function*() {
     const client = yield* RemotingClient
     const lookup = yield* RouteLookup
-    const cache = yield* RouteCache
-    const prefix = localUniqueIdPrefix()
+    const prefix = localUniqueIdPrefix(yield* Clock.currentTimeMillis)
     const uniqueIds = makeUniqueIdGenerator(prefix)
-    const clientId = makeClientId(prefix.ip, options.instanceName)
-    // The round robin's random starts come from Effect's Random: seed it for reproducible runs.
-    const random = yield* Random.Random
-    const selector = yield* makeQueueSelector(options.faultStrategy, () => random.nextDoubleUnsafe())
+    const instanceName = options.instanceName ??
+      `${process.pid}#${(yield* Random.nextIntBetween(0, 2 ** 48)).toString(36)}`
+    const clientId = makeClientId(prefix.ip, instanceName)
+    const selector = yield* makeQueueSelector(options.faultStrategy)
     const identity = { clientId, producerGroup: options.producerGroup, serializeType: options.serializeType }
+    let closed = false
     const pipeline = makeSendPipeline({
       client,
       lookup,
       selector,
       options,
-      nextUniqueId: () => uniqueIds.next(Date.now())
+      nextUniqueId: (now) => uniqueIds.next(now),
+      isClosed: () => closed
     })
 
-    yield* sendHeartbeats(client, cache, identity, 3000).pipe(
+    yield* sendHeartbeats(client, lookup.masterAddresses, identity, 3000).pipe(
       Effect.repeat(Schedule.spaced(options.heartbeatBrokerIntervalMillis)),
       Effect.delay("1 second"),
       Effect.forkScoped
     )
-    yield* Effect.addFinalizer(() => unregisterClient(client, cache, identity, 3000))
+    yield* Effect.addFinalizer(() => unregisterClient(client, lookup.masterAddresses, identity, 3000))
+    // Added last, so it runs first when the scope closes: no send starts after that.
+    yield* Effect.addFinalizer(() => Effect.sync(() => {
+      closed = true
+    }))
 
     return Producer.of({ clientId, producerGroup: options.producerGroup, ...pipeline, routeChanges: lookup.changes })
   })

@@ -19,6 +19,11 @@ export class ConnectFailed extends Schema.TaggedError<ConnectFailed>()("ConnectF
   override get message(): string {
     return `cannot connect to ${this.address}: ${this.detail}`
   }
+
+  /** `true`: another attempt, or another address, may connect. */
+  get isRetryable(): boolean {
+    return true
+  }
 }
 
 /**
@@ -33,6 +38,11 @@ export class ConnectTimedOut extends Schema.TaggedError<ConnectTimedOut>()("Conn
 }) {
   override get message(): string {
     return `connecting to ${this.address} timed out after ${this.timeoutMillis} ms`
+  }
+
+  /** `true`: another attempt may connect. */
+  get isRetryable(): boolean {
+    return true
   }
 }
 
@@ -50,6 +60,11 @@ export class RequestTimedOut extends Schema.TaggedError<RequestTimedOut>()("Requ
   override get message(): string {
     return `request ${this.code} to ${this.address} got no response within ${this.timeoutMillis} ms`
   }
+
+  /** `true`: the peer may only have been slow; the request may have reached it. */
+  get isRetryable(): boolean {
+    return true
+  }
 }
 
 /**
@@ -58,6 +73,7 @@ export class RequestTimedOut extends Schema.TaggedError<RequestTimedOut>()("Requ
  * it reached the peer is unknown.
  *
  * @since 0.1.0
+ * @category errors
  */
 export class WriteTimedOut extends Schema.TaggedError<WriteTimedOut>()("WriteTimedOut", {
   address: Schema.String,
@@ -66,6 +82,11 @@ export class WriteTimedOut extends Schema.TaggedError<WriteTimedOut>()("WriteTim
 }) {
   override get message(): string {
     return `oneway request ${this.code} to ${this.address} was not written within ${this.timeoutMillis} ms: the peer is not taking the bytes`
+  }
+
+  /** `true`: the peer may take bytes again, or another peer may. */
+  get isRetryable(): boolean {
+    return true
   }
 }
 
@@ -83,6 +104,11 @@ export class ConnectionClosed extends Schema.TaggedError<ConnectionClosed>()("Co
   override get message(): string {
     return `connection to ${this.address} closed: ${this.detail}`
   }
+
+  /** `true`: a new connection may succeed; the request may have reached the peer. */
+  get isRetryable(): boolean {
+    return true
+  }
 }
 
 /**
@@ -97,6 +123,11 @@ export class WriteFailed extends Schema.TaggedError<WriteFailed>()("WriteFailed"
 }) {
   override get message(): string {
     return `writing to ${this.address} failed: ${this.detail}`
+  }
+
+  /** `true`: a new connection may succeed. */
+  get isRetryable(): boolean {
+    return true
   }
 }
 
@@ -114,6 +145,11 @@ export class InvalidRequest extends Schema.TaggedError<InvalidRequest>()("Invali
   override get message(): string {
     return `request to ${this.address} not sent: ${this.detail}`
   }
+
+  /** `false`: the same request is refused the same way. */
+  get isRetryable(): boolean {
+    return false
+  }
 }
 
 /**
@@ -127,6 +163,11 @@ export class ClientClosed extends Schema.TaggedError<ClientClosed>()("ClientClos
 }) {
   override get message(): string {
     return `request to ${this.address} abandoned: the client is shut down`
+  }
+
+  /** `false`: the client is gone. */
+  get isRetryable(): boolean {
+    return false
   }
 }
 
@@ -173,9 +214,9 @@ export class RemotingError extends Schema.TaggedError<RemotingError>()("Remoting
 
   /**
    * `true` when the request may have reached the peer or another attempt may succeed: everything
-   * but an invalid request and a shut-down client.
+   * but an invalid request and a shut-down client (the reason's `isRetryable`).
    */
-  get retryable(): boolean {
-    return this.reason._tag !== "InvalidRequest" && this.reason._tag !== "ClientClosed"
+  get isRetryable(): boolean {
+    return this.reason.isRetryable
   }
 }

@@ -12,8 +12,8 @@ describe("Producer.layer as a user meets it", () => {
       const cluster = yield* makeTestCluster({ brokers: 2, topics: [{ topicName: "Changes", queueNums: 3 }] })
       const change = yield* Effect.gen(function*() {
         const producer = yield* Producer
-        const first = yield* producer.routeChanges.pipe(Stream.take(1), Stream.runCollect, Effect.forkChild)
-        yield* Effect.sleep("20 millis")
+        const changes = yield* producer.routeChanges
+        const first = yield* changes.pipe(Stream.take(1), Stream.runCollect, Effect.forkChild)
         yield* producer.send(makeMessage("Changes", "x"))
         return yield* Fiber.join(first).pipe(Effect.timeout("5 seconds"))
       }).pipe(Effect.provide(Producer.layer({ nameServers: cluster.nameServerAddress })))
