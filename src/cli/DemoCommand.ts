@@ -177,6 +177,18 @@ const showDiff = (stage: Stage, change: RouteChanged) =>
     { discard: true }
   )
 
+/** Queue names in send order; past 8, the first 8 and a count per broker. */
+const summarizeQueues = (queues: ReadonlyArray<string>): string => {
+  if (queues.length <= 8) return queues.join(" ")
+  const perBroker = new Map<string, number>()
+  for (const queue of queues) {
+    const broker = queue.split("#")[0] ?? queue
+    perBroker.set(broker, (perBroker.get(broker) ?? 0) + 1)
+  }
+  const counts = [...perBroker].sort(([a], [b]) => (a < b ? -1 : 1)).map(([broker, n]) => `${broker} ${n}`)
+  return `${queues.slice(0, 8).join(" ")} … (${counts.join(", ")})`
+}
+
 /** `+` for what a diff line adds, `-` for what it removes, `~` for a change. */
 const diffMarker = (line: string): string =>
   line.includes(" removed") || line.endsWith("→ none")
@@ -242,7 +254,7 @@ const warmSends = (stage: Stage, cold: TracedSend, messages: number) =>
       }
       yield* say(
         `sends 3–${messages}`,
-        `${plural(messages - 2, "more message")}, ${plural(hits, "cache hit")}: ${rest.join(" ")}`
+        `${plural(messages - 2, "more message")}, ${plural(hits, "cache hit")}: ${summarizeQueues(rest)}`
       )
     }
   })

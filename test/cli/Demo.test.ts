@@ -110,6 +110,16 @@ describe("effect-rocketmq demo", () => {
       assert.deepStrictEqual(shape(second.stdout), shape(first.stdout))
     }), { timeout: 60_000 })
 
+  it.live("many messages: the warm sends are summed up per broker", () =>
+    Effect.gen(function*() {
+      const run = yield* runCliCapture(["demo", "--messages", "20"])
+      assert.strictEqual(run.exitCode, 0, run.stderr.join("\n"))
+      const line = run.stdout.flatMap((text) => text.split("\n")).find((text) => text.includes("sends 3–20"))
+      assert.match(line ?? "", /18 more messages, 18 cache hits: (broker-[ab]#[0-3] ){8}… \(broker-a (\d+), broker-b (\d+)\)$/)
+      const [, a, b] = /broker-a (\d+), broker-b (\d+)\)$/.exec(line ?? "") ?? []
+      assert.strictEqual(Number(a) + Number(b), 18)
+    }), { timeout: 60_000 })
+
   it.effect("--messages is checked: at least 2 (a miss and a hit), at most 100", () =>
     Effect.gen(function*() {
       for (const value of ["-1", "0", "1", "101"]) {
