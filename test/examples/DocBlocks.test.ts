@@ -3,8 +3,8 @@
  * - a `ts` block must appear, line for line (indentation aside, the package names mapped to the
  *   sources), in a file of test/examples/: a test file runs it, a program in
  *   test/examples/programs/ is run here against a testkit cluster;
- * - a `sh` block's `npm run cli -- …` lines run as written against a testkit cluster, NAMESRV_ADDR
- *   set (except `cluster`, which holds fixed ports: test/cli/Cluster.test.ts runs it);
+ * - a `sh` block's `npm run cli -- …` lines run as written against the `cluster` command the README
+ *   shows (started as shown, but on free ports), NAMESRV_ADDR set;
  * - a `json` block parses.
  */
 import { assert, describe, it } from "@effect/vitest"
@@ -15,6 +15,7 @@ import { fileURLToPath } from "node:url"
 import { ConfigProvider, Effect } from "effect"
 import { makeTestCluster } from "../../src/testkit/TestCluster.ts"
 import { runCliCapture } from "../cli/cliHarness.ts"
+import { startCli } from "../cli/cliProcess.ts"
 
 const repoRoot = Path.resolve(Path.dirname(fileURLToPath(import.meta.url)), "../..")
 const examplesDir = Path.join(repoRoot, "test/examples")
@@ -104,22 +105,28 @@ describe("the code blocks of README.md and docs/", () => {
     })
   }
 
-  it.live("the sh blocks' CLI lines run as written against a testkit cluster", () =>
+  it.live("the sh blocks' CLI lines run as written against the documented `cluster` (on free ports), NAMESRV_ADDR set", () =>
     Effect.gen(function*() {
-      const cluster = yield* makeTestCluster({ brokers: 2, topics: [{ topicName: "Orders", queueNums: 8 }] })
-      const env = ConfigProvider.layer(ConfigProvider.fromEnv({ env: { NAMESRV_ADDR: cluster.nameServerAddress } }))
+      const lines = blocks.filter((candidate) => candidate.lang === "sh").flatMap((block) =>
+        block.code.split("\n").map((line) => ({ block, line, args: cliArgs(line) }))
+      )
+      const clusterLine = lines.find((entry) => entry.args?.[0] === "cluster")
+      assert.isDefined(clusterLine, "README shows how to start the cluster")
+      // the documented command, moved to free ports (9876 may be taken on this machine)
+      const cluster = yield* startCli([...(clusterLine?.args ?? []), "--namesrv-port", "0", "--broker-port", "0", "--json"])
+      const ready: { nameServer: string } = JSON.parse(yield* cluster.line(/^\{/))
+      const env = ConfigProvider.layer(ConfigProvider.fromEnv({ env: { NAMESRV_ADDR: ready.nameServer } }))
       let ran = 0
-      for (const block of blocks.filter((candidate) => candidate.lang === "sh")) {
-        for (const line of block.code.split("\n")) {
-          const args = cliArgs(line)
-          if (args === undefined || args[0] === "cluster" || args.includes("--help")) continue
-          const run = yield* runCliCapture(args).pipe(Effect.provide(env))
-          assert.strictEqual(run.exitCode, 0, `${block.file}:${block.line}: ${line}\n${run.stderr.join("\n")}`)
-          assert.isAbove(run.stdout.length, 0, line)
-          ran++
-        }
+      for (const { block, line, args } of lines) {
+        if (args === undefined || args[0] === "cluster" || args.includes("--help")) continue
+        const run = yield* runCliCapture(args).pipe(Effect.provide(env))
+        assert.strictEqual(run.exitCode, 0, `${block.file}:${block.line}: ${line}\n${run.stderr.join("\n")}`)
+        assert.isAbove(run.stdout.length, 0, line)
+        ran++
       }
       assert.isAtLeast(ran, 5)
+      cluster.interrupt()
+      assert.strictEqual(yield* cluster.exited, 0)
     }).pipe(Effect.scoped), { timeout: 60_000 })
 
   it.live("the programs run against a testkit cluster (NAMESRV_ADDR set)", () =>
