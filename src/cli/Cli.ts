@@ -4,6 +4,7 @@
  * @since 0.1.0
  */
 import { Command } from "effect/cli"
+import { benchCommand } from "./BenchCommand.ts"
 import { brokersCommand } from "./BrokersCommand.ts"
 import { clusterCommand } from "./ClusterCommand.ts"
 import { demoCommand } from "./DemoCommand.ts"
@@ -33,6 +34,7 @@ export const cli = Command.make("effect-rocketmq").pipe(
     routeCommand,
     sendCommand,
     inspectCommand,
+    benchCommand,
     demoCommand
   ])
 )
