@@ -6,9 +6,10 @@
  * @since 0.1.0
  */
 import { Config, Context, Effect, Layer } from "effect"
-import type { Scope } from "effect"
+import type { Scope, Stream } from "effect"
 import type { Message } from "../protocol/message/Message.ts"
 import type { MessageQueue } from "../route/MessageQueue.ts"
+import type { RouteChanged } from "../route/RouteChanged.ts"
 import type { RouteLookup } from "../route/RouteLookup.ts"
 import type { InvalidAddress } from "../transport/Address.ts"
 import type { RemotingClient } from "../transport/RemotingClient.ts"
@@ -16,7 +17,7 @@ import { makeClientInstance, provideClientLayers } from "./ClientInstance.ts"
 import type { ProducerError } from "./ProducerError.ts"
 import { defaultProducerGroup, InvalidProducerOptions, resolveProducerOptions } from "./ProducerOptions.ts"
 import type { ProducerOptions, ResolvedProducerOptions } from "./ProducerOptions.ts"
-import type { SendResult } from "./SendResult.ts"
+import type { OnewaySent, SendResult } from "./SendResult.ts"
 
 /**
  * The producer service.
@@ -55,8 +56,18 @@ export class Producer extends Context.Service<Producer, {
     message: Message,
     select: (queues: ReadonlyArray<MessageQueue>, message: Message) => MessageQueue | undefined
   ) => Effect.Effect<SendResult, ProducerError>
-  /** Writes the message once and does not wait for the broker (no result, no retry). */
-  readonly sendOneway: (message: Message) => Effect.Effect<void, ProducerError>
+  /**
+   * Writes the message once and does not wait for the broker (no retry): the result is the
+   * message's unique id and the queue it was written to, known before any answer.
+   */
+  readonly sendOneway: (message: Message) => Effect.Effect<OnewaySent, ProducerError>
+  /**
+   * The route changes this producer's route lookup sees (`RouteLookup.changes`): the first route of
+   * a topic, brokers and queues added or removed by a refresh, a topic leaving the cache. The
+   * subscription is made when this effect runs (every change from then on is in the stream) and
+   * lasts as long as the scope.
+   */
+  readonly routeChanges: Effect.Effect<Stream.Stream<RouteChanged>, never, Scope.Scope>
 }>()("effect-rocketmq/producer/Producer") {
   /** The producer on a route lookup and a remoting client provided from outside. */
   static readonly layerNoDeps = (
@@ -82,6 +93,16 @@ export class Producer extends Context.Service<Producer, {
     }
   ): Layer.Layer<Producer, InvalidProducerOptions | InvalidAddress | Config.ConfigError> =>
     Layer.unwrap(Effect.map(Config.unwrap(options), Producer.layer))
+
+  /**
+   * The producer with options an effect computes from other services: for example the NameServer
+   * address of a testkit cluster, `Producer.layerFrom(TestCluster.producerOptions({}))` provided
+   * with `TestCluster.layer(...)`.
+   */
+  static readonly layerFrom = <E, R>(
+    options: Effect.Effect<ProducerOptions, E, R>
+  ): Layer.Layer<Producer, E | InvalidProducerOptions | InvalidAddress, R> =>
+    Layer.unwrap(Effect.map(options, Producer.layer))
 }
 
 /**
@@ -94,7 +115,7 @@ export const makeProducer = (
   options: ResolvedProducerOptions
 ): Effect.Effect<Producer["Service"], never, RemotingClient | RouteLookup | Scope.Scope> =>
   Effect.gen(function*() {
-    const { identity, pipeline } = yield* makeClientInstance(options)
+    const { identity, lookup, pipeline } = yield* makeClientInstance(options)
     return Producer.of({
       clientId: identity.clientId,
       producerGroup: options.producerGroup,
@@ -103,6 +124,7 @@ export const makeProducer = (
       sendOrderly: pipeline.sendOrderly,
       sendToQueue: pipeline.sendToQueue,
       sendWithSelector: pipeline.sendWithSelector,
-      sendOneway: pipeline.sendOneway
+      sendOneway: pipeline.sendOneway,
+      routeChanges: lookup.changes
     })
   })
