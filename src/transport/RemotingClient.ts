@@ -14,6 +14,9 @@ import { ResponseCode } from "../protocol/ResponseCode.ts"
 import { openConnection } from "./Connection.ts"
 import { makeDeadlines } from "./Deadlines.ts"
 import type { Connection } from "./Connection.ts"
+import { applyRequestHooks } from "./RequestHook.ts"
+import type { RequestHook } from "./RequestHook.ts"
+import type { TlsSettings } from "./Tls.ts"
 import { ClientClosed, ConnectionClosed, ConnectTimedOut, InvalidRequest, RemotingError, RequestTimedOut } from "./RemotingError.ts"
 
 /**
@@ -26,6 +29,13 @@ export interface RemotingClientOptions {
   readonly connectTimeoutMillis?: number | undefined
   /** Largest frame accepted or sent, length word included; default 16 MiB. */
   readonly maxFrameSize?: number | undefined
+  /**
+   * Steps every request passes through before it is encoded, in order (e.g. `aclSigning`); see
+   * `RequestHook`.
+   */
+  readonly requestHooks?: ReadonlyArray<RequestHook> | undefined
+  /** TLS settings of the connection to an address, `undefined` for plain TCP; default plain everywhere. */
+  readonly tlsFor?: ((address: string) => TlsSettings | undefined) | undefined
 }
 
 /**
@@ -103,6 +113,8 @@ export const makeRemotingClient = (options?: RemotingClientOptions) =>
     let nextOpaque = 0
 
     const deadlines = yield* makeDeadlines
+    const requestHooks = options?.requestHooks ?? []
+    const tlsFor = options?.tlsFor
     const connectionOptions = {
       connectTimeoutMillis,
       maxFrameSize,
@@ -126,7 +138,7 @@ export const makeRemotingClient = (options?: RemotingClientOptions) =>
     const dial = (address: string): Effect.Effect<Connection, RemotingError> => {
       const deferred = Deferred.makeUnsafe<Connection, RemotingError>()
       dialing.set(address, deferred)
-      const attempt = openConnection(address, scope, connectionOptions).pipe(
+      const attempt = openConnection(address, scope, { ...connectionOptions, tls: tlsFor?.(address) }).pipe(
         Effect.onExit((exit) => {
           if (dialing.get(address) === deferred) dialing.delete(address)
           if (Exit.isSuccess(exit) && shutDown) {
@@ -150,10 +162,14 @@ export const makeRemotingClient = (options?: RemotingClientOptions) =>
         return inFlight === undefined ? dial(address) : Deferred.await(inFlight)
       })
 
-    /** A fresh opaque and the encoded frame; bad input fails here, before any dialing. */
+    /**
+     * A fresh opaque, the request hooks (signing goes last: every other field is final by then)
+     * and the encoded frame; bad input fails here, before any dialing.
+     */
     const encode = (address: string, request: RemotingCommand) => {
       const opaque = (nextOpaque = (nextOpaque + 1) | 0)
-      return Result.match(encodeFrameParts(withOpaque(request, opaque), { maxFrameSize }), {
+      const final = applyRequestHooks(requestHooks, withOpaque(request, opaque), address)
+      return Result.match(encodeFrameParts(final, { maxFrameSize }), {
         onSuccess: (frame) => Result.succeed({ opaque, frame }),
         onFailure: (error) =>
           Result.fail(new RemotingError({ reason: new InvalidRequest({ address, detail: error.message }) }))
