@@ -13,6 +13,7 @@ import { RequestCode } from "../protocol/RequestCode.ts"
 import { ResponseCode } from "../protocol/ResponseCode.ts"
 import { encodeUtf8 } from "../protocol/Utf8.ts"
 import type { RouteCache } from "../route/RouteCache.ts"
+import { accessDeniedOf } from "../transport/AccessDenied.ts"
 import type { RemotingClient } from "../transport/RemotingClient.ts"
 
 /**
@@ -61,7 +62,10 @@ export const toEveryMaster = (
         Effect.flatMap((response) =>
           response.code === ResponseCode.SUCCESS
             ? Effect.void
-            : Effect.logWarning(`${what} to ${address} answered ${response.code}: ${response.remark ?? ""}`)),
+            : Effect.logWarning(
+              accessDeniedOf(response, { operation: what, address, accessKey: undefined })?.message ??
+                `${what} to ${address} answered ${response.code}: ${response.remark ?? ""}`
+            )),
         Effect.catch((error) => Effect.logWarning(`${what} to ${address} failed: ${error.message}`))
       ), { concurrency: "unbounded", discard: true }))
 

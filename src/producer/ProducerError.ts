@@ -4,6 +4,7 @@
  * @since 0.1.0
  */
 import { Schema } from "effect"
+import type { AccessDenied } from "../transport/AccessDenied.ts"
 import type { InvalidNameServerResponse, NameServerRejected, NameServerUnavailable } from "../transport/NameServerError.ts"
 import type { NoRouteInfo } from "../route/RouteLookupError.ts"
 import type { InvalidMessage } from "./MessageValidation.ts"
@@ -86,4 +87,5 @@ export type SendError =
   | NameServerRejected
   | InvalidNameServerResponse
   | BrokerRejected
+  | AccessDenied
   | SendFailed

@@ -18,6 +18,7 @@ import type { RemotingCommand } from "../protocol/RemotingCommand.ts"
 import type { MessageQueue } from "../route/MessageQueue.ts"
 import type { RouteLookup } from "../route/RouteLookup.ts"
 import type { TopicPublishInfo } from "../route/TopicPublishInfo.ts"
+import { AccessDenied, accessDeniedOf } from "../transport/AccessDenied.ts"
 import type { RemotingClient } from "../transport/RemotingClient.ts"
 import type { Message } from "./Message.ts"
 import { validateMessage } from "./MessageValidation.ts"
@@ -48,7 +49,9 @@ class AttemptFailed extends Schema.TaggedError<AttemptFailed>()("AttemptFailed",
   attempt: Schema.Struct({ brokerName: Schema.String, address: Schema.String, error: Schema.String }),
   retryable: Schema.Boolean,
   /** The broker's answer, when it is the reason and no retry follows. */
-  rejection: Schema.optionalKey(BrokerRejected)
+  rejection: Schema.optionalKey(BrokerRejected),
+  /** The broker's ACL denial: final, never retried. */
+  denied: Schema.optionalKey(AccessDenied)
 }) {}
 
 /** A stored message with a non-OK status, retried on another broker on request. */
@@ -131,6 +134,15 @@ export const makeSendPipeline = (context: SendPipelineContext) => {
     const onResponse = (queue: MessageQueue, address: string, sentAt: number) =>
     (response: RemotingCommand): Effect.Effect<SendResult, AttemptError> => {
       const now = clock.currentTimeMillisUnsafe()
+      const denied = accessDeniedOf(response, {
+        operation: `send to topic "${prepared.topic}"`,
+        address,
+        accessKey: options.credentials?.accessKey
+      })
+      if (denied !== undefined) {
+        failures.push({ brokerName: queue.brokerName, address, error: denied.message })
+        return Effect.fail(new AttemptFailed({ attempt: { brokerName: queue.brokerName, address, error: denied.message }, retryable: false, denied }))
+      }
       const result = readSendResponse(response, prepared, queue)
       if (Result.isFailure(result)) {
         const { code, remark } = result.failure
@@ -201,6 +213,7 @@ export const makeSendPipeline = (context: SendPipelineContext) => {
       if (notStoredOk !== undefined) return Effect.succeed(notStoredOk)
       if (error._tag === "NotStoredOk") return Effect.fail(sendFailed(false))
       if (error._tag !== "AttemptFailed") return Effect.fail(error)
+      if (error.denied !== undefined) return Effect.fail(error.denied)
       if (error.rejection !== undefined) return Effect.fail(error.rejection)
       return Effect.fail(sendFailed(clock.currentTimeMillisUnsafe() >= deadline))
     }
@@ -237,7 +250,8 @@ export const makeSendPipeline = (context: SendPipelineContext) => {
         nextUniqueId: context.nextUniqueId,
         now,
         compressThreshold: options.compressMsgBodyOverHowmuch,
-        compressLevel: options.compressLevel
+        compressLevel: options.compressLevel,
+        namespace: options.namespace
       }))
 
   const roundRobin: QueueChoice = (info, lastBrokerName, retry, now) => selector.select(info, lastBrokerName, retry, now)
@@ -265,6 +279,7 @@ export const makeSendPipeline = (context: SendPipelineContext) => {
         now: started,
         compressThreshold: options.compressMsgBodyOverHowmuch,
         compressLevel: options.compressLevel,
+        namespace: options.namespace,
         maxMessageSize: options.maxMessageSize
       })
       return Result.isFailure(prepared)

@@ -12,6 +12,7 @@ import { Clock, Context, Deferred, Duration, Effect, Layer, Metric, PubSub, Sche
 import type { Scope } from "effect"
 import type { TopicRouteData } from "../protocol/TopicRouteData.ts"
 import { NameServerTransport } from "../transport/NameServerTransport.ts"
+import type { AccessDenied } from "../transport/AccessDenied.ts"
 import { NameServerUnavailable } from "../transport/NameServerError.ts"
 import type { InvalidNameServerResponse, NameServerRejected } from "../transport/NameServerError.ts"
 import { RouteCache } from "./RouteCache.ts"
@@ -50,7 +51,7 @@ export interface RouteLookupOptions {
  *
  * @since 0.1.0
  */
-export type RouteLookupError = NoRouteInfo | NameServerUnavailable | NameServerRejected | InvalidNameServerResponse
+export type RouteLookupError = NoRouteInfo | NameServerUnavailable | NameServerRejected | InvalidNameServerResponse | AccessDenied
 
 /**
  * The route lookup service.

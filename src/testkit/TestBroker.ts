@@ -35,6 +35,7 @@ import { DEFAULT_MAX_MESSAGE_SIZE, NOT_ALLOWED_SEND_TOPICS, TOPIC_MAX_LENGTH } f
 import { makeUniqueIdGenerator, parseIpAddress } from "../producer/UniqueId.ts"
 import type { UniqueIdGenerator } from "../producer/UniqueId.ts"
 import { makeRemotingClient } from "../transport/RemotingClient.ts"
+import type { TlsSettings } from "../transport/Tls.ts"
 import { AUTO_CREATE_TOPIC_KEY, makeBrokerStore, makeTopicConfig, systemTopicConfigs } from "./BrokerStore.ts"
 import type { BrokerStore, DataVersion, MessageToStore, StoredMessage, TopicSpec } from "./BrokerStore.ts"
 import { makeRemotingServer, notSupported } from "./RemotingServer.ts"
@@ -81,6 +82,8 @@ export interface TestBrokerOptions extends Omit<ServerOptions, "version" | "onDi
   readonly registerIntervalMillis?: number | undefined
   /** Time allowed to each REGISTER_BROKER; default 3000 ms. */
   readonly registerTimeoutMillis?: number | undefined
+  /** TLS to the NameServers the broker registers with; default plain. */
+  readonly nameServerTls?: TlsSettings | undefined
 }
 
 /**
@@ -490,7 +493,10 @@ export const makeTestBroker = (
     // cannot start the fibers that dial.
     const clientScope = yield* Scope.make()
     yield* Effect.addFinalizer(() => Scope.close(clientScope, Exit.void))
-    const client = yield* Scope.provide(makeRemotingClient({ connectTimeoutMillis: registerTimeoutMillis }), clientScope)
+    const client = yield* Scope.provide(makeRemotingClient({
+      connectTimeoutMillis: registerTimeoutMillis,
+      tlsFor: () => options.nameServerTls
+    }), clientScope)
     const haServerAddr = `${host}:${server.port + 1}`
 
     const registerRequest = (): RemotingCommand => {

@@ -10,7 +10,8 @@ import { Context, Effect, Layer, Schema } from "effect"
 import type { Scope } from "effect"
 import type { TopicConfig } from "../protocol/BrokerRegistration.ts"
 import type { StoredMessage, TopicSpec } from "./BrokerStore.ts"
-import type { ServerStartFailed } from "./RemotingServer.ts"
+import type { AclAccount } from "./AclAccounts.ts"
+import type { ServerStartFailed, ServerTlsSettings } from "./RemotingServer.ts"
 import { makeTestBroker } from "./TestBroker.ts"
 import type { TestBroker, TestBrokerOptions } from "./TestBroker.ts"
 import { makeTestNameServer } from "./TestNameServer.ts"
@@ -36,6 +37,16 @@ export interface TestClusterOptions {
   readonly brokerOptions?: Partial<Omit<TestBrokerOptions, "brokerName" | "nameServers" | "clusterName" | "profile">> | undefined
   /** How long to wait for the NameServer to know every broker; default 5000 ms. */
   readonly readyTimeoutMillis?: number | undefined
+  /**
+   * Require ACL with these accounts: brokers check signatures and topic permissions, the
+   * NameServer checks signatures (a real 4.9.8 NameServer checks nothing; this one is stricter so
+   * that route lookups can be tested signed).
+   */
+  readonly acl?: ReadonlyArray<AclAccount> | undefined
+  /** Brokers serve TLS only, with this certificate. */
+  readonly tls?: ServerTlsSettings | undefined
+  /** The NameServer serves TLS only, with this certificate (brokers register over TLS). */
+  readonly nameServerTls?: ServerTlsSettings | undefined
 }
 
 /**
@@ -118,7 +129,11 @@ export const makeTestCluster = (
     const profile = options?.profile ?? "4.9.8"
     const count = Math.max(1, Math.floor(options?.brokers ?? 1))
     const readyTimeoutMillis = options?.readyTimeoutMillis ?? 5000
-    const nameServer = yield* makeTestNameServer({ profile })
+    const nameServer = yield* makeTestNameServer({
+      profile,
+      ...(options?.acl === undefined ? {} : { acl: options.acl, aclPermissions: false }),
+      ...(options?.nameServerTls === undefined ? {} : { tls: options.nameServerTls })
+    })
     const brokers = yield* Effect.forEach(
       Array.from({ length: count }, (_, index) => clusterBrokerName(index)),
       (brokerName) =>
@@ -129,7 +144,11 @@ export const makeTestCluster = (
           profile,
           nameServers: [nameServer.address],
           autoCreateTopicEnable: options?.autoCreateTopicEnable ?? options?.brokerOptions?.autoCreateTopicEnable,
-          topics: [...(options?.brokerOptions?.topics ?? []), ...(options?.topics ?? [])]
+          topics: [...(options?.brokerOptions?.topics ?? []), ...(options?.topics ?? [])],
+          ...(options?.acl === undefined ? {} : { acl: options.acl }),
+          ...(options?.tls === undefined ? {} : { tls: options.tls }),
+          // Inside the testkit, brokers trust the NameServer's certificate whatever signed it.
+          ...(options?.nameServerTls === undefined ? {} : { nameServerTls: { insecure: true } })
         }),
       { concurrency: "unbounded" }
     )

@@ -6,6 +6,7 @@
 export * from "./Arbitraries.ts"
 export * from "./RouteArbitraries.ts"
 export * from "./MessageArbitraries.ts"
+export * from "./AclAccounts.ts"
 export * from "./Faults.ts"
 export * from "./RemotingServer.ts"
 export * from "./NameServerState.ts"

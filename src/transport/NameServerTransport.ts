@@ -16,6 +16,7 @@ import { ResponseCode } from "../protocol/ResponseCode.ts"
 import { encodeGetRouteInfoRequestHeader } from "../protocol/RouteHeaders.ts"
 import { parseTopicRouteData } from "../protocol/TopicRouteData.ts"
 import type { TopicRouteData } from "../protocol/TopicRouteData.ts"
+import { AccessDenied, accessDeniedOf } from "./AccessDenied.ts"
 import { parseAddressList } from "./Address.ts"
 import type { InvalidAddress } from "./Address.ts"
 import { InvalidNameServerResponse, NameServerRejected, NameServerUnavailable, TopicNotExist } from "./NameServerError.ts"
@@ -39,6 +40,8 @@ export interface NameServerTransportOptions {
   readonly attemptTimeoutMillis?: number | undefined
   /** Source of the random start; default `Math.random`. */
   readonly random?: (() => number) | undefined
+  /** The access key requests are signed with (signing itself is a `RemotingClient` request hook), for error messages. */
+  readonly accessKey?: string | undefined
 }
 
 /**
@@ -46,7 +49,12 @@ export interface NameServerTransportOptions {
  *
  * @since 0.1.0
  */
-export type NameServerError = TopicNotExist | NameServerUnavailable | NameServerRejected | InvalidNameServerResponse
+export type NameServerError =
+  | TopicNotExist
+  | NameServerUnavailable
+  | NameServerRejected
+  | InvalidNameServerResponse
+  | AccessDenied
 
 /**
  * The NameServer transport service.
@@ -63,9 +71,12 @@ export class NameServerTransport extends Context.Service<NameServerTransport, {
    */
   readonly getRouteInfoByTopic: (
     topic: string
-  ) => Effect.Effect<TopicRouteData, TopicNotExist | NameServerUnavailable | NameServerRejected | InvalidNameServerResponse>
+  ) => Effect.Effect<TopicRouteData, TopicNotExist | NameServerUnavailable | NameServerRejected | InvalidNameServerResponse | AccessDenied>
   /** GET_BROKER_CLUSTER_INFO: every broker group and cluster the NameServer knows. */
-  readonly getBrokerClusterInfo: Effect.Effect<ClusterInfo, NameServerUnavailable | NameServerRejected | InvalidNameServerResponse>
+  readonly getBrokerClusterInfo: Effect.Effect<
+    ClusterInfo,
+    NameServerUnavailable | NameServerRejected | InvalidNameServerResponse | AccessDenied
+  >
 }>()("effect-rocketmq/transport/NameServerTransport") {
   /** The transport from explicit options; needs a `RemotingClient`. */
   static readonly layer = (
@@ -151,6 +162,11 @@ export const makeNameServerTransport = (options: NameServerTransportOptions) =>
       )
     }
 
+    /** An error answer: an ACL denial (final), or any other rejection. */
+    const rejected = (operation: string, nameServer: string, response: RemotingCommand): NameServerRejected | AccessDenied =>
+      accessDeniedOf(response, { operation, address: nameServer, accessKey: options.accessKey }) ??
+        new NameServerRejected({ operation, nameServer, code: response.code, remark: response.remark ?? "" })
+
     const getRouteInfoByTopic = (topic: string) =>
       call(
         `GET_ROUTEINFO_BY_TOPIC for topic "${topic}"`,
@@ -158,7 +174,10 @@ export const makeNameServerTransport = (options: NameServerTransportOptions) =>
           code: RequestCode.GET_ROUTEINFO_BY_TOPIC,
           extFields: encodeGetRouteInfoRequestHeader({ topic, acceptStandardJsonOnly: true })
         }),
-        (response, nameServer): Result.Result<TopicRouteData, TopicNotExist | NameServerRejected | InvalidNameServerResponse> => {
+        (
+          response,
+          nameServer
+        ): Result.Result<TopicRouteData, TopicNotExist | NameServerRejected | InvalidNameServerResponse | AccessDenied> => {
           if (response.code === ResponseCode.TOPIC_NOT_EXIST) return Result.fail(new TopicNotExist({ topic, nameServer }))
           if (response.code !== ResponseCode.SUCCESS) {
             return Result.fail(rejected("GET_ROUTEINFO_BY_TOPIC", nameServer, response))
@@ -173,7 +192,7 @@ export const makeNameServerTransport = (options: NameServerTransportOptions) =>
     const getBrokerClusterInfo = call(
       "GET_BROKER_CLUSTER_INFO",
       makeRequest({ code: RequestCode.GET_BROKER_CLUSTER_INFO }),
-      (response, nameServer): Result.Result<ClusterInfo, NameServerRejected | InvalidNameServerResponse> =>
+      (response, nameServer): Result.Result<ClusterInfo, NameServerRejected | InvalidNameServerResponse | AccessDenied> =>
         response.code !== ResponseCode.SUCCESS
           ? Result.fail(rejected("GET_BROKER_CLUSTER_INFO", nameServer, response))
           : Result.mapError(
@@ -189,6 +208,3 @@ export const makeNameServerTransport = (options: NameServerTransportOptions) =>
       getBrokerClusterInfo: Effect.suspend(() => getBrokerClusterInfo)
     })
   })
-
-const rejected = (operation: string, nameServer: string, response: RemotingCommand) =>
-  new NameServerRejected({ operation, nameServer, code: response.code, remark: response.remark ?? "" })
