@@ -32,15 +32,15 @@ export const roundTripped = (command: RemotingCommand) =>
 
 const repoRoot = Path.resolve(Path.dirname(fileURLToPath(import.meta.url)), "..")
 
-/** The captures folder: `ROCKETMQ_CAPTURES`, else `../shared/protocol/captures` beside the repository. */
-export const capturesDir = process.env["ROCKETMQ_CAPTURES"] ?? Path.resolve(repoRoot, "../shared/protocol/captures")
+/** The captures folder: `ROCKETMQ_CAPTURES` if set, else the recorded frames in `test/fixtures/captures`. */
+export const capturesDir = process.env["ROCKETMQ_CAPTURES"] ?? Path.resolve(repoRoot, "test/fixtures/captures")
 
-/** Fails with a clear message when the captures folder is missing. */
+/** The captures folder, failing with a clear message when it is missing. */
 export const requireCaptures = (): string => {
   if (!existsSync(capturesDir)) {
     throw new Error(
-      `The captures folder ${capturesDir} does not exist. Put the shared folder beside the repository ` +
-        `or set ROCKETMQ_CAPTURES to the folder holding the recorded frames.`
+      `The captures folder ${capturesDir} does not exist. It ships with the repository under ` +
+        `test/fixtures/captures; ROCKETMQ_CAPTURES, when set, must name a folder with the same layout.`
     )
   }
   return capturesDir

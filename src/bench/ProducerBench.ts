@@ -31,7 +31,9 @@ export interface ProducerSample {
 export const startClusterProcess = (brokers: number, topic: string) =>
   Effect.acquireRelease(
     Effect.callback<{ readonly address: string; readonly stop: () => void }, Error>((resume) => {
-      const script = fileURLToPath(new URL("./ClusterProcess.js", import.meta.url))
+      // Run from source (Node's type stripping) or from a build: the sibling has this module's extension.
+      const extension = import.meta.url.endsWith(".ts") ? ".ts" : ".js"
+      const script = fileURLToPath(new URL(`./ClusterProcess${extension}`, import.meta.url))
       const child = spawn(process.execPath, [script, String(brokers), topic], { stdio: ["pipe", "pipe", "inherit"] })
       let output = ""
       child.stdout.on("data", (chunk: Buffer) => {

@@ -6,7 +6,7 @@
  *
  * @since 0.1.0
  */
-import { NodeSocket } from "@effect/platform-node"
+import * as NodeSocket from "@effect/platform-node/NodeSocket"
 import { Deferred, Effect, Exit, Latch, Result, Scope } from "effect"
 import * as Socket from "effect/socket/Socket"
 import { encodeFrameParts } from "../protocol/Frame.ts"

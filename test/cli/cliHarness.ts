@@ -1,7 +1,7 @@
 /**
  * Runs the CLI in-process with given arguments and collects what it prints.
  */
-import { NodeServices } from "@effect/platform-node"
+import * as NodeServices from "@effect/platform-node/NodeServices"
 import { Effect, Exit, Layer } from "effect"
 import { TestConsole } from "effect/testing"
 import { runCli } from "../../src/cli/Cli.ts"
