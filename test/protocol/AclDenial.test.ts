@@ -5,13 +5,13 @@
 import { assert, describe, it } from "@effect/vitest"
 import { readFileSync } from "node:fs"
 import * as Path from "node:path"
-import { fileURLToPath } from "node:url"
 import { Arbitrary, Result, Schema } from "effect"
 import { aclDenialHint, aclDenialOf } from "../../src/protocol/AclDenial.ts"
 import { decodeFrame } from "../../src/protocol/FrameDecoder.ts"
 import { makeRequest, makeResponse } from "../../src/protocol/RemotingCommand.ts"
+import { requireCaptures } from "../helpers.ts"
 
-const aclDir = Path.resolve(Path.dirname(fileURLToPath(import.meta.url)), "../fixtures/captures/acl")
+const aclDir = Path.join(requireCaptures(), "acl")
 const answer = (name: string) => Result.getOrThrow(decodeFrame(readFileSync(Path.join(aclDir, name))))
 const respond = (code: number, remark?: string) => makeResponse(makeRequest({ code: 310 }), { code, remark })
 

@@ -7,7 +7,6 @@ import { assert, describe, it } from "@effect/vitest"
 import { Buffer } from "node:buffer"
 import { readdirSync, readFileSync, statSync } from "node:fs"
 import * as Path from "node:path"
-import { fileURLToPath } from "node:url"
 import { Arbitrary, Redacted, Result, Schema } from "effect"
 import { calculateSignature, signedContent, signRequest, verifySignature } from "../../src/protocol/AclSignature.ts"
 import { encodeFrame } from "../../src/protocol/Frame.ts"
@@ -15,8 +14,9 @@ import { decodeFrame } from "../../src/protocol/FrameDecoder.ts"
 import { makeRequest } from "../../src/protocol/RemotingCommand.ts"
 import type { RemotingCommand } from "../../src/protocol/RemotingCommand.ts"
 import { remotingCommand } from "../../src/testkit/Arbitraries.ts"
+import { requireCaptures } from "../helpers.ts"
 
-const aclDir = Path.resolve(Path.dirname(fileURLToPath(import.meta.url)), "../fixtures/captures/acl")
+const aclDir = Path.join(requireCaptures(), "acl")
 const secret = (text: string) => Redacted.make(text)
 
 /** The secret each access key of the captures was signed with (README of the folder). */
