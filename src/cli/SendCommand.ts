@@ -13,6 +13,7 @@ import { Producer } from "../producer/Producer.ts"
 import type { SendResult } from "../producer/SendResult.ts"
 import { reportFailures } from "./CliFailure.ts"
 import { jsonFlag, namesrvFlag, resolveNameServers } from "./NameServerFlags.ts"
+import { resolveSecurity, securityFlags } from "./SecurityFlags.ts"
 
 /**
  * Flags that contradict each other or are out of range.
@@ -87,7 +88,8 @@ export const sendCommand = Command.make(
     batch: Flag.Int("batch").pipe(Flag.withDescription("Send in batches of this many messages"), Flag.optional),
     group: Flag.String("group").pipe(Flag.withDescription("Producer group"), Flag.withDefault("effect_rocketmq_cli")),
     timeout: Flag.Int("timeout").pipe(Flag.withDescription("Send budget in milliseconds"), Flag.withDefault(3000)),
-    json: jsonFlag
+    json: jsonFlag,
+    ...securityFlags
   },
   Effect.fnUntraced(function*(flags) {
     const invalid = (detail: string) => Effect.fail(new InvalidSendFlags({ detail }))
@@ -98,6 +100,7 @@ export const sendCommand = Command.make(
     if (Option.isSome(flags.batch) && flags.oneway) return yield* invalid("--batch and --oneway cannot be combined")
     if (flags.timeout < 1) return yield* invalid(`--timeout must be positive, got ${flags.timeout}`)
     const nameServers = yield* resolveNameServers(flags.namesrv)
+    const security = yield* resolveSecurity(flags)
     const body = Option.isSome(flags.size)
       ? new Uint8Array(flags.size.value).fill(0x78)
       : encodeUtf8(Option.getOrElse(flags.body, () => "hello from effect-rocketmq"))
@@ -132,7 +135,8 @@ export const sendCommand = Command.make(
       nameServers,
       producerGroup: flags.group,
       sendMsgTimeout: flags.timeout,
-      nameServerTimeout: flags.timeout
+      nameServerTimeout: flags.timeout,
+      ...security
     })))
   }, reportFailures)
 ).pipe(Command.withDescription("Send messages to a topic through the producer pipeline"))

@@ -14,7 +14,7 @@ import { NameServerTransport } from "../transport/NameServerTransport.ts"
 import { parseAddressList } from "../transport/Address.ts"
 import { RemotingClient } from "../transport/RemotingClient.ts"
 import type { RemotingClientOptions } from "../transport/RemotingClient.ts"
-import { aclSigning } from "../transport/RequestHook.ts"
+import { securedClientOptions } from "../transport/ClientSecurity.ts"
 import { withoutNamespace, wrapNamespace } from "../protocol/Namespace.ts"
 import { makeClientId } from "./ClientId.ts"
 import { sendHeartbeats, unregisterClient } from "./Heartbeat.ts"
@@ -97,11 +97,9 @@ export class Producer extends Context.Service<Producer, {
 export const remotingClientOptions = (options: ResolvedProducerOptions): RemotingClientOptions => {
   const listed = typeof options.nameServers === "string" ? options.nameServers : options.nameServers.join(";")
   const parsed = parseAddressList(listed)
-  const nameServers = new Set(Result.isSuccess(parsed) ? parsed.success : [])
   return {
     connectTimeoutMillis: options.connectTimeoutMillis,
-    requestHooks: options.credentials === undefined ? [] : [aclSigning(options.credentials)],
-    tlsFor: (address) => (nameServers.has(address) ? options.nameServerTls : options.tls)
+    ...securedClientOptions(Result.isSuccess(parsed) ? parsed.success : [], options)
   }
 }
 
