@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs"
 import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
 import { inspect } from "node:util"
-import { ConfigProvider, Effect, Exit, Layer, Logger, Redacted } from "effect"
+import { ConfigProvider, Effect, Exit, Layer, Logger, Metric, Redacted, Tracer } from "effect"
 import { RequestCode } from "../../src/protocol/RequestCode.ts"
 import { makeMessage } from "../../src/producer/Message.ts"
 import { Producer } from "../../src/producer/Producer.ts"
@@ -163,6 +163,33 @@ describe("a testkit cluster that requires ACL", () => {
       )
       assert.strictEqual(failureOf(exit)?._tag, "InvalidProducerOptions")
       assertNoSecret(inspect(failureOf(exit)), "the options error")
+    }).pipe(Effect.scoped))
+})
+
+describe("secrets stay secret", () => {
+  it.live("no span name, span attribute, span event or metric carries a secret, for passing and denied sends", () =>
+    Effect.gen(function*() {
+      const cluster = yield* makeTestCluster({ acl: accounts, topics: aclTopics, autoCreateTopicEnable: false })
+      const spans: Array<Tracer.NativeSpan> = []
+      const tracer = Tracer.make({
+        span: (options) => {
+          const span = new Tracer.NativeSpan(options)
+          spans.push(span)
+          return span
+        }
+      })
+      for (const secret of ["87654321", "wrong-secret"]) {
+        yield* withProducer(cluster, { credentials: credentials("rocketmq2", secret) }, (producer) =>
+          Effect.exit(producer.send(makeMessage("AclTopic", "x")))).pipe(Effect.withTracer(tracer))
+      }
+      assert.isAtLeast(spans.length, 2)
+      for (const span of spans) {
+        assertNoSecret(span.name, "a span name")
+        assertNoSecret(inspect([...span.attributes], { depth: 5 }), "span attributes")
+        assertNoSecret(inspect(span.events, { depth: 5 }), "span events")
+        assertNoSecret(inspect(span.status, { depth: 5 }), "span status")
+      }
+      assertNoSecret(yield* Metric.dump, "the metrics")
     }).pipe(Effect.scoped))
 })
 
