@@ -3,7 +3,7 @@
  *
  * @since 0.1.0
  */
-import { formatIpAddress } from "./UniqueId.ts"
+import { formatIpAddress } from "../protocol/IpAddress.ts"
 
 /**
  * `ip@instanceName`, the IP written as Java writes it (IPv4 dotted, IPv6 in its short form).

@@ -6,8 +6,10 @@
  * @since 0.1.0
  */
 import { Result, Schema } from "effect"
+import { NOT_ALLOWED_SEND_TOPICS, TOPIC_MAX_LENGTH } from "../protocol/TopicValidator.ts"
 import { utf8Length } from "../protocol/Utf8.ts"
-import type { Message } from "./Message.ts"
+import type { Message } from "../protocol/message/Message.ts"
+import { DEFAULT_MAX_MESSAGE_SIZE, MAX_PROPERTIES_BYTES } from "../protocol/message/MessageLimits.ts"
 import {
   INNER_MULTI_DISPATCH,
   KEY_SEPARATOR,
@@ -17,7 +19,7 @@ import {
   STRING_HASH_SET,
   TRACE_ON,
   UNIQ_KEY
-} from "./MessageConst.ts"
+} from "../protocol/message/MessageConst.ts"
 
 /**
  * The rule a message (or producer group) breaks.
@@ -66,34 +68,12 @@ export class InvalidMessage extends Schema.TaggedError<InvalidMessage>()("Invali
 }
 
 /**
- * Longest topic name: 127 characters (`Validators.TOPIC_MAX_LENGTH`).
- *
- * @since 0.1.0
- */
-export const TOPIC_MAX_LENGTH = 127
-
-/**
  * Default longest producer group: 120 characters, the limit of Java's client after 5.3.3 (#9563);
  * 4.9.x through 5.3.3 allowed 255.
  *
  * @since 0.1.0
  */
 export const GROUP_MAX_LENGTH = 120
-
-/**
- * Default largest body: 4 MiB (`DefaultMQProducer.maxMessageSize`, and the broker's default).
- *
- * @since 0.1.0
- */
-export const DEFAULT_MAX_MESSAGE_SIZE = 4 * 1024 * 1024
-
-/**
- * Largest properties string the wire allows: `Short.MAX_VALUE` bytes (the broker checks the header's
- * characters and the stored UTF-8 bytes; bytes are the stricter).
- *
- * @since 0.1.0
- */
-export const MAX_PROPERTIES_BYTES = 32767
 
 /**
  * Bytes of the properties string kept free for what is added after validation: the producer's
@@ -107,20 +87,6 @@ export const PROPERTIES_HEADROOM = utf8Length(
     MSG_REGION + NAME_VALUE_SEPARATOR + "DefaultRegion" + PROPERTY_SEPARATOR +
     TRACE_ON + NAME_VALUE_SEPARATOR + "false" + PROPERTY_SEPARATOR
 )
-
-/**
- * Topics a client may not send to (`TopicValidator.NOT_ALLOWED_SEND_TOPIC_SET`).
- *
- * @since 0.1.0
- */
-export const NOT_ALLOWED_SEND_TOPICS: ReadonlySet<string> = new Set([
-  "SCHEDULE_TOPIC_XXXX",
-  "RMQ_SYS_TRANS_HALF_TOPIC",
-  "RMQ_SYS_TRANS_OP_HALF_TOPIC",
-  "TRANS_CHECK_MAX_TIME_TOPIC",
-  "SELF_TEST_TOPIC",
-  "OFFSET_MOVED_EVENT"
-])
 
 /**
  * The producer group Java reserves for its own default (`MixAll.DEFAULT_PRODUCER_GROUP`).

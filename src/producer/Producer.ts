@@ -18,14 +18,15 @@ import { securedClientOptions } from "../transport/ClientSecurity.ts"
 import { withoutNamespace, wrapNamespace } from "../protocol/Namespace.ts"
 import { makeClientId } from "./ClientId.ts"
 import { sendHeartbeats, unregisterClient } from "./Heartbeat.ts"
-import type { Message } from "./Message.ts"
+import type { Message } from "../protocol/message/Message.ts"
 import type { SendError } from "./ProducerError.ts"
 import { credentialsConfig, defaultProducerGroup, InvalidProducerOptions, resolveProducerOptions } from "./ProducerOptions.ts"
 import type { ProducerOptions, ResolvedProducerOptions } from "./ProducerOptions.ts"
 import { makeQueueSelector } from "./QueueSelector.ts"
 import { makeSendPipeline } from "./SendPipeline.ts"
 import type { SendResult } from "./SendResult.ts"
-import { localUniqueIdPrefix, makeUniqueIdGenerator } from "./UniqueId.ts"
+import { makeUniqueIdGenerator } from "../protocol/message/UniqueId.ts"
+import { localUniqueIdPrefix } from "./ClientIp.ts"
 
 /**
  * The producer service.

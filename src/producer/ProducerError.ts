@@ -6,7 +6,7 @@
 import { Schema } from "effect"
 import type { AccessDenied } from "../transport/AccessDenied.ts"
 import type { InvalidNameServerResponse, NameServerRejected, NameServerUnavailable } from "../transport/NameServerError.ts"
-import type { NoRouteInfo } from "../route/RouteLookupError.ts"
+import type { NoRouteInfo } from "../route/NoRouteInfo.ts"
 import type { InvalidMessage } from "./MessageValidation.ts"
 
 /**

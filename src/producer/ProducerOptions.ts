@@ -13,7 +13,8 @@ import type { SerializeType } from "../protocol/RemotingCommand.ts"
 import { ResponseCode } from "../protocol/ResponseCode.ts"
 import { defaultFaultStrategyOptions, validateFaultStrategyOptions } from "./FaultStrategy.ts"
 import type { FaultStrategyOptions } from "./FaultStrategy.ts"
-import { DEFAULT_MAX_MESSAGE_SIZE, validateProducerGroup } from "./MessageValidation.ts"
+import { DEFAULT_MAX_MESSAGE_SIZE } from "../protocol/message/MessageLimits.ts"
+import { validateProducerGroup } from "./MessageValidation.ts"
 
 /**
  * What a producer can be told.

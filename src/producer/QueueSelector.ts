@@ -1,6 +1,6 @@
 /**
  * The producer's queue selection state in a `Ref`: each topic's round-robin index and the latency
- * fault table, updated by the pure functions of `QueueSelection` and `FaultStrategy`.
+ * fault table, updated by the pure functions of `SelectOneMessageQueue` and `FaultStrategy`.
  *
  * @since 0.1.0
  */
@@ -9,7 +9,7 @@ import type { MessageQueue } from "../route/MessageQueue.ts"
 import type { TopicPublishInfo } from "../route/TopicPublishInfo.ts"
 import { emptyFaultTable, recordOutcome } from "./FaultStrategy.ts"
 import type { FaultOutcome, FaultStrategyOptions, FaultTable } from "./FaultStrategy.ts"
-import { initialIndex, selectByHash, selectQueue } from "./QueueSelection.ts"
+import { initialIndex, selectByHash, selectQueue } from "./SelectOneMessageQueue.ts"
 
 /**
  * Selection state: per-topic round-robin index, and the fault table.

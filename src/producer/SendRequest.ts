@@ -13,11 +13,11 @@ import { RequestCode } from "../protocol/RequestCode.ts"
 import { ResponseCode } from "../protocol/ResponseCode.ts"
 import { decodeSendMessageResponseHeader, encodeSendMessageRequestHeaderV2 } from "../protocol/SendHeaders.ts"
 import type { MessageQueue } from "../route/MessageQueue.ts"
-import { encodeBatch } from "./BatchEncoding.ts"
-import { compressBody } from "./Compression.ts"
-import type { Message } from "./Message.ts"
-import { DELAY, INSTANCE_ID, UNIQ_KEY, WAIT } from "./MessageConst.ts"
-import { encodeMessageProperties, encodeProperties } from "./MessageProperties.ts"
+import { encodeBatch } from "../protocol/message/BatchEncoding.ts"
+import { compressBody } from "../protocol/message/Compression.ts"
+import type { Message } from "../protocol/message/Message.ts"
+import { DELAY, INSTANCE_ID, UNIQ_KEY, WAIT } from "../protocol/message/MessageConst.ts"
+import { encodeMessageProperties, encodeProperties } from "../protocol/message/MessageProperties.ts"
 import { InvalidMessage } from "./MessageValidation.ts"
 import type { SendResult, SendStatus } from "./SendResult.ts"
 
@@ -107,12 +107,9 @@ export const prepareBatch = (
     ids.push(id)
     return { body: message.body, flag: message.flag ?? 0, properties: encodeMessageProperties(message, { [UNIQ_KEY]: id }) }
   })
-  let body: Uint8Array
-  try {
-    body = encodeBatch(records)
-  } catch (error) {
-    return Result.fail(batchInvalid(error instanceof Error ? error.message : String(error)))
-  }
+  const encoded = encodeBatch(records)
+  if (Result.isFailure(encoded)) return Result.fail(batchInvalid(encoded.failure.message))
+  const body = encoded.success
   if (body.length > options.maxMessageSize) {
     return Result.fail(new InvalidMessage({
       rule: "BodyTooLarge",

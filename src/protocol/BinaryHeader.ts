@@ -10,7 +10,8 @@ import { Buffer } from "node:buffer"
 import { languageFromByte, languageToByte } from "./LanguageCode.ts"
 import { MalformedHeader, UnencodableCommand } from "./ProtocolError.ts"
 import type { RemotingCommand } from "./RemotingCommand.ts"
-import { asBuffer, setOwn, utf8Length } from "./Utf8.ts"
+import { setOwn } from "./StringMap.ts"
+import { asBuffer, utf8Length } from "./Utf8.ts"
 
 /** Bytes of the fixed part: code 2, language 1, version 2, opaque 4, flag 4, remark length 4, ext length 4. */
 const FIXED_LENGTH = 21

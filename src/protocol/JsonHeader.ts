@@ -8,7 +8,8 @@ import { Predicate } from "effect"
 import { languageFromJson } from "./LanguageCode.ts"
 import { MalformedHeader } from "./ProtocolError.ts"
 import type { ExtFields, RemotingCommand } from "./RemotingCommand.ts"
-import { decodeUtf8, setOwn } from "./Utf8.ts"
+import { setOwn } from "./StringMap.ts"
+import { decodeUtf8 } from "./Utf8.ts"
 
 /**
  * The JSON header text of a command: keys in alphabetical order as Java's fastjson writes them,

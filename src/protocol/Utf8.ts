@@ -50,17 +50,3 @@ export const isUtf8 = (bytes: Uint8Array): boolean => {
 }
 
 const strictDecoder = new TextDecoder("utf-8", { fatal: true })
-
-/**
- * Sets `record[key] = value` as an own, enumerable property even for keys such as `__proto__`, which
- * plain assignment would turn into a prototype change.
- *
- * @since 0.1.0
- */
-export const setOwn = (record: Record<string, string>, key: string, value: string): void => {
-  if (key === "__proto__") {
-    Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true })
-  } else {
-    record[key] = value
-  }
-}

@@ -8,7 +8,7 @@
  */
 import { Context, Effect, Layer, Ref } from "effect"
 import type { TopicRouteData } from "../protocol/TopicRouteData.ts"
-import { changed, diff } from "./RouteDiff.ts"
+import { changed, diff } from "./RouteComparison.ts"
 import type { RouteDiff } from "./RouteDiff.ts"
 import { makeTopicPublishInfo } from "./TopicPublishInfo.ts"
 import type { TopicPublishInfo } from "./TopicPublishInfo.ts"

@@ -19,7 +19,7 @@ import { RouteCache } from "./RouteCache.ts"
 import type { RouteUpdate } from "./RouteCache.ts"
 import type { RouteChanged } from "./RouteChanged.ts"
 import type { RouteDiff } from "./RouteDiff.ts"
-import { NoRouteInfo } from "./RouteLookupError.ts"
+import { NoRouteInfo } from "./NoRouteInfo.ts"
 import {
   nameServerFetches,
   nameServerFetchFailures,

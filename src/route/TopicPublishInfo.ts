@@ -6,7 +6,7 @@
  */
 import type { TopicRouteData } from "../protocol/TopicRouteData.ts"
 import type { MessageQueue } from "./MessageQueue.ts"
-import { publishQueues } from "./RouteDiff.ts"
+import { publishQueues } from "./PublishQueues.ts"
 
 /**
  * A topic's publish info.

@@ -14,8 +14,9 @@ import { Result } from "effect"
 import type { TopicConfig } from "../protocol/BrokerRegistration.ts"
 import { PERM_INHERIT, PERM_READ, PERM_WRITE } from "../protocol/Permission.ts"
 import { utf8Length } from "../protocol/Utf8.ts"
-import { decodeProperties } from "../producer/MessageProperties.ts"
-import { createOffsetMsgId, parseIpAddress } from "../producer/UniqueId.ts"
+import { decodeProperties } from "../protocol/message/MessageProperties.ts"
+import { parseIpAddress } from "../protocol/IpAddress.ts"
+import { createOffsetMsgId } from "../protocol/message/OffsetMsgId.ts"
 
 /**
  * The template topic of automatic topic creation (`TopicValidator.AUTO_CREATE_TOPIC_KEY_TOPIC`).

@@ -6,10 +6,10 @@
  * @since 0.1.0
  */
 import { Arbitrary, Schema } from "effect"
-import { setOwn } from "../protocol/Utf8.ts"
-import type { Message } from "../producer/Message.ts"
-import { INNER_MULTI_DISPATCH, STRING_HASH_SET } from "../producer/MessageConst.ts"
-import { NOT_ALLOWED_SEND_TOPICS } from "../producer/MessageValidation.ts"
+import { setOwn } from "../protocol/StringMap.ts"
+import type { Message } from "../protocol/message/Message.ts"
+import { INNER_MULTI_DISPATCH, STRING_HASH_SET } from "../protocol/message/MessageConst.ts"
+import { NOT_ALLOWED_SEND_TOPICS } from "../protocol/TopicValidator.ts"
 
 const int = (minimum: number, maximum: number) => Schema.Int.check(Schema.isBetween({ minimum, maximum }))
 

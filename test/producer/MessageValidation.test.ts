@@ -1,13 +1,13 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Arbitrary, Result, Schema } from "effect"
-import { makeMessage } from "../../src/producer/Message.ts"
-import type { Message } from "../../src/producer/Message.ts"
-import { STRING_HASH_SET } from "../../src/producer/MessageConst.ts"
-import { decodeProperties, encodeMessageProperties, messageProperties } from "../../src/producer/MessageProperties.ts"
+import { makeMessage } from "../../src/protocol/message/Message.ts"
+import type { Message } from "../../src/protocol/message/Message.ts"
+import { STRING_HASH_SET } from "../../src/protocol/message/MessageConst.ts"
+import { decodeProperties, encodeMessageProperties, messageProperties } from "../../src/protocol/message/MessageProperties.ts"
+import { MAX_PROPERTIES_BYTES } from "../../src/protocol/message/MessageLimits.ts"
+import { NOT_ALLOWED_SEND_TOPICS } from "../../src/protocol/TopicValidator.ts"
 import {
   InvalidMessageRule,
-  MAX_PROPERTIES_BYTES,
-  NOT_ALLOWED_SEND_TOPICS,
   PROPERTIES_HEADROOM,
   validateMessage,
   validateProducerGroup

@@ -7,7 +7,10 @@ import { Arbitrary, Effect, Result, Schema } from "effect"
 import { parseTopicRouteData } from "../../src/protocol/TopicRouteData.ts"
 import type { BrokerData, TopicRouteData } from "../../src/protocol/TopicRouteData.ts"
 import { formatMessageQueue } from "../../src/route/MessageQueue.ts"
-import { changed, diff, formatDiff, isEmpty, publishQueues, readQueues, RouteDiff } from "../../src/route/RouteDiff.ts"
+import { publishQueues, readQueues } from "../../src/route/PublishQueues.ts"
+import { changed, diff } from "../../src/route/RouteComparison.ts"
+import { isEmpty, RouteDiff } from "../../src/route/RouteDiff.ts"
+import { formatDiff } from "../../src/route/RouteDiffFormat.ts"
 import {
   mutatedPair,
   mutateRoute,

@@ -18,10 +18,10 @@ import { encodeGetRouteInfoRequestHeader } from "../../src/protocol/RouteHeaders
 import { encodeSendMessageRequestHeader, encodeSendMessageRequestHeaderV2 } from "../../src/protocol/SendHeaders.ts"
 import { parseTopicRouteData } from "../../src/protocol/TopicRouteData.ts"
 import { encodeUtf8 } from "../../src/protocol/Utf8.ts"
-import { encodeBatch } from "../../src/producer/BatchEncoding.ts"
-import { compressBody } from "../../src/producer/Compression.ts"
-import { encodeProperties } from "../../src/producer/MessageProperties.ts"
-import { decodeOffsetMsgId } from "../../src/producer/UniqueId.ts"
+import { encodeBatch } from "../../src/protocol/message/BatchEncoding.ts"
+import { compressBody } from "../../src/protocol/message/Compression.ts"
+import { encodeProperties } from "../../src/protocol/message/MessageProperties.ts"
+import { decodeOffsetMsgId } from "../../src/protocol/message/OffsetMsgId.ts"
 import { makeTestBroker } from "../../src/testkit/TestBroker.ts"
 import { makeTestNameServer } from "../../src/testkit/TestNameServer.ts"
 import { makeRemotingClient } from "../../src/transport/RemotingClient.ts"
@@ -168,7 +168,7 @@ describe("testkit broker: storing", () => {
         topic: "T",
         queueId: 2,
         batch: true,
-        body: encodeBatch(records),
+        body: Result.getOrThrow(encodeBatch(records)),
         properties: encodeProperties({ UNIQ_KEY: "WRAPPER", WAIT: "true" })
       })
       assert.strictEqual(answer.code, ResponseCode.SUCCESS)
@@ -314,7 +314,7 @@ describe("testkit broker: the checks of a real broker", () => {
       { name: "read-only topic", send: { topic: "ReadOnly" }, code: ResponseCode.NO_PERMISSION, remark: "the topic[ReadOnly] sending message is forbidden" },
       { name: "body over maxMessageSize", send: { topic: "T", body: new Uint8Array(1025) }, code: ResponseCode.MESSAGE_ILLEGAL, remark: "the message is illegal, maybe msg body or properties length not matched. msg body length limit 1024B, msg properties length limit 32KB." },
       { name: "properties over 32767 bytes", send: { topic: "T", properties: encodeProperties({ KEYS: "k".repeat(32767) }) }, code: ResponseCode.MESSAGE_ILLEGAL, remark: undefined },
-      { name: "batch to a %RETRY% topic", send: { topic: "%RETRY%G", batch: true, body: encodeBatch([{ body: encodeUtf8("x"), flag: 0, properties: "" }]) }, code: profile === "4.9.8" ? ResponseCode.SUCCESS : ResponseCode.MESSAGE_ILLEGAL, remark: profile === "4.9.8" ? undefined : "batch request does not support retry group %RETRY%G" },
+      { name: "batch to a %RETRY% topic", send: { topic: "%RETRY%G", batch: true, body: Result.getOrThrow(encodeBatch([{ body: encodeUtf8("x"), flag: 0, properties: "" }])) }, code: profile === "4.9.8" ? ResponseCode.SUCCESS : ResponseCode.MESSAGE_ILLEGAL, remark: profile === "4.9.8" ? undefined : "batch request does not support retry group %RETRY%G" },
       { name: "malformed batch", send: { topic: "T", batch: true, body: encodeUtf8("not a batch") }, code: ResponseCode.MESSAGE_ILLEGAL, remark: undefined }
     ] as const
   }

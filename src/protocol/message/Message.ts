@@ -6,7 +6,7 @@
  * @since 0.1.0
  */
 import { Schema } from "effect"
-import { encodeUtf8 } from "../protocol/Utf8.ts"
+import { encodeUtf8 } from "../Utf8.ts"
 
 /**
  * A message to send.

@@ -1,8 +1,8 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Buffer } from "node:buffer"
 import { Arbitrary, Effect, Schema } from "effect"
-import { makeMessage, Message } from "../../src/producer/Message.ts"
-import { body, messageBatch, validMessage } from "../../src/testkit/MessageArbitraries.ts"
+import { makeMessage, Message } from "../../../src/protocol/message/Message.ts"
+import { body, messageBatch, validMessage } from "../../../src/testkit/MessageArbitraries.ts"
 
 describe("Message", () => {
   it("make encodes a string body as UTF-8 and keeps bytes as they are", () => {

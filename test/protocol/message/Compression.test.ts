@@ -2,8 +2,8 @@ import { assert, describe, it } from "@effect/vitest"
 import { Buffer } from "node:buffer"
 import * as Zlib from "node:zlib"
 import { Arbitrary, Result, Schema } from "effect"
-import { compressBody, decompressBody, DEFAULT_COMPRESS_THRESHOLD } from "../../src/producer/Compression.ts"
-import type { DecompressionError } from "../../src/producer/Compression.ts"
+import { compressBody, decompressBody, DEFAULT_COMPRESS_THRESHOLD } from "../../../src/protocol/message/Compression.ts"
+import type { DecompressionError } from "../../../src/protocol/message/Compression.ts"
 import {
   clearCompressedFlag,
   COMPRESSED_FLAG,
@@ -19,8 +19,8 @@ import {
   TRANSACTION_ROLLBACK_TYPE,
   transactionType,
   withTransactionType
-} from "../../src/producer/MessageSysFlag.ts"
-import { body } from "../../src/testkit/MessageArbitraries.ts"
+} from "../../../src/protocol/message/MessageSysFlag.ts"
+import { body } from "../../../src/testkit/MessageArbitraries.ts"
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex")
 

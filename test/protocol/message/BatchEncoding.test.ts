@@ -1,11 +1,11 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Buffer } from "node:buffer"
 import { Arbitrary, Result, Schema } from "effect"
-import { decodeBatch, encodeBatch, UnencodableBatch } from "../../src/producer/BatchEncoding.ts"
-import type { BatchRecord, MalformedBatch } from "../../src/producer/BatchEncoding.ts"
-import { decodeProperties, encodeMessageProperties, messageProperties } from "../../src/producer/MessageProperties.ts"
-import { makeUniqueIdGenerator } from "../../src/producer/UniqueId.ts"
-import { messageBatch } from "../../src/testkit/MessageArbitraries.ts"
+import { decodeBatch, encodeBatch, UnencodableBatch } from "../../../src/protocol/message/BatchEncoding.ts"
+import type { BatchRecord, MalformedBatch } from "../../../src/protocol/message/BatchEncoding.ts"
+import { decodeProperties, encodeMessageProperties, messageProperties } from "../../../src/protocol/message/MessageProperties.ts"
+import { makeUniqueIdGenerator } from "../../../src/protocol/message/UniqueId.ts"
+import { messageBatch } from "../../../src/testkit/MessageArbitraries.ts"
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex")
 const comparable = (records: ReadonlyArray<BatchRecord>) =>
@@ -29,7 +29,7 @@ const ids = makeUniqueIdGenerator({ ip: Uint8Array.of(10, 0, 0, 1), pid: 1, salt
 
 describe("BatchEncoding", () => {
   it("encodes the §22.3 record", () => {
-    const bytes = encodeBatch([{ body: Buffer.from("x"), flag: 0, properties: "a\u0001b" }])
+    const bytes = Result.getOrThrow(encodeBatch([{ body: Buffer.from("x"), flag: 0, properties: "a\u0001b" }]))
     assert.strictEqual(hex(bytes), "0000001a" + "00000000" + "00000000" + "00000000" + "00000001" + "78" + "0003" + "610162")
     assert.deepStrictEqual(comparable(Result.getOrThrow(decodeBatch(bytes))), [{ body: "78", flag: 0, properties: "a\u0001b" }])
     // the 5.2+ form: a trailing separator, length 4
@@ -39,7 +39,7 @@ describe("BatchEncoding", () => {
   })
 
   it.prop("decodeBatch(encodeBatch(records)) gives the records back", [Arbitrary.array(record, { maxLength: 10 })], ([records]) => {
-    const bytes = encodeBatch(records)
+    const bytes = Result.getOrThrow(encodeBatch(records))
     const sizes = records.map((r) => 22 + r.body.length + Buffer.byteLength(r.properties))
     assert.strictEqual(bytes.length, sizes.reduce((a, b) => a + b, 0))
     assert.deepStrictEqual(comparable(Result.getOrThrow(decodeBatch(bytes))), comparable(records))
@@ -51,7 +51,7 @@ describe("BatchEncoding", () => {
       flag: m.flag ?? 0,
       properties: encodeMessageProperties(m, { UNIQ_KEY: ids.next(1_750_000_000_000) })
     }))
-    const decoded = Result.getOrThrow(decodeBatch(encodeBatch(records)))
+    const decoded = Result.getOrThrow(decodeBatch(Result.getOrThrow(encodeBatch(records))))
     assert.strictEqual(decoded.length, messages.length)
     decoded.forEach((r, i) => {
       const message = messages[i]
@@ -65,14 +65,14 @@ describe("BatchEncoding", () => {
   }, { arbitrary: { runs: 100 } })
 
   it("decodes bodies as views into the input, without copies", () => {
-    const bytes = encodeBatch([{ body: Buffer.from("hello"), flag: 7, properties: "" }])
+    const bytes = Result.getOrThrow(encodeBatch([{ body: Buffer.from("hello"), flag: 7, properties: "" }]))
     const [decoded] = Result.getOrThrow(decodeBatch(bytes))
     assert.strictEqual(decoded?.body.buffer, bytes.buffer)
     assert.deepStrictEqual(comparable(Result.getOrThrow(decodeBatch(new Uint8Array(0)))), [])
   })
 
   it("rejects corrupt bodies at the offset of the bad record", () => {
-    const one = Buffer.from(encodeBatch([{ body: Buffer.from("x"), flag: 0, properties: "a\u0001b" }]))
+    const one = Buffer.from(Result.getOrThrow(encodeBatch([{ body: Buffer.from("x"), flag: 0, properties: "a\u0001b" }])))
     const two = Buffer.concat([one, one])
     const at = (bytes: Uint8Array) => failure(decodeBatch(bytes))
     assert.strictEqual(at(two.subarray(0, two.length - 1)).offset, 26) // cut short
@@ -105,7 +105,7 @@ describe("BatchEncoding", () => {
     Arbitrary.array(Arbitrary.schema(Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 1_000_000 }))), { minLength: 1, maxLength: 4 }),
     Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 1_000_000 }))
   ], ([records, flips, cut]) => {
-    const bytes = Buffer.from(encodeBatch(records))
+    const bytes = Buffer.from(Result.getOrThrow(encodeBatch(records)))
     for (const flip of flips) {
       const position = flip % bytes.length
       bytes[position] = (bytes[position] ?? 0) ^ (1 + (flip % 255))
@@ -130,9 +130,10 @@ describe("BatchEncoding", () => {
 
   it("refuses to write what the record cannot describe", () => {
     const tooLong = { body: new Uint8Array(1), flag: 0, properties: "é".repeat(16384) }
-    assert.throws(() => encodeBatch([{ body: new Uint8Array(1), flag: 0, properties: "" }, tooLong]), UnencodableBatch)
-    assert.doesNotThrow(() => encodeBatch([{ ...tooLong, properties: "x".repeat(32767) }]))
-    assert.throws(() => encodeBatch([{ body: new Uint8Array(1), flag: 2 ** 31, properties: "" }]), UnencodableBatch)
-    assert.throws(() => encodeBatch([{ body: new Uint8Array(1), flag: 0.5, properties: "" }]), UnencodableBatch)
+    const failed = encodeBatch([{ body: new Uint8Array(1), flag: 0, properties: "" }, tooLong])
+    assert.isTrue(Result.isFailure(failed) && failed.failure instanceof UnencodableBatch && failed.failure.index === 1)
+    assert.isTrue(Result.isSuccess(encodeBatch([{ ...tooLong, properties: "x".repeat(32767) }])))
+    assert.isTrue(Result.isFailure(encodeBatch([{ body: new Uint8Array(1), flag: 2 ** 31, properties: "" }])))
+    assert.isTrue(Result.isFailure(encodeBatch([{ body: new Uint8Array(1), flag: 0.5, properties: "" }])))
   })
 })

@@ -27,7 +27,7 @@ export const indexBound = 2 ** 31
  *
  * @since 0.1.0
  */
-export interface QueueSelection {
+export interface SelectedQueue {
   readonly queue: MessageQueue
   readonly nextIndex: number
 }
@@ -98,7 +98,7 @@ const scan = (
 }
 
 /** The queue at round-robin index `at`; the next index is `at + 1`, wrapped below {@link indexBound}. */
-const pick = (queues: ReadonlyArray<MessageQueue>, at: number): QueueSelection | undefined => {
+const pick = (queues: ReadonlyArray<MessageQueue>, at: number): SelectedQueue | undefined => {
   const n = queues.length
   const queue = queues[position(at, n)]
   if (queue === undefined) return undefined
@@ -130,7 +130,7 @@ export const selectQueue = (
   faults: FaultTable,
   now: number,
   options: Pick<FaultStrategyOptions, "enabled">
-): QueueSelection | undefined => {
+): SelectedQueue | undefined => {
   const n = queues.length
   if (n === 0) return undefined
   // Keep arithmetic far from the edge of the safe integers: i + 2n + 1 below stays exact.

@@ -9,7 +9,7 @@ import {
   selectByHash,
   selectByHashCode,
   selectQueue
-} from "../../src/producer/QueueSelection.ts"
+} from "../../src/producer/SelectOneMessageQueue.ts"
 import type { MessageQueue } from "../../src/route/MessageQueue.ts"
 import { intBetween } from "../../src/testkit/Arbitraries.ts"
 

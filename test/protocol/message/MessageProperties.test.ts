@@ -2,19 +2,19 @@ import { assert, describe, it } from "@effect/vitest"
 import { readFileSync } from "node:fs"
 import * as Path from "node:path"
 import { Arbitrary, Result, Schema } from "effect"
-import { decodeFrame } from "../../src/protocol/FrameDecoder.ts"
-import { decodeSendMessageRequestHeaderV2 } from "../../src/protocol/SendHeaders.ts"
-import { makeMessage } from "../../src/producer/Message.ts"
-import { STRING_HASH_SET } from "../../src/producer/MessageConst.ts"
+import { decodeFrame } from "../../../src/protocol/FrameDecoder.ts"
+import { decodeSendMessageRequestHeaderV2 } from "../../../src/protocol/SendHeaders.ts"
+import { makeMessage } from "../../../src/protocol/message/Message.ts"
+import { STRING_HASH_SET } from "../../../src/protocol/message/MessageConst.ts"
 import {
   decodeProperties,
   encodeMessageProperties,
   encodeProperties,
   messageProperties
-} from "../../src/producer/MessageProperties.ts"
-import { parseUniqueId } from "../../src/producer/UniqueId.ts"
-import { userProperties, validMessage } from "../../src/testkit/MessageArbitraries.ts"
-import { requireCaptures } from "../helpers.ts"
+} from "../../../src/protocol/message/MessageProperties.ts"
+import { parseUniqueId } from "../../../src/protocol/message/UniqueId.ts"
+import { userProperties, validMessage } from "../../../src/testkit/MessageArbitraries.ts"
+import { requireCaptures } from "../../helpers.ts"
 
 /** Java's `string2messageProperties`, transcribed as literally as possible, as the reference. */
 const javaDecode = (properties: string): Map<string, string> => {

@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { setOwn } from "../protocol/Utf8.ts"
+import { setOwn } from "../StringMap.ts"
 import type { Message } from "./Message.ts"
 import { DELAY, KEY_SEPARATOR, KEYS, NAME_VALUE_SEPARATOR, PROPERTY_SEPARATOR, TAGS, TIMER_DELIVER_MS, WAIT } from "./MessageConst.ts"
 

@@ -11,7 +11,7 @@
  */
 import { Result, Schema } from "effect"
 import { Buffer } from "node:buffer"
-import { asBuffer, decodeUtf8 } from "../protocol/Utf8.ts"
+import { asBuffer, decodeUtf8 } from "../Utf8.ts"
 
 /**
  * One message of a batch as it travels: its body, its user flag and its encoded properties string.
@@ -70,29 +70,31 @@ const MAX_INT32 = 2147483647
  * string straight into it. Properties are written as given (4.9.8 writes them without a trailing
  * separator; `encodeProperties` does the same).
  *
- * The records must come from validated messages: a properties string over 32 767 UTF-8 bytes or a
- * flag that is not a Java `int` is a defect, and throws {@link UnencodableBatch} instead of writing a
- * corrupt record (Java 4.9.8 throws too; 5.x silently truncates the length).
+ * A properties string over 32 767 UTF-8 bytes, a flag that is not a Java `int` or a batch over
+ * 2 GiB fails with {@link UnencodableBatch} instead of writing a corrupt record (Java 4.9.8 throws;
+ * 5.x silently truncates the length); never throws.
  *
  * @since 0.1.0
  */
-export const encodeBatch = (records: ReadonlyArray<BatchRecord>): Uint8Array => {
+export const encodeBatch = (records: ReadonlyArray<BatchRecord>): Result.Result<Uint8Array, UnencodableBatch> => {
   let total = 0
   for (let i = 0; i < records.length; i++) {
     const record = records[i]
     if (record === undefined) continue
     if (!Number.isInteger(record.flag) || record.flag < -2147483648 || record.flag > MAX_INT32) {
-      throw new UnencodableBatch({ index: i, detail: `flag ${record.flag} is not a Java int` })
+      return Result.fail(new UnencodableBatch({ index: i, detail: `flag ${record.flag} is not a Java int` }))
     }
     const propertiesLength = Buffer.byteLength(record.properties, "utf8")
     if (propertiesLength > MAX_PROPERTIES_LENGTH) {
-      throw new UnencodableBatch({
-        index: i,
-        detail: `properties take ${propertiesLength} bytes, more than ${MAX_PROPERTIES_LENGTH}`
-      })
+      return Result.fail(
+        new UnencodableBatch({
+          index: i,
+          detail: `properties take ${propertiesLength} bytes, more than ${MAX_PROPERTIES_LENGTH}`
+        })
+      )
     }
     total += BATCH_RECORD_OVERHEAD + record.body.length + propertiesLength
-    if (total > MAX_INT32) throw new UnencodableBatch({ index: i, detail: `the batch exceeds ${MAX_INT32} bytes` })
+    if (total > MAX_INT32) return Result.fail(new UnencodableBatch({ index: i, detail: `the batch exceeds ${MAX_INT32} bytes` }))
   }
   const out = Buffer.allocUnsafe(total)
   let offset = 0
@@ -110,7 +112,7 @@ export const encodeBatch = (records: ReadonlyArray<BatchRecord>): Uint8Array => 
     out.writeInt16BE(propertiesLength, propertiesStart - 2)
     offset += size
   }
-  return out
+  return Result.succeed(out)
 }
 
 /**

@@ -1,18 +1,8 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Arbitrary, Result, Schema } from "effect"
-import {
-  createOffsetMsgId,
-  decodeOffsetMsgId,
-  estimateUniqueIdTime,
-  fakeClientIp,
-  formatIpAddress,
-  localUniqueIdPrefix,
-  makeUniqueIdGenerator,
-  parseIpAddress,
-  parseUniqueId,
-  selectClientIp
-} from "../../src/producer/UniqueId.ts"
-import type { UniqueIdPrefix } from "../../src/producer/UniqueId.ts"
+import { formatIpAddress, parseIpAddress } from "../../../src/protocol/IpAddress.ts"
+import { estimateUniqueIdTime, makeUniqueIdGenerator, parseUniqueId } from "../../../src/protocol/message/UniqueId.ts"
+import type { UniqueIdPrefix } from "../../../src/protocol/message/UniqueId.ts"
 
 const int = (minimum: number, maximum: number) => Schema.Int.check(Schema.isBetween({ minimum, maximum }))
 
@@ -137,77 +127,5 @@ describe("UniqueId: client ids (UNIQ_KEY)", () => {
       assert.isTrue(Result.isFailure(parseUniqueId(bad)), bad)
     }
     assert.isTrue(Result.isSuccess(parseUniqueId("7f0000010000000000000000000000ff")))
-  })
-
-  it("picks the client address as Java's UtilAll.getIP does", () => {
-    const v4 = (address: string) => ({ address, family: "IPv4" })
-    const v6 = (address: string) => ({ address, family: "IPv6" })
-    const pick = (interfaces: Parameters<typeof selectClientIp>[0]) => {
-      const ip = selectClientIp(interfaces)
-      return ip === undefined ? undefined : formatIpAddress(ip)
-    }
-    assert.strictEqual(pick({ lo: [v4("127.0.0.1"), v6("::1")], eth0: [v4("192.168.1.5"), v6("fe80::1")] }), "192.168.1.5")
-    assert.strictEqual(pick({ lo: [v4("127.0.0.1")], eth0: [v4("172.16.0.2")], eth1: [v4("8.8.4.4")] }), "8.8.4.4")
-    assert.strictEqual(pick({ lo: [v4("127.0.0.1")], eth0: [v6("fec0::1"), v6("fd00::2")] }), "fd00::2")
-    assert.strictEqual(pick({ eth0: [v4("172.32.0.1")] }), "172.32.0.1")
-    assert.strictEqual(pick({ lo: [v4("127.0.0.1")] }), "127.0.0.1")
-    assert.strictEqual(pick({ lo: [v6("::1")], none: undefined }), undefined)
-    assert.deepStrictEqual([...fakeClientIp(0x1_2345_6789)], [0x23, 0x45, 0x67, 0x89])
-    const local = localUniqueIdPrefix()
-    assert.include([4, 16], local.ip.length)
-    assert.strictEqual(local.pid, process.pid & 0xffff)
-  })
-
-  it.prop("formats IPv6 as RFC 5952 (as WHATWG URLs do) and parses it back", [ipBytes], ([ip]) => {
-    const text = formatIpAddress(ip)
-    if (ip.length === 16) assert.strictEqual(`[${text}]`, new URL(`http://[${text}]/`).hostname)
-    assert.deepStrictEqual([...(parseIpAddress(text) ?? [])], [...ip])
-  }, { arbitrary: { runs: 300 } })
-
-  it("parses address literals", () => {
-    const parse = (text: string) => {
-      const bytes = parseIpAddress(text)
-      return bytes === undefined ? undefined : formatIpAddress(bytes)
-    }
-    assert.strictEqual(parse("::ffff:192.168.0.1"), "::ffff:c0a8:1")
-    assert.strictEqual(parse("[2001:DB8::1]"), "2001:db8::1")
-    assert.strictEqual(parse("fe80::1%eth0"), "fe80::1")
-    assert.strictEqual(parse("1:0:0:1:0:0:0:1"), "1:0:0:1::1")
-    for (const bad of ["256.0.0.1", "1.2.3", "localhost", "::g", "1::2::3", ""]) assert.isUndefined(parseIpAddress(bad), bad)
-  })
-})
-
-describe("UniqueId: offsetMsgId", () => {
-  it("decodes the §22.5 vector", () => {
-    const id = "7F00000100002A9F0000000000005A28"
-    assert.deepStrictEqual(Result.getOrThrow(decodeOffsetMsgId(id)), { host: "127.0.0.1", port: 10911, commitLogOffset: 23080n })
-    assert.deepStrictEqual(Result.getOrThrow(decodeOffsetMsgId(id.toLowerCase())).commitLogOffset, 23080n)
-    assert.strictEqual(Result.getOrThrow(createOffsetMsgId({ host: "127.0.0.1", port: 10911, commitLogOffset: 23080n })), id)
-  })
-
-  it.prop("createOffsetMsgId and decodeOffsetMsgId are inverse", [ipBytes, int(0, 65535), Schema.BigInt], ([ip, port, raw]) => {
-    const commitLogOffset = BigInt.asIntN(64, raw)
-    const host = formatIpAddress(ip)
-    const id = Result.getOrThrow(createOffsetMsgId({ host, port, commitLogOffset }))
-    assert.match(id, ip.length === 16 ? /^[0-9A-F]{56}$/ : /^[0-9A-F]{32}$/)
-    assert.deepStrictEqual(Result.getOrThrow(decodeOffsetMsgId(id)), { host, port, commitLogOffset })
-  }, { arbitrary: { runs: 300 } })
-
-  it.prop("never throws on arbitrary text", [Schema.String], ([text]) => {
-    assert.isTrue(Result.isResult(decodeOffsetMsgId(text)))
-    assert.isTrue(Result.isResult(parseUniqueId(text)))
-  }, { arbitrary: { runs: 300 } })
-
-  it("rejects bad ids and bad addresses", () => {
-    for (const bad of ["", "7F00000100002A9F0000000000005A2", "7F00000100002A9F0000000000005A2Z", "7F000001FFFFFFFF0000000000005A28"]) {
-      assert.isTrue(Result.isFailure(decodeOffsetMsgId(bad)), bad)
-    }
-    const bad = [
-      { host: "localhost", port: 1, commitLogOffset: 0n },
-      { host: "1.2.3.4", port: 65536, commitLogOffset: 0n },
-      { host: "1.2.3.4", port: 1.5, commitLogOffset: 0n },
-      { host: "1.2.3.4", port: 1, commitLogOffset: 2n ** 63n }
-    ]
-    for (const where of bad) assert.isTrue(Result.isFailure(createOffsetMsgId(where)), JSON.stringify(where, (_, v) => typeof v === "bigint" ? String(v) : v))
   })
 })
