@@ -229,10 +229,10 @@ const validateCredentials = (
 ): Result.Result<Credentials | undefined, InvalidProducerOptions> => {
   if (credentials === undefined) return Result.succeed(undefined)
   if (credentials.accessKey.length === 0) {
-    return Result.fail(new InvalidProducerOptions({ option: "credentials", detail: "the access key is empty" }))
+    return Result.fail(new InvalidProducerOptions({ option: "credentials", detail: "the access key is empty (credentials.accessKey, or ROCKETMQ_ACCESS_KEY)" }))
   }
   if (Redacted.value(credentials.secretKey).length === 0) {
-    return Result.fail(new InvalidProducerOptions({ option: "credentials", detail: `the secret key of access key "${credentials.accessKey}" is empty` }))
+    return Result.fail(new InvalidProducerOptions({ option: "credentials", detail: `the secret key of access key "${credentials.accessKey}" is empty (credentials.secretKey, or ROCKETMQ_SECRET_KEY)` }))
   }
   return Result.succeed(credentials)
 }
