@@ -1,70 +1,42 @@
 /**
  * effect-rocketmq: a RocketMQ producer client on Effect 4, speaking the remoting protocol.
  *
- * Start with `Producer.layer({ nameServers })` and `Producer.send(message)`; the lower layers
- * (route lookup, transport, protocol codec) are exported for those who need them.
+ * Start with `Producer.layer({ nameServers })` and `Producer.send(message)`. The root holds what a
+ * producer's user needs: the producer and its options, messages, send results and the errors a
+ * send or the layer can fail with, and the metrics as `ProducerMetrics` and `RouteMetrics`. The
+ * layers beneath are subpaths: `effect-rocketmq/producer` (validation, queue selection, fault
+ * strategy), `effect-rocketmq/route` (route lookup, `RouteDiff`), `effect-rocketmq/transport`
+ * (remoting client, NameServer transport) and `effect-rocketmq/protocol` (the wire format).
  *
  * @since 0.1.0
  */
-export * from "./producer/ClientId.ts"
-export * from "./producer/ClientIp.ts"
-export * from "./producer/FaultStrategy.ts"
-export * from "./producer/MessageValidation.ts"
 export * from "./producer/Producer.ts"
 export * from "./producer/ProducerError.ts"
-export * from "./producer/ProducerMetrics.ts"
 export * from "./producer/ProducerOptions.ts"
-export * from "./producer/SelectOneMessageQueue.ts"
 export * from "./producer/SendResult.ts"
-export * from "./route/MessageQueue.ts"
-export * from "./route/RouteCache.ts"
-export * from "./route/RouteChanged.ts"
-export * from "./route/PublishQueues.ts"
-export * from "./route/RouteComparison.ts"
-export * from "./route/RouteDiff.ts"
-export * from "./route/RouteDiffFormat.ts"
-export * from "./route/RouteLookup.ts"
-export * from "./route/NoRouteInfo.ts"
-export * from "./route/RouteMetrics.ts"
-export * from "./route/TopicPublishInfo.ts"
-export * from "./transport/AccessDenied.ts"
-export * from "./transport/Address.ts"
-export * from "./transport/ClientSecurity.ts"
-export * from "./transport/NameServerError.ts"
-export * from "./transport/NameServerTransport.ts"
-export * from "./transport/RemotingClient.ts"
-export * from "./transport/RemotingError.ts"
-export * from "./transport/RequestHook.ts"
-export * from "./transport/Tls.ts"
-export * from "./protocol/AclDenial.ts"
-export * from "./protocol/AclSignature.ts"
-export * from "./protocol/BrokerRegistration.ts"
-export * from "./protocol/ClientHeaders.ts"
-export * from "./protocol/ClusterInfo.ts"
-export * from "./protocol/Frame.ts"
-export * from "./protocol/FrameDecoder.ts"
-export * from "./protocol/HeaderFields.ts"
-export * from "./protocol/LanguageCode.ts"
-export * from "./protocol/LenientJson.ts"
-export * from "./protocol/MalformedBody.ts"
-export * from "./protocol/Namespace.ts"
-export * from "./protocol/Permission.ts"
-export * from "./protocol/ProtocolError.ts"
-export * from "./protocol/RemotingCommand.ts"
-export * from "./protocol/RequestCode.ts"
-export * from "./protocol/ResponseCode.ts"
-export * from "./protocol/RouteHeaders.ts"
-export * from "./protocol/SendHeaders.ts"
-export * from "./protocol/TopicRouteData.ts"
-export * from "./protocol/TopicValidator.ts"
-export * from "./protocol/IpAddress.ts"
-export * from "./protocol/message/BatchEncoding.ts"
-export * from "./protocol/message/Compression.ts"
+export { InvalidMessage, InvalidMessageRule } from "./producer/MessageValidation.ts"
+export type { FaultStrategyOptions } from "./producer/FaultStrategy.ts"
 export * from "./protocol/message/Message.ts"
-export * from "./protocol/message/MessageConst.ts"
-export * from "./protocol/message/MessageId.ts"
-export * from "./protocol/message/MessageLimits.ts"
-export * from "./protocol/message/MessageProperties.ts"
-export * from "./protocol/message/MessageSysFlag.ts"
-export * from "./protocol/message/OffsetMsgId.ts"
-export * from "./protocol/message/UniqueId.ts"
+export * from "./route/MessageQueue.ts"
+export * from "./route/NoRouteInfo.ts"
+export type { RouteLookupOptions } from "./route/RouteLookup.ts"
+export * from "./transport/NameServerError.ts"
+export * from "./transport/RemotingError.ts"
+export { InvalidAddress } from "./transport/Address.ts"
+export * from "./transport/AccessDenied.ts"
+export type { Credentials } from "./protocol/AclSignature.ts"
+export type { TlsOption, TlsSettings } from "./transport/Tls.ts"
+/**
+ * The producer's metrics: sends, failures, retries, latency.
+ *
+ * @since 0.1.0
+ * @category metrics
+ */
+export * as ProducerMetrics from "./producer/ProducerMetrics.ts"
+/**
+ * Route lookup's metrics: cache hits and misses, NameServer fetches, failures, latency.
+ *
+ * @since 0.1.0
+ * @category metrics
+ */
+export * as RouteMetrics from "./route/RouteMetrics.ts"

@@ -16,6 +16,7 @@ import { RequestCode } from "../protocol/RequestCode.ts"
  * One measured case.
  *
  * @since 0.1.0
+ * @category benchmarks
  */
 export interface CodecSample {
   readonly serializeType: SerializeType
@@ -63,6 +64,7 @@ const opsPerSecond = (run: () => void, millis: number): number => {
  * the same machine conditions.
  *
  * @since 0.1.0
+ * @category benchmarks
  */
 export const runCodecBench = (millisPerRound = 300, rounds = 3): ReadonlyArray<CodecSample> => {
   const cases = (["JSON", "ROCKETMQ"] as const).map((serializeType) => {

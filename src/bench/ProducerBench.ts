@@ -15,6 +15,7 @@ import { Producer } from "../producer/Producer.ts"
  * One measured concurrency.
  *
  * @since 0.1.0
+ * @category benchmarks
  */
 export interface ProducerSample {
   readonly inFlight: number
@@ -27,6 +28,7 @@ export interface ProducerSample {
  * Starts the cluster process and resolves with its NameServer address and a stop function.
  *
  * @since 0.1.0
+ * @category benchmarks
  */
 export const startClusterProcess = (brokers: number, topic: string) =>
   Effect.acquireRelease(
@@ -50,6 +52,7 @@ export const startClusterProcess = (brokers: number, topic: string) =>
  * Sends `messages` messages with `inFlight` concurrent sends after a warm-up, and times it.
  *
  * @since 0.1.0
+ * @category benchmarks
  */
 export const measureProducer = (topic: string, inFlight: number, messages: number) =>
   Effect.gen(function*() {

@@ -16,6 +16,7 @@ import { formatTable } from "./TextTable.ts"
  * One broker of the `--json` output.
  *
  * @since 0.1.0
+ * @category cli
  */
 export interface BrokerJson {
   readonly brokerId: number
@@ -27,6 +28,7 @@ export interface BrokerJson {
  * The `--json` output: clusters by name, their broker groups by name, each broker by id.
  *
  * @since 0.1.0
+ * @category cli
  */
 export interface BrokersJson {
   readonly nameServer: string
@@ -42,6 +44,7 @@ const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
  * Cluster info in the shape `brokers --json` prints, sorted by names and broker ids.
  *
  * @since 0.1.0
+ * @category cli
  */
 export const brokersJson = (nameServer: string, info: ClusterInfo): BrokersJson => ({
   nameServer,
@@ -60,6 +63,7 @@ export const brokersJson = (nameServer: string, info: ClusterInfo): BrokersJson 
  * The readable table of `brokers`.
  *
  * @since 0.1.0
+ * @category cli
  */
 export const formatBrokers = (view: BrokersJson): string => {
   const rows = view.clusters.flatMap((cluster) =>
@@ -77,6 +81,7 @@ export const formatBrokers = (view: BrokersJson): string => {
  * The `brokers` command.
  *
  * @since 0.1.0
+ * @category cli
  */
 export const brokersCommand = Command.make(
   "brokers",

@@ -14,6 +14,7 @@ import { sendCommand } from "./SendCommand.ts"
  * The version the CLI reports.
  *
  * @since 0.1.0
+ * @category cli
  */
 export const cliVersion = "0.1.0"
 
@@ -21,6 +22,7 @@ export const cliVersion = "0.1.0"
  * The root command with every subcommand.
  *
  * @since 0.1.0
+ * @category cli
  */
 export const cli = Command.make("effect-rocketmq").pipe(
   Command.withDescription("A RocketMQ producer client on Effect, speaking the remoting protocol"),
@@ -31,5 +33,6 @@ export const cli = Command.make("effect-rocketmq").pipe(
  * Runs the CLI with explicit arguments (without the program name).
  *
  * @since 0.1.0
+ * @category cli
  */
 export const runCli = Command.runWith(cli, { version: cliVersion })

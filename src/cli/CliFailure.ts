@@ -11,6 +11,7 @@ import { CliError } from "effect/cli"
  * runner prints it once and the process exits with code 1.
  *
  * @since 0.1.0
+ * @category cli
  */
 export const reportFailures = <A, E extends { readonly message: string }, R>(
   effect: Effect.Effect<A, E, R>
@@ -22,5 +23,6 @@ export const reportFailures = <A, E extends { readonly message: string }, R>(
  * The first line of a message, trimmed, so an error always prints as one line.
  *
  * @since 0.1.0
+ * @category cli
  */
 export const oneLine = (message: string): string => message.split("\n")[0]?.trim() ?? ""

@@ -31,6 +31,7 @@ const presenter: CliOutput.Presenter = {
  * The CLI's formatter and presenter.
  *
  * @since 0.1.0
+ * @category cli
  */
 export const cliOutputLayer: Layer.Layer<never> = Layer.mergeAll(
   CliOutput.layer(formatter),

@@ -25,6 +25,7 @@ const topic = "DemoOrders"
  * The demo.
  *
  * @since 0.1.0
+ * @category cli
  */
 export const runDemo = (messages: number) =>
   Effect.gen(function*() {
@@ -105,6 +106,7 @@ export const runDemo = (messages: number) =>
  * The `demo` command.
  *
  * @since 0.1.0
+ * @category cli
  */
 export const demoCommand = Command.make(
   "demo",

@@ -20,6 +20,7 @@ import { formatTable, printable } from "./TextTable.ts"
  * A file that does not hold one valid frame.
  *
  * @since 0.1.0
+ * @category cli
  */
 export class InvalidFrameFile extends Schema.TaggedError<InvalidFrameFile>()("InvalidFrameFile", {
   file: Schema.String,
@@ -34,6 +35,7 @@ export class InvalidFrameFile extends Schema.TaggedError<InvalidFrameFile>()("In
  * A file that could not be read.
  *
  * @since 0.1.0
+ * @category cli
  */
 export class UnreadableFile extends Schema.TaggedError<UnreadableFile>()("UnreadableFile", {
   file: Schema.String,
@@ -48,6 +50,7 @@ export class UnreadableFile extends Schema.TaggedError<UnreadableFile>()("Unread
  * The `--json` form of a decoded frame. Absent values are `null`.
  *
  * @since 0.1.0
+ * @category cli
  */
 export interface InspectJson {
   readonly serializeType: "JSON" | "ROCKETMQ"
@@ -66,6 +69,7 @@ export interface InspectJson {
  * that text parses as JSON (fastjson's bare integer keys come out as strings).
  *
  * @since 0.1.0
+ * @category cli
  */
 export const inspectJson = (command: RemotingCommand): InspectJson => {
   const body = command.body
@@ -89,6 +93,7 @@ export const inspectJson = (command: RemotingCommand): InspectJson => {
  * (offsets and the ASCII column dropped).
  *
  * @since 0.1.0
+ * @category cli
  */
 export const parseHexDump = (text: string): Result.Result<Uint8Array, string> => {
   const lines = text.split(/\r?\n/)
@@ -110,6 +115,7 @@ const codeName = (command: RemotingCommand): string =>
  * A decoded frame in readable form.
  *
  * @since 0.1.0
+ * @category cli
  */
 export const formatInspect = (command: RemotingCommand, frameSize: number): string => {
   const view = inspectJson(command)
@@ -154,6 +160,7 @@ const hexPreview = (bytes: Uint8Array): string => {
  * Decodes the bytes of a frame file (raw, or a hex dump with `hex`).
  *
  * @since 0.1.0
+ * @category cli
  */
 export const decodeFrameFile = (file: string, content: Uint8Array, hex: boolean) => {
   const bytes = hex ? parseHexDump(decodeUtf8(content)) : Result.succeed(content)
@@ -168,6 +175,7 @@ export const decodeFrameFile = (file: string, content: Uint8Array, hex: boolean)
  * The `inspect` command.
  *
  * @since 0.1.0
+ * @category cli
  */
 export const inspectCommand = Command.make(
   "inspect",

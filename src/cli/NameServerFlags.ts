@@ -15,6 +15,7 @@ import { RemotingClient } from "../transport/RemotingClient.ts"
  * Neither `--namesrv` nor `NAMESRV_ADDR` says where the NameServers are.
  *
  * @since 0.1.0
+ * @category cli
  */
 export class MissingNameServer extends Schema.TaggedError<MissingNameServer>()("MissingNameServer", {}) {
   override get message(): string {
@@ -26,6 +27,7 @@ export class MissingNameServer extends Schema.TaggedError<MissingNameServer>()("
  * `--namesrv "host:port;host:port"`; `NAMESRV_ADDR` when absent.
  *
  * @since 0.1.0
+ * @category cli
  */
 export const namesrvFlag = Flag.String("namesrv").pipe(
   Flag.withDescription("NameServer addresses, host:port separated by ';' (default: $NAMESRV_ADDR)"),
@@ -36,6 +38,7 @@ export const namesrvFlag = Flag.String("namesrv").pipe(
  * `--timeout MILLIS` for each NameServer call.
  *
  * @since 0.1.0
+ * @category cli
  */
 export const timeoutFlag = Flag.Int("timeout").pipe(
   Flag.withDescription("Time budget of each NameServer call in milliseconds"),
@@ -46,6 +49,7 @@ export const timeoutFlag = Flag.Int("timeout").pipe(
  * `--json`: print JSON instead of a table.
  *
  * @since 0.1.0
+ * @category cli
  */
 export const jsonFlag = Flag.Boolean("json").pipe(Flag.withDescription("Print JSON"), Flag.withDefault(false))
 
@@ -53,6 +57,7 @@ export const jsonFlag = Flag.Boolean("json").pipe(Flag.withDescription("Print JS
  * The NameServer list from the flag, else from `NAMESRV_ADDR`.
  *
  * @since 0.1.0
+ * @category cli
  */
 export const resolveNameServers = (flag: Option.Option<string>): Effect.Effect<string, MissingNameServer> =>
   Option.isSome(flag)
@@ -67,6 +72,7 @@ export const resolveNameServers = (flag: Option.Option<string>): Effect.Effect<s
  * `security` says.
  *
  * @since 0.1.0
+ * @category cli
  */
 export const nameServerLayer = (addresses: string, timeoutMillis: number, security: ClientSecurity = {}) => {
   const parsed = parseAddressList(addresses)

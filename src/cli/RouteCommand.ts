@@ -21,6 +21,7 @@ import { formatTable } from "./TextTable.ts"
  * The `--json` output.
  *
  * @since 0.1.0
+ * @category cli
  */
 export interface RouteJson {
   readonly route: TopicRouteData
@@ -31,6 +32,7 @@ export interface RouteJson {
  * The readable form: broker addresses, queue data, and the publish queues.
  *
  * @since 0.1.0
+ * @category cli
  */
 export const formatRoute = (topic: string, nameServer: string, route: TopicRouteData): string => {
   const { orderTopic, queues } = publishQueues(topic, route)
@@ -65,6 +67,7 @@ export const formatRoute = (topic: string, nameServer: string, route: TopicRoute
  * The `route` command.
  *
  * @since 0.1.0
+ * @category cli
  */
 export const routeCommand = Command.make(
   "route",

@@ -18,6 +18,7 @@ import type { TlsSettings } from "../transport/Tls.ts"
  * unreadable file…).
  *
  * @since 0.1.0
+ * @category errors
  */
 export class InvalidSecurityFlags extends Schema.TaggedError<InvalidSecurityFlags>()("InvalidSecurityFlags", {
   detail: Schema.String
@@ -33,6 +34,7 @@ const optionalConfig = <A>(config: Config.Config<A>) => config.pipe(Config.optio
  * The security flags, to spread into a command's flags.
  *
  * @since 0.1.0
+ * @category flags
  */
 export const securityFlags = {
   accessKey: Flag.String("access-key").pipe(
@@ -66,6 +68,7 @@ export const securityFlags = {
  * The parsed security flags.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface SecurityFlagValues {
   readonly accessKey: Option.Option<string>
@@ -84,6 +87,7 @@ export interface SecurityFlagValues {
  * What the security flags resolve to: the client's security and the namespace.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface ResolvedSecurity extends ClientSecurity {
   readonly namespace: string | undefined
@@ -100,6 +104,7 @@ const readPem = (flag: string, path: string): Effect.Effect<string, InvalidSecur
  * Resolves the flags, with the environment for what they leave out, and reads the TLS files.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const resolveSecurity = (flags: SecurityFlagValues): Effect.Effect<ResolvedSecurity, InvalidSecurityFlags> =>
   Effect.gen(function*() {

@@ -19,6 +19,7 @@ import { resolveSecurity, securityFlags } from "./SecurityFlags.ts"
  * Flags that contradict each other or are out of range.
  *
  * @since 0.1.0
+ * @category cli
  */
 export class InvalidSendFlags extends Schema.TaggedError<InvalidSendFlags>()("InvalidSendFlags", {
   detail: Schema.String
@@ -33,6 +34,7 @@ export class InvalidSendFlags extends Schema.TaggedError<InvalidSendFlags>()("In
  * status is `ONEWAY` and the other fields are null.
  *
  * @since 0.1.0
+ * @category cli
  */
 export interface SendJson {
   readonly status: string
@@ -48,6 +50,7 @@ export interface SendJson {
  * The per-message lines of a result (a batch result covers several messages).
  *
  * @since 0.1.0
+ * @category cli
  */
 export const resultLines = (result: SendResult, messages: number): ReadonlyArray<SendJson> => {
   const msgIds = result.msgId.split(",")
@@ -72,6 +75,7 @@ const formatLine = (line: SendJson): string =>
  * The `send` command.
  *
  * @since 0.1.0
+ * @category cli
  */
 export const sendCommand = Command.make(
   "send",

@@ -8,6 +8,7 @@
  * Lays out rows under a header, each column as wide as its widest cell, two spaces between columns.
  *
  * @since 0.1.0
+ * @category cli
  */
 export const formatTable = (
   header: ReadonlyArray<string>,
@@ -24,6 +25,7 @@ export const formatTable = (
  * Shows control characters of a string as `\uXXXX` so they cannot garble a terminal.
  *
  * @since 0.1.0
+ * @category cli
  */
 export const printable = (text: string): string =>
   // eslint-disable-next-line no-control-regex

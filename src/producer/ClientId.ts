@@ -9,5 +9,6 @@ import { formatIpAddress } from "../protocol/IpAddress.ts"
  * `ip@instanceName`, the IP written as Java writes it (IPv4 dotted, IPv6 in its short form).
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const makeClientId = (ip: Uint8Array, instanceName: string): string => `${formatIpAddress(ip)}@${instanceName}`

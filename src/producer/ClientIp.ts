@@ -30,6 +30,7 @@ const isInternalIpv6 = (ip: Uint8Array): boolean => {
  * first; else an internal IPv4 address (preferring one outside 127/8); else `undefined`.
  *
  * @since 0.1.0
+ * @category selection
  */
 export const selectClientIp = (
   interfaces: { readonly [name: string]: ReadonlyArray<{ readonly address: string; readonly family: string }> | undefined }
@@ -55,6 +56,7 @@ export const selectClientIp = (
  * Java's stand-in address when the host has none (`createFakeIP`): the low 32 bits of the clock.
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const fakeClientIp = (nowMs: number): Uint8Array => {
   const bytes = new Uint8Array(4)
@@ -71,6 +73,7 @@ export const fakeClientIp = (nowMs: number): Uint8Array => {
  * the process id and a random salt. Call it once per process (or per producer).
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const localUniqueIdPrefix = (): UniqueIdPrefix => {
   let ip: Uint8Array | undefined

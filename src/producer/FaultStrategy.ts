@@ -21,6 +21,7 @@ import { Result, Schema } from "effect"
  *   attempt), whatever the measured latency was.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface FaultStrategyOptions {
   readonly enabled: boolean
@@ -34,6 +35,7 @@ export interface FaultStrategyOptions {
  * 2–30 s. Enabled, unlike Java where `sendLatencyFaultEnable` defaults to false.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const defaultFaultStrategyOptions: FaultStrategyOptions = {
   enabled: true,
@@ -47,6 +49,7 @@ export const defaultFaultStrategyOptions: FaultStrategyOptions = {
  * change; updates and selection keep the 5.x rules.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const legacyFaultStrategyOptions: FaultStrategyOptions = {
   enabled: true,
@@ -60,6 +63,7 @@ export const legacyFaultStrategyOptions: FaultStrategyOptions = {
  * number, or `latencyMax` not strictly ascending.
  *
  * @since 0.1.0
+ * @category errors
  */
 export class InvalidFaultStrategyOptions extends Schema.TaggedError<InvalidFaultStrategyOptions>()(
   "InvalidFaultStrategyOptions",
@@ -80,6 +84,7 @@ const isNonNegative = (value: number): boolean => Number.isFinite(value) && valu
  * `latencyMax` strictly ascending (a repeated threshold would make the earlier entry dead).
  *
  * @since 0.1.0
+ * @category validation
  */
 export const validateFaultStrategyOptions = (
   options: FaultStrategyOptions
@@ -137,6 +142,7 @@ export const validateFaultStrategyOptions = (
  *   outcome with `reachable: true` clears it.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface FaultItem {
   readonly brokerName: string
@@ -149,6 +155,7 @@ export interface FaultItem {
  * Fault items by broker name. A broker without an entry is available and reachable.
  *
  * @since 0.1.0
+ * @category models
  */
 export type FaultTable = ReadonlyMap<string, FaultItem>
 
@@ -156,6 +163,7 @@ export type FaultTable = ReadonlyMap<string, FaultItem>
  * The table with no entries: every broker available and reachable.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const emptyFaultTable: FaultTable = new Map<string, FaultItem>()
 
@@ -171,6 +179,7 @@ export const emptyFaultTable: FaultTable = new Map<string, FaultItem>()
  * code → `{ isolation: true, reachable: false }`; client exception → `{ isolation: false, reachable: true }`.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface FaultOutcome {
   readonly brokerName: string
@@ -185,6 +194,7 @@ export interface FaultOutcome {
  * largest `i` with `latencyMs >= latencyMax[i]`, else 0 (Java's `computeNotAvailableDuration`).
  *
  * @since 0.1.0
+ * @category utils
  */
 export const notAvailableDurationFor = (
   latencyMs: number,
@@ -209,6 +219,7 @@ export const notAvailableDurationFor = (
  * empty while all goes well; the price is that `latencyMs` is not refreshed by such outcomes.
  *
  * @since 0.1.0
+ * @category combinators
  */
 export const recordOutcome = (table: FaultTable, outcome: FaultOutcome, options: FaultStrategyOptions): FaultTable => {
   if (!options.enabled) return table
@@ -229,6 +240,7 @@ export const recordOutcome = (table: FaultTable, outcome: FaultOutcome, options:
  * Whether the broker may be used at `now` (epoch ms): no entry, or its `availableAfter` has passed.
  *
  * @since 0.1.0
+ * @category predicates
  */
 export const isAvailable = (table: FaultTable, brokerName: string, now: number): boolean => {
   const item = table.get(brokerName)
@@ -239,6 +251,7 @@ export const isAvailable = (table: FaultTable, brokerName: string, now: number):
  * Whether the broker counts as reachable: no entry, or its last recorded outcome reached it.
  *
  * @since 0.1.0
+ * @category predicates
  */
 export const isReachable = (table: FaultTable, brokerName: string): boolean => {
   const item = table.get(brokerName)

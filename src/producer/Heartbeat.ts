@@ -20,6 +20,7 @@ import type { RemotingClient } from "../transport/RemotingClient.ts"
  * Who the producer is.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface ProducerIdentity {
   readonly clientId: string
@@ -32,6 +33,7 @@ export interface ProducerIdentity {
  * has no consumer.
  *
  * @since 0.1.0
+ * @category heartbeats
  */
 export const masterAddresses = (cache: RouteCache["Service"]): Effect.Effect<ReadonlyArray<string>> =>
   Effect.map(cache.state, (state) => {
@@ -48,6 +50,7 @@ export const masterAddresses = (cache: RouteCache["Service"]): Effect.Effect<Rea
  * an answer other than SUCCESS, or no answer, is logged as `what` failing, never raised.
  *
  * @since 0.1.0
+ * @category heartbeats
  */
 export const toEveryMaster = (
   client: RemotingClient["Service"],
@@ -73,6 +76,7 @@ export const toEveryMaster = (
  * Sends HEART_BEAT to every master in the route cache.
  *
  * @since 0.1.0
+ * @category heartbeats
  */
 export const sendHeartbeats = (
   client: RemotingClient["Service"],
@@ -94,6 +98,7 @@ export const sendHeartbeats = (
  * Sends UNREGISTER_CLIENT for the producer group to every master in the route cache.
  *
  * @since 0.1.0
+ * @category heartbeats
  */
 export const unregisterClient = (
   client: RemotingClient["Service"],

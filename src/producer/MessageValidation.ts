@@ -25,6 +25,7 @@ import {
  * The rule a message (or producer group) breaks.
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const InvalidMessageRule = Schema.Literals([
   "MessageMalformed",
@@ -49,6 +50,7 @@ export const InvalidMessageRule = Schema.Literals([
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export type InvalidMessageRule = typeof InvalidMessageRule.Type
 
@@ -57,6 +59,7 @@ export type InvalidMessageRule = typeof InvalidMessageRule.Type
  * naming the offending value.
  *
  * @since 0.1.0
+ * @category errors
  */
 export class InvalidMessage extends Schema.TaggedError<InvalidMessage>()("InvalidMessage", {
   rule: InvalidMessageRule,
@@ -72,6 +75,7 @@ export class InvalidMessage extends Schema.TaggedError<InvalidMessage>()("Invali
  * 4.9.x through 5.3.3 allowed 255.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const GROUP_MAX_LENGTH = 120
 
@@ -81,6 +85,7 @@ export const GROUP_MAX_LENGTH = 120
  * `TRACE_ON`, each with a separator. A message's own properties may take the rest.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const PROPERTIES_HEADROOM = utf8Length(
   UNIQ_KEY + NAME_VALUE_SEPARATOR + "0".repeat(56) + PROPERTY_SEPARATOR +
@@ -92,6 +97,7 @@ export const PROPERTIES_HEADROOM = utf8Length(
  * The producer group Java reserves for its own default (`MixAll.DEFAULT_PRODUCER_GROUP`).
  *
  * @since 0.1.0
+ * @category constants
  */
 export const DEFAULT_PRODUCER_GROUP = "DEFAULT_PRODUCER"
 
@@ -99,6 +105,7 @@ export const DEFAULT_PRODUCER_GROUP = "DEFAULT_PRODUCER"
  * Options of {@link validateMessage}.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface ValidateMessageOptions {
   /** Largest body in bytes; default 4 MiB. */
@@ -109,6 +116,7 @@ export interface ValidateMessageOptions {
  * Options of {@link validateProducerGroup}.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface ValidateProducerGroupOptions {
   /** Longest group name; default {@link GROUP_MAX_LENGTH} (120). */
@@ -188,6 +196,7 @@ const problemOf = (measured: number): string =>
  * topics a client may not send to.
  *
  * @since 0.1.0
+ * @category validation
  */
 export const validateTopic = (topic: unknown): Result.Result<string, InvalidMessage> => {
   if (typeof topic !== "string") return invalid("MessageMalformed", `the topic must be a string, got ${show(topic)}`)
@@ -229,6 +238,7 @@ export const validateTopic = (topic: unknown): Result.Result<string, InvalidMess
  * An empty `tags` and an empty `keys` array mean none, as in Java's constructors.
  *
  * @since 0.1.0
+ * @category validation
  */
 export const validateMessage = (
   message: unknown,
@@ -385,6 +395,7 @@ const describeNonStringRecord = (value: unknown): string => {
  * (`DefaultMQProducerImpl.checkConfig`). Never throws.
  *
  * @since 0.1.0
+ * @category validation
  */
 export const validateProducerGroup = (
   group: unknown,

@@ -32,6 +32,7 @@ import { localUniqueIdPrefix } from "./ClientIp.ts"
  * The producer service.
  *
  * @since 0.1.0
+ * @category services
  */
 export class Producer extends Context.Service<Producer, {
   /** `ip@instanceName`, as brokers know this producer. */
@@ -108,6 +109,7 @@ export const remotingClientOptions = (options: ResolvedProducerOptions): Remotin
  * Builds a producer in the current scope.
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const makeProducer = (
   options: ResolvedProducerOptions

@@ -9,6 +9,7 @@ import { Metric } from "effect"
  * Messages (or batches) the brokers stored.
  *
  * @since 0.1.0
+ * @category metrics
  */
 export const messagesSent = Metric.counter("rocketmq_producer_sends", {
   description: "Sends the brokers stored (a batch counts once)"
@@ -18,6 +19,7 @@ export const messagesSent = Metric.counter("rocketmq_producer_sends", {
  * Sends that ended in an error.
  *
  * @since 0.1.0
+ * @category metrics
  */
 export const sendFailures = Metric.counter("rocketmq_producer_send_failures", {
   description: "Sends that failed"
@@ -27,6 +29,7 @@ export const sendFailures = Metric.counter("rocketmq_producer_send_failures", {
  * Attempts after the first one.
  *
  * @since 0.1.0
+ * @category metrics
  */
 export const sendRetries = Metric.counter("rocketmq_producer_send_retries", {
   description: "Send attempts after the first"
@@ -36,6 +39,7 @@ export const sendRetries = Metric.counter("rocketmq_producer_send_retries", {
  * Time from the call to the result.
  *
  * @since 0.1.0
+ * @category metrics
  */
 export const sendLatency = Metric.timer("rocketmq_producer_send_latency", {
   description: "Latency of sends, route lookup and retries included"

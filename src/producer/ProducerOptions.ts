@@ -20,6 +20,7 @@ import { validateProducerGroup } from "./MessageValidation.ts"
  * What a producer can be told.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface ProducerOptions extends RouteLookupOptions {
   /** The NameServers: `"host:port;host:port"` or a list. */
@@ -82,6 +83,7 @@ export interface ProducerOptions extends RouteLookupOptions {
  * The producer group used when none is given.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const defaultProducerGroup = "effect_rocketmq_producer"
 
@@ -89,6 +91,7 @@ export const defaultProducerGroup = "effect_rocketmq_producer"
  * The default retryable broker response codes (Java 5.3.1+).
  *
  * @since 0.1.0
+ * @category constants
  */
 export const defaultRetryResponseCodes: ReadonlyArray<number> = [
   ResponseCode.TOPIC_NOT_EXIST,
@@ -105,6 +108,7 @@ export const defaultRetryResponseCodes: ReadonlyArray<number> = [
  * Settings with every default filled in, times in milliseconds.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface ResolvedProducerOptions {
   readonly nameServers: string | ReadonlyArray<string>
@@ -134,6 +138,7 @@ export interface ResolvedProducerOptions {
  * Settings that cannot work (a negative timeout, an invalid group…).
  *
  * @since 0.1.0
+ * @category errors
  */
 export class InvalidProducerOptions extends Schema.TaggedError<InvalidProducerOptions>()("InvalidProducerOptions", {
   option: Schema.String,
@@ -175,6 +180,7 @@ const integer = (
  * Fills in the defaults and checks every setting.
  *
  * @since 0.1.0
+ * @category validation
  */
 export const resolveProducerOptions = (
   options: ProducerOptions

@@ -15,6 +15,7 @@ import { initialIndex, selectByHash, selectQueue } from "./SelectOneMessageQueue
  * Selection state: per-topic round-robin index, and the fault table.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface SelectorState {
   readonly indexes: ReadonlyMap<string, number>
@@ -25,6 +26,7 @@ export interface SelectorState {
  * The queue selector of one producer.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface QueueSelector {
   /**
@@ -50,6 +52,7 @@ export interface QueueSelector {
  * A selector with empty state; `random` gives each topic's starting index.
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const makeQueueSelector = (
   options: FaultStrategyOptions,

@@ -19,6 +19,7 @@ import { isAvailable, isReachable } from "./FaultStrategy.ts"
  * robin goes on without a jump.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const indexBound = 2 ** 31
 
@@ -26,6 +27,7 @@ export const indexBound = 2 ** 31
  * The queue chosen for an attempt, and the index to use for the next selection on the same topic.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface SelectedQueue {
   readonly queue: MessageQueue
@@ -39,6 +41,7 @@ export interface SelectedQueue {
  * [0, 1) is clamped; a non-number gives 0.
  *
  * @since 0.1.0
+ * @category selection
  */
 export const initialIndex = (random: number): number => {
   if (!(random > 0)) return 0
@@ -122,6 +125,7 @@ const pick = (queues: ReadonlyArray<MessageQueue>, at: number): SelectedQueue | 
  * `undefined` only for an empty queue list. An `index` that is not a safe integer counts as 0.
  *
  * @since 0.1.0
+ * @category selection
  */
 export const selectQueue = (
   queues: ReadonlyArray<MessageQueue>,
@@ -160,6 +164,7 @@ export const selectQueue = (
  * two's complement (so `"hello"` → 99162322, `"polygenelubricants"` → -2147483648).
  *
  * @since 0.1.0
+ * @category hashing
  */
 export const javaStringHashCode = (s: string): number => {
   let hash = 0
@@ -173,6 +178,7 @@ export const javaStringHashCode = (s: string): number => {
  * `%`. `undefined` for an empty list.
  *
  * @since 0.1.0
+ * @category selection
  */
 export const selectByHashCode = (queues: ReadonlyArray<MessageQueue>, hashCode: number): MessageQueue | undefined => {
   const n = queues.length
@@ -188,6 +194,7 @@ export const selectByHashCode = (queues: ReadonlyArray<MessageQueue>, hashCode: 
  * `undefined` for an empty list.
  *
  * @since 0.1.0
+ * @category selection
  */
 export const selectByHash = (queues: ReadonlyArray<MessageQueue>, key: string): MessageQueue | undefined =>
   selectByHashCode(queues, javaStringHashCode(key))

@@ -25,6 +25,7 @@ import type { SendResult, SendStatus } from "./SendResult.ts"
  * A message as every attempt sends it.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface PreparedMessage {
   readonly topic: string
@@ -44,6 +45,7 @@ export interface PreparedMessage {
  * How messages are prepared.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface PrepareOptions {
   readonly nextUniqueId: () => string
@@ -59,6 +61,7 @@ export interface PrepareOptions {
  * of at least `compressThreshold` bytes is zlib-compressed (sysFlag `0x301`).
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const prepareMessage = (message: Message, options: PrepareOptions): PreparedMessage => {
   const msgId = options.nextUniqueId()
@@ -83,6 +86,7 @@ const batchInvalid = (detail: string) => new InvalidMessage({ rule: "BatchInvali
  * are not compressed; the encoded batch must fit `maxMessageSize`.
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const prepareBatch = (
   messages: ReadonlyArray<Message>,
@@ -136,6 +140,7 @@ export const prepareBatch = (
  * What the request header needs from the producer.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface RequestContext {
   readonly producerGroup: string
@@ -149,6 +154,7 @@ export interface RequestContext {
  * header fields Java 4.9.8 sends (`k` and `m` always, `n` the broker name).
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const sendRequest = (
   message: PreparedMessage,
@@ -182,6 +188,7 @@ export const sendRequest = (
  * A broker's non-success answer to a send: its code and remark.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface BrokerErrorResponse {
   readonly _tag: "BrokerErrorResponse"
@@ -210,6 +217,7 @@ const storeStatus = (code: number): SendStatus | undefined => {
  * (SYSTEM_ERROR with the reason), never a crash.
  *
  * @since 0.1.0
+ * @category decoding
  */
 export const readSendResponse = (
   response: RemotingCommand,

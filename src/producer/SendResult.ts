@@ -11,11 +11,13 @@ import { MessageQueue } from "../route/MessageQueue.ts"
  * flush to disk or replication to a slave did not finish in time.
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const SendStatus = Schema.Literals(["SEND_OK", "FLUSH_DISK_TIMEOUT", "FLUSH_SLAVE_TIMEOUT", "SLAVE_NOT_AVAILABLE"])
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export type SendStatus = typeof SendStatus.Type
 
@@ -28,6 +30,7 @@ export type SendStatus = typeof SendStatus.Type
  * - `queueOffset`: the offset in that queue (the first message's for a batch).
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const SendResult = Schema.Struct({
   status: SendStatus,
@@ -44,5 +47,6 @@ export const SendResult = Schema.Struct({
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export type SendResult = typeof SendResult.Type

@@ -22,6 +22,7 @@ import { ResponseCode } from "./ResponseCode.ts"
  * - `Denied`: any other ACL denial (5.x wording, or one not listed here).
  *
  * @since 0.1.0
+ * @category models
  */
 export const AclDenialKind = Schema.Literals([
   "MissingCredentials",
@@ -34,6 +35,7 @@ export const AclDenialKind = Schema.Literals([
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export type AclDenialKind = typeof AclDenialKind.Type
 
@@ -41,6 +43,7 @@ export type AclDenialKind = typeof AclDenialKind.Type
  * A server's ACL denial, read from its answer.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface AclDenial {
   readonly kind: AclDenialKind
@@ -82,6 +85,7 @@ const kindOf = (reason: string): AclDenialKind => {
  * "sending message is forbidden" (a read-only broker or topic, which another broker may serve).
  *
  * @since 0.1.0
+ * @category utils
  */
 export const aclDenialOf = (response: RemotingCommand): AclDenial | undefined => {
   const remark = response.remark ?? ""
@@ -97,6 +101,7 @@ export const aclDenialOf = (response: RemotingCommand): AclDenial | undefined =>
  * What to check for each kind of denial, in words a user can act on.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const aclDenialHint = (kind: AclDenialKind, accessKey: string | undefined, resource: string | undefined): string => {
   const account = accessKey === undefined ? "no access key" : `access key "${accessKey}"`

@@ -17,6 +17,7 @@ import type { ExtFields, RemotingCommand } from "./RemotingCommand.ts"
  * (and the token, when set).
  *
  * @since 0.1.0
+ * @category models
  */
 export interface Credentials {
   readonly accessKey: string
@@ -28,6 +29,7 @@ export interface Credentials {
  * The extField names the signature uses.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const AclFields = {
   accessKey: "AccessKey",
@@ -45,6 +47,7 @@ const javaOrder = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
  * key order, without separators, UTF-8, then the body (`AclUtils.combineRequestContent`).
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const signedContent = (extFields: ExtFields, body: Uint8Array | undefined): Buffer => {
   const keys = Object.keys(extFields).filter((key) => key !== AclFields.signature).sort(javaOrder)
@@ -56,6 +59,7 @@ export const signedContent = (extFields: ExtFields, body: Uint8Array | undefined
  * `Base64(HmacSHA1(secretKey, content))`.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const calculateSignature = (content: Uint8Array, secretKey: Redacted.Redacted<string>): string =>
   createHmac("sha1", Buffer.from(Redacted.value(secretKey), "utf8")).update(content).digest("base64")
@@ -66,6 +70,7 @@ export const calculateSignature = (content: Uint8Array, secretKey: Redacted.Reda
  * field order); new ones are appended. Sign last: anything added afterwards breaks the signature.
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const signRequest = (command: RemotingCommand, credentials: Credentials): RemotingCommand => {
   const extFields: Record<string, string> = { ...command.extFields }
@@ -82,6 +87,7 @@ export const signRequest = (command: RemotingCommand, credentials: Credentials):
  * also leaves `_UNIQUE_KEY_QUERY` out of the content). `false` when the request carries none.
  *
  * @since 0.1.0
+ * @category predicates
  */
 export const verifySignature = (command: RemotingCommand, secretKey: Redacted.Redacted<string>): boolean => {
   const fields = command.extFields

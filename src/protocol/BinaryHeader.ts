@@ -25,6 +25,7 @@ const fitsInt32 = (n: number): boolean => Number.isInteger(n) && n >= -214748364
  * An empty remark and an empty extFields map are written as absent, as Java does.
  *
  * @since 0.1.0
+ * @category encoding
  */
 export const encodeBinaryHeader = (command: RemotingCommand): Buffer | UnencodableCommand => {
   if (!fitsInt16(command.code)) return new UnencodableCommand({ detail: `code ${command.code} does not fit 16 bits` })
@@ -77,6 +78,7 @@ const malformed = (detail: string) => new MalformedHeader({ serializeType: "ROCK
  * zero extFields length means no custom header.
  *
  * @since 0.1.0
+ * @category decoding
  */
 export const decodeBinaryHeader = (
   bytes: Uint8Array,

@@ -13,6 +13,7 @@ import { jsonBodyParser } from "./JsonBody.ts"
  * REGISTER_BROKER's header.
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const RegisterBrokerRequestHeader = Schema.Struct({
   brokerName: Schema.String,
@@ -28,16 +29,19 @@ export const RegisterBrokerRequestHeader = Schema.Struct({
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export type RegisterBrokerRequestHeader = typeof RegisterBrokerRequestHeader.Type
 
 /**
  * @since 0.1.0
+ * @category encoding
  */
 export const encodeRegisterBrokerRequestHeader = headerEncoder(RegisterBrokerRequestHeader)
 
 /**
  * @since 0.1.0
+ * @category decoding
  */
 export const decodeRegisterBrokerRequestHeader = headerDecoder(RegisterBrokerRequestHeader)
 
@@ -45,6 +49,7 @@ export const decodeRegisterBrokerRequestHeader = headerDecoder(RegisterBrokerReq
  * UNREGISTER_BROKER's header.
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const UnregisterBrokerRequestHeader = Schema.Struct({
   brokerName: Schema.String,
@@ -55,16 +60,19 @@ export const UnregisterBrokerRequestHeader = Schema.Struct({
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export type UnregisterBrokerRequestHeader = typeof UnregisterBrokerRequestHeader.Type
 
 /**
  * @since 0.1.0
+ * @category encoding
  */
 export const encodeUnregisterBrokerRequestHeader = headerEncoder(UnregisterBrokerRequestHeader)
 
 /**
  * @since 0.1.0
+ * @category decoding
  */
 export const decodeUnregisterBrokerRequestHeader = headerDecoder(UnregisterBrokerRequestHeader)
 
@@ -72,6 +80,7 @@ export const decodeUnregisterBrokerRequestHeader = headerDecoder(UnregisterBroke
  * A topic's configuration on a broker.
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const TopicConfig = Schema.Struct({
   topicName: Schema.String,
@@ -85,6 +94,7 @@ export const TopicConfig = Schema.Struct({
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export type TopicConfig = typeof TopicConfig.Type
 
@@ -92,6 +102,7 @@ export type TopicConfig = typeof TopicConfig.Type
  * REGISTER_BROKER's (uncompressed) body: the broker's topic config table and its data version.
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const RegisterBrokerBody = Schema.Struct({
   topicConfigSerializeWrapper: Schema.Struct({
@@ -103,6 +114,7 @@ export const RegisterBrokerBody = Schema.Struct({
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export type RegisterBrokerBody = typeof RegisterBrokerBody.Type
 
@@ -110,6 +122,7 @@ export type RegisterBrokerBody = typeof RegisterBrokerBody.Type
  * Reads a REGISTER_BROKER body.
  *
  * @since 0.1.0
+ * @category decoding
  */
 export const parseRegisterBrokerBody = jsonBodyParser(RegisterBrokerBody, "RegisterBrokerBody")
 
@@ -117,6 +130,7 @@ export const parseRegisterBrokerBody = jsonBodyParser(RegisterBrokerBody, "Regis
  * The REGISTER_BROKER body as a 4.9.8 broker writes it.
  *
  * @since 0.1.0
+ * @category encoding
  */
 export const writeRegisterBrokerBody = (body: RegisterBrokerBody): string =>
   JSON.stringify({

@@ -12,6 +12,7 @@ import { jsonBodyParser } from "./JsonBody.ts"
  * UNREGISTER_CLIENT's header: the client id and the group it leaves.
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const UnregisterClientRequestHeader = Schema.Struct({
   clientID: Schema.String,
@@ -21,16 +22,19 @@ export const UnregisterClientRequestHeader = Schema.Struct({
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export type UnregisterClientRequestHeader = typeof UnregisterClientRequestHeader.Type
 
 /**
  * @since 0.1.0
+ * @category encoding
  */
 export const encodeUnregisterClientRequestHeader = headerEncoder(UnregisterClientRequestHeader)
 
 /**
  * @since 0.1.0
+ * @category decoding
  */
 export const decodeUnregisterClientRequestHeader = headerDecoder(UnregisterClientRequestHeader)
 
@@ -39,6 +43,7 @@ export const decodeUnregisterClientRequestHeader = headerDecoder(UnregisterClien
  * `consumerDataSet`.
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const HeartbeatData = Schema.Struct({
   clientID: Schema.String,
@@ -48,6 +53,7 @@ export const HeartbeatData = Schema.Struct({
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export type HeartbeatData = typeof HeartbeatData.Type
 
@@ -55,6 +61,7 @@ export type HeartbeatData = typeof HeartbeatData.Type
  * The heartbeat body as the 4.9.8 Java client writes it (keys in alphabetical order).
  *
  * @since 0.1.0
+ * @category encoding
  */
 export const writeHeartbeatData = (data: HeartbeatData): string =>
   JSON.stringify({ clientID: data.clientID, consumerDataSet: data.consumerDataSet, producerDataSet: data.producerDataSet })
@@ -63,5 +70,6 @@ export const writeHeartbeatData = (data: HeartbeatData): string =>
  * Reads a heartbeat body.
  *
  * @since 0.1.0
+ * @category decoding
  */
 export const parseHeartbeatData = jsonBodyParser(HeartbeatData, "HeartbeatData")

@@ -14,6 +14,7 @@ import { BrokerData, brokerDataToFastjson } from "./TopicRouteData.ts"
  * Broker groups by name, and broker group names by cluster.
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const ClusterInfo = Schema.Struct({
   brokerAddrTable: Schema.Record(Schema.String, BrokerData),
@@ -22,6 +23,7 @@ export const ClusterInfo = Schema.Struct({
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export type ClusterInfo = typeof ClusterInfo.Type
 
@@ -29,6 +31,7 @@ export type ClusterInfo = typeof ClusterInfo.Type
  * Reads a cluster info body (either JSON form).
  *
  * @since 0.1.0
+ * @category decoding
  */
 export const parseClusterInfo = jsonBodyParser(ClusterInfo, "ClusterInfo")
 
@@ -36,6 +39,7 @@ export const parseClusterInfo = jsonBodyParser(ClusterInfo, "ClusterInfo")
  * The JSON a NameServer writes for cluster info (`"legacy"`, as every server version does).
  *
  * @since 0.1.0
+ * @category encoding
  */
 export const writeClusterInfo = (info: ClusterInfo, style: FastjsonStyle = "legacy"): string =>
   writeFastjson({

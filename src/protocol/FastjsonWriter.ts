@@ -14,6 +14,7 @@
  * Which of fastjson's two outputs to write.
  *
  * @since 0.1.0
+ * @category models
  */
 export type FastjsonStyle = "standard" | "legacy"
 
@@ -21,6 +22,7 @@ export type FastjsonStyle = "standard" | "legacy"
  * A map whose keys are Java integers: written with bare keys in the legacy style.
  *
  * @since 0.1.0
+ * @category models
  */
 export class IntegerKeyedMap {
   readonly entries: Readonly<Record<string, FastjsonValue>>
@@ -33,6 +35,7 @@ export class IntegerKeyedMap {
  * A value the writer can write.
  *
  * @since 0.1.0
+ * @category models
  */
 export type FastjsonValue =
   | string
@@ -48,6 +51,7 @@ export type FastjsonValue =
  * omitted, as fastjson omits null fields.
  *
  * @since 0.1.0
+ * @category encoding
  */
 export const writeFastjson = (value: FastjsonValue, style: FastjsonStyle): string => {
   const text = write(value, style)

@@ -26,6 +26,7 @@ import { asBuffer, utf8Length } from "./Utf8.ts"
  * RocketMQ counts it (so the length word itself may be at most 16 777 212).
  *
  * @since 0.1.0
+ * @category constants
  */
 export const DEFAULT_MAX_FRAME_SIZE = 16 * 1024 * 1024
 
@@ -33,6 +34,7 @@ export const DEFAULT_MAX_FRAME_SIZE = 16 * 1024 * 1024
  * Largest header the 24-bit header length can describe.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const MAX_HEADER_LENGTH = 0xffffff
 
@@ -40,6 +42,7 @@ export const MAX_HEADER_LENGTH = 0xffffff
  * Serialize type byte of the JSON header.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const SERIALIZE_JSON = 0
 
@@ -47,6 +50,7 @@ export const SERIALIZE_JSON = 0
  * Serialize type byte of the binary ROCKETMQ header.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const SERIALIZE_ROCKETMQ = 1
 
@@ -55,6 +59,7 @@ export const SERIALIZE_ROCKETMQ = 1
  * follows it unchanged, so a body is never copied on its way out.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface EncodedFrame {
   readonly head: Uint8Array
@@ -67,6 +72,7 @@ export interface EncodedFrame {
  * Options of the frame codec.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface FrameOptions {
   /** Maximum frame size in bytes, length word included; default 16 MiB. */
@@ -80,6 +86,7 @@ const protocolError = (reason: ProtocolError["reason"]) => new ProtocolError({ r
  * (see `UnencodableCommand`) or exceeds the maximum frame size.
  *
  * @since 0.1.0
+ * @category encoding
  */
 export const encodeFrameParts = (
   command: RemotingCommand,
@@ -128,6 +135,7 @@ const tooLarge = (headerLength: number, bodyLength: number, maxFrameSize: number
  * Encodes a command as one contiguous frame.
  *
  * @since 0.1.0
+ * @category encoding
  */
 export const encodeFrame = (
   command: RemotingCommand,
@@ -141,6 +149,7 @@ export const encodeFrame = (
  * at least 4, and the whole frame within `maxFrameSize`.
  *
  * @since 0.1.0
+ * @category validation
  */
 export const checkFrameLength = (length: number, maxFrameSize: number): ProtocolError | undefined => {
   if (length < 0) return protocolError(new NegativeFrameLength({ length }))
@@ -153,6 +162,7 @@ export const checkFrameLength = (length: number, maxFrameSize: number): Protocol
  * Checks a frame's type word (the 4 bytes after the length word) against its length word.
  *
  * @since 0.1.0
+ * @category validation
  */
 export const checkTypeWord = (typeWord: number, length: number): ProtocolError | undefined => {
   const type = typeWord >>> 24
@@ -169,6 +179,7 @@ export const checkTypeWord = (typeWord: number, length: number): ProtocolError |
  * been checked. The body is a view into `bytes`, not a copy.
  *
  * @since 0.1.0
+ * @category decoding
  */
 export const decodeCheckedFrame = (bytes: Uint8Array, start: number): Result.Result<RemotingCommand, ProtocolError> => {
   const buffer = asBuffer(bytes)

@@ -21,6 +21,7 @@ import { asBuffer } from "./Utf8.ts"
  * A stateful decoder for one byte stream.
  *
  * @since 0.1.0
+ * @category models
  */
 export class FrameDecoder {
   readonly maxFrameSize: number
@@ -125,6 +126,7 @@ export class FrameDecoder {
  * bytes after it are errors too.
  *
  * @since 0.1.0
+ * @category decoding
  */
 export const decodeFrame = (
   bytes: Uint8Array,

@@ -12,6 +12,7 @@ import type { ExtFields } from "./RemotingCommand.ts"
  * A Java `int` carried as a decimal string.
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const IntFromString = Schema.String.check(Schema.isPattern(/^[+-]?\d{1,10}$/)).pipe(
   Schema.decodeTo(
@@ -25,6 +26,7 @@ export const IntFromString = Schema.String.check(Schema.isPattern(/^[+-]?\d{1,10
  * offset and timestamp a broker produces).
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const LongFromString = Schema.String.check(Schema.isPattern(/^[+-]?\d{1,16}$/)).pipe(
   Schema.decodeTo(
@@ -38,6 +40,7 @@ export const LongFromString = Schema.String.check(Schema.isPattern(/^[+-]?\d{1,1
  * (`Boolean.parseBoolean`); encoded as `"true"` / `"false"`.
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const BooleanFromString = Schema.String.pipe(
   Schema.decodeTo(
@@ -53,6 +56,7 @@ export const BooleanFromString = Schema.String.pipe(
  * A schema for a custom header: typed on one side, a string map on the other.
  *
  * @since 0.1.0
+ * @category models
  */
 export type HeaderSchema<A> = Schema.Codec<A, { readonly [key: string]: string | undefined }>
 
@@ -60,6 +64,7 @@ export type HeaderSchema<A> = Schema.Codec<A, { readonly [key: string]: string |
  * A compiled decoder from `extFields` to a typed header. Build it once and reuse it.
  *
  * @since 0.1.0
+ * @category decoding
  */
 export const headerDecoder = <A>(schema: HeaderSchema<A>) => {
   const decode = Schema.decodeUnknownResult(schema)
@@ -70,6 +75,7 @@ export const headerDecoder = <A>(schema: HeaderSchema<A>) => {
  * A compiled encoder from a typed header to `extFields`. Build it once and reuse it.
  *
  * @since 0.1.0
+ * @category encoding
  */
 export const headerEncoder = <A>(schema: HeaderSchema<A>) => {
   const encode = Schema.encodeSync(schema)

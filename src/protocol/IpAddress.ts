@@ -10,6 +10,7 @@ import * as Net from "node:net"
  * The 4 bytes of a dotted-decimal IPv4 literal, or `undefined` when `text` is not one.
  *
  * @since 0.1.0
+ * @category decoding
  */
 export const parseIpv4 = (text: string): Uint8Array | undefined => {
   const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text)
@@ -28,6 +29,7 @@ export const parseIpv4 = (text: string): Uint8Array | undefined => {
  * is not one.
  *
  * @since 0.1.0
+ * @category decoding
  */
 export const parseIpv6 = (input: string): Uint8Array | undefined => {
   const zone = input.indexOf("%")
@@ -61,6 +63,7 @@ export const parseIpv6 = (input: string): Uint8Array | undefined => {
  * are ignored), or `undefined` when `text` is not one.
  *
  * @since 0.1.0
+ * @category decoding
  */
 export const parseIpAddress = (text: string): Uint8Array | undefined => {
   const bare = text.startsWith("[") && text.endsWith("]") ? text.slice(1, -1) : text
@@ -72,6 +75,7 @@ export const parseIpAddress = (text: string): Uint8Array | undefined => {
  * groups shortened to `::`) address.
  *
  * @since 0.1.0
+ * @category formatting
  */
 export const formatIpAddress = (bytes: Uint8Array): string => {
   if (bytes.length !== 16) return Array.from(bytes.subarray(0, 4), String).join(".")

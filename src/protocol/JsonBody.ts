@@ -12,6 +12,7 @@ import { decodeUtf8 } from "./Utf8.ts"
  * A compiled reader of bodies holding a `what` (standard JSON or fastjson's bare-integer-key form).
  *
  * @since 0.1.0
+ * @category decoding
  */
 export const jsonBodyParser = <A>(schema: Schema.Codec<A, unknown>, what: string) => {
   const decode = Schema.decodeUnknownResult(schema)

@@ -16,6 +16,7 @@ import { decodeUtf8 } from "./Utf8.ts"
  * absent fields omitted, `serializeTypeCurrentRPC` included.
  *
  * @since 0.1.0
+ * @category encoding
  */
 export const encodeJsonHeader = (command: RemotingCommand): string => {
   let text = `{"code":${command.code}`
@@ -55,6 +56,7 @@ const readExtFields = (value: unknown): ExtFields | undefined | MalformedHeader 
  * object of the right field types is a `MalformedHeader`.
  *
  * @since 0.1.0
+ * @category decoding
  */
 export const decodeJsonHeader = (
   bytes: Uint8Array,

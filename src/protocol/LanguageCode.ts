@@ -10,6 +10,7 @@ import { Schema } from "effect"
  * Every language name a RocketMQ server knows, in ordinal order (`NODE_JS` only from 5.3.3 on).
  *
  * @since 0.1.0
+ * @category constants
  */
 export const languageNames = [
   "JAVA",
@@ -32,11 +33,13 @@ export const languageNames = [
  * A language name as the JSON header carries it.
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const LanguageCode = Schema.Literals(languageNames)
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export type LanguageCode = typeof LanguageCode.Type
 
@@ -45,6 +48,7 @@ export type LanguageCode = typeof LanguageCode.Type
  * (`NODE_JS` breaks servers older than 5.3.3).
  *
  * @since 0.1.0
+ * @category constants
  */
 export const clientLanguage: LanguageCode = "OTHER"
 
@@ -52,6 +56,7 @@ export const clientLanguage: LanguageCode = "OTHER"
  * The ordinal byte of a language in the binary header.
  *
  * @since 0.1.0
+ * @category conversions
  */
 export const languageToByte = (language: LanguageCode): number => languageNames.indexOf(language)
 
@@ -59,6 +64,7 @@ export const languageToByte = (language: LanguageCode): number => languageNames.
  * The language of an ordinal byte; `undefined` for a byte no server defines (Java decodes it to null).
  *
  * @since 0.1.0
+ * @category conversions
  */
 export const languageFromByte = (byte: number): LanguageCode | undefined => languageNames[byte]
 
@@ -66,6 +72,7 @@ export const languageFromByte = (byte: number): LanguageCode | undefined => lang
  * The language of a JSON header value: a name, or an ordinal (fastjson accepts both).
  *
  * @since 0.1.0
+ * @category conversions
  */
 export const languageFromJson = (value: unknown): LanguageCode | undefined => {
   if (typeof value === "string") return languageNames.find((name) => name === value)

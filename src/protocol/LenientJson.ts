@@ -14,6 +14,7 @@ import { Result } from "effect"
  * Quotes every bare integer object key outside string literals.
  *
  * @since 0.1.0
+ * @category decoding
  */
 export const quoteBareIntegerKeys = (text: string): string => {
   let out = ""
@@ -57,6 +58,7 @@ const isSpace = (ch: number): boolean => ch === 0x20 || ch === 0x09 || ch === 0x
  * Parses standard JSON or fastjson's bare-integer-key form. Bare keys come out as strings.
  *
  * @since 0.1.0
+ * @category decoding
  */
 export const parseLenientJson = (text: string): Result.Result<unknown, string> => {
   try {

@@ -10,6 +10,7 @@ import { Schema } from "effect"
  * A body that could not be read as `what`.
  *
  * @since 0.1.0
+ * @category errors
  */
 export class MalformedBody extends Schema.TaggedError<MalformedBody>()("MalformedBody", {
   what: Schema.String,

@@ -6,11 +6,13 @@
  *
  * @since 0.1.0
  */
+import { isSystemTopic } from "./TopicValidator.ts"
 
 /**
  * The separator between namespace and resource.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const NAMESPACE_SEPARATOR = "%"
 
@@ -18,6 +20,7 @@ export const NAMESPACE_SEPARATOR = "%"
  * Prefix of retry topics (`MixAll.RETRY_GROUP_TOPIC_PREFIX`).
  *
  * @since 0.1.0
+ * @category constants
  */
 export const RETRY_PREFIX = "%RETRY%"
 
@@ -25,36 +28,20 @@ export const RETRY_PREFIX = "%RETRY%"
  * Prefix of dead-letter topics (`MixAll.DLQ_GROUP_TOPIC_PREFIX`).
  *
  * @since 0.1.0
+ * @category constants
  */
 export const DLQ_PREFIX = "%DLQ%"
 
 /**
- * The system topics of `TopicValidator` (4.9.8 and 5.x).
+ * `true` for a system topic or group, which no namespace applies to: system topics
+ * (`TopicValidator.isSystemTopic`) and groups starting `CID_RMQ_SYS_` (`MixAll.isSysConsumerGroup`).
  *
  * @since 0.1.0
- */
-export const SYSTEM_TOPICS: ReadonlySet<string> = new Set([
-  "TBW102",
-  "SCHEDULE_TOPIC_XXXX",
-  "BenchmarkTest",
-  "RMQ_SYS_TRANS_HALF_TOPIC",
-  "RMQ_SYS_TRACE_TOPIC",
-  "RMQ_SYS_TRANS_OP_HALF_TOPIC",
-  "TRANS_CHECK_MAX_TIME_TOPIC",
-  "SELF_TEST_TOPIC",
-  "OFFSET_MOVED_EVENT"
-])
-
-/**
- * `true` for a system topic or group, which no namespace applies to: the topics above, topics
- * starting `rmq_sys_` (`TopicValidator.isSystemTopic`), and groups starting `CID_RMQ_SYS_`
- * (`MixAll.isSysConsumerGroup`).
- *
- * @since 0.1.0
+ * @category predicates
  */
 export const isSystemResource = (resource: string): boolean =>
   resource.length > 0 &&
-  (SYSTEM_TOPICS.has(resource) || resource.startsWith("rmq_sys_") || resource.startsWith("CID_RMQ_SYS_"))
+  (isSystemTopic(resource) || resource.startsWith("CID_RMQ_SYS_"))
 
 const withoutRetryAndDlq = (resource: string): string =>
   resource.startsWith(RETRY_PREFIX)
@@ -70,6 +57,7 @@ const prefixOf = (resource: string): string =>
  * `true` when `resource` already carries `namespace` (`NamespaceUtil.isAlreadyWithNamespace`).
  *
  * @since 0.1.0
+ * @category predicates
  */
 export const isAlreadyWithNamespace = (resource: string, namespace: string): boolean =>
   namespace.length > 0 && resource.length > 0 && !isSystemResource(resource) &&
@@ -79,6 +67,7 @@ export const isAlreadyWithNamespace = (resource: string, namespace: string): boo
  * The name a resource travels under (`NamespaceUtil.wrapNamespace`); unchanged without a namespace.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const wrapNamespace = (namespace: string | undefined, resource: string): string => {
   if (namespace === undefined || namespace.length === 0 || resource.length === 0) return resource
@@ -91,6 +80,7 @@ export const wrapNamespace = (namespace: string | undefined, resource: string): 
  * not carry `namespace` are returned unchanged.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const withoutNamespace = (namespace: string | undefined, resource: string): string => {
   if (namespace === undefined || namespace.length === 0 || !isAlreadyWithNamespace(resource, namespace)) return resource

@@ -8,6 +8,7 @@
  * Template topic: new topics inherit its config (TBW102 has it when auto-create is on).
  *
  * @since 0.1.0
+ * @category constants
  */
 export const PERM_INHERIT = 1
 
@@ -15,6 +16,7 @@ export const PERM_INHERIT = 1
  * Producers may write.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const PERM_WRITE = 2
 
@@ -22,6 +24,7 @@ export const PERM_WRITE = 2
  * Consumers may read.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const PERM_READ = 4
 
@@ -29,6 +32,7 @@ export const PERM_READ = 4
  * Priority flag.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const PERM_PRIORITY = 8
 
@@ -36,6 +40,7 @@ export const PERM_PRIORITY = 8
  * `true` when `perm` lets producers write.
  *
  * @since 0.1.0
+ * @category predicates
  */
 export const isWriteable = (perm: number): boolean => (perm & PERM_WRITE) === PERM_WRITE
 
@@ -43,6 +48,7 @@ export const isWriteable = (perm: number): boolean => (perm & PERM_WRITE) === PE
  * `true` when `perm` lets consumers read.
  *
  * @since 0.1.0
+ * @category predicates
  */
 export const isReadable = (perm: number): boolean => (perm & PERM_READ) === PERM_READ
 
@@ -50,6 +56,7 @@ export const isReadable = (perm: number): boolean => (perm & PERM_READ) === PERM
  * `perm` as Java's `PermName.perm2String` shows it, e.g. `RW-` or `RWX` (X = inherit).
  *
  * @since 0.1.0
+ * @category formatting
  */
 export const permToString = (perm: number): string =>
   `${isReadable(perm) ? "R" : "-"}${isWriteable(perm) ? "W" : "-"}${(perm & PERM_INHERIT) !== 0 ? "X" : "-"}`

@@ -10,6 +10,7 @@ import { Schema } from "effect"
  * The 4-byte length word is negative (as a signed 32-bit integer).
  *
  * @since 0.1.0
+ * @category errors
  */
 export class NegativeFrameLength extends Schema.TaggedError<NegativeFrameLength>()("NegativeFrameLength", {
   length: Schema.Number
@@ -23,6 +24,7 @@ export class NegativeFrameLength extends Schema.TaggedError<NegativeFrameLength>
  * The length word is smaller than the 4 bytes every frame needs for its type byte and header length.
  *
  * @since 0.1.0
+ * @category errors
  */
 export class FrameTooShort extends Schema.TaggedError<FrameTooShort>()("FrameTooShort", {
   length: Schema.Number
@@ -36,6 +38,7 @@ export class FrameTooShort extends Schema.TaggedError<FrameTooShort>()("FrameToo
  * The frame (length word included) is larger than the configured maximum.
  *
  * @since 0.1.0
+ * @category errors
  */
 export class FrameTooLarge extends Schema.TaggedError<FrameTooLarge>()("FrameTooLarge", {
   length: Schema.Number,
@@ -50,6 +53,7 @@ export class FrameTooLarge extends Schema.TaggedError<FrameTooLarge>()("FrameToo
  * The header length in the frame is larger than what the frame holds after its type word.
  *
  * @since 0.1.0
+ * @category errors
  */
 export class HeaderLengthExceedsFrame extends Schema.TaggedError<HeaderLengthExceedsFrame>()(
   "HeaderLengthExceedsFrame",
@@ -64,6 +68,7 @@ export class HeaderLengthExceedsFrame extends Schema.TaggedError<HeaderLengthExc
  * The serialize type byte is neither 0 (JSON) nor 1 (ROCKETMQ).
  *
  * @since 0.1.0
+ * @category errors
  */
 export class UnknownSerializeType extends Schema.TaggedError<UnknownSerializeType>()("UnknownSerializeType", {
   serializeType: Schema.Number
@@ -77,6 +82,7 @@ export class UnknownSerializeType extends Schema.TaggedError<UnknownSerializeTyp
  * The header bytes do not form a valid header of their serialize type.
  *
  * @since 0.1.0
+ * @category errors
  */
 export class MalformedHeader extends Schema.TaggedError<MalformedHeader>()("MalformedHeader", {
   serializeType: Schema.Literals(["JSON", "ROCKETMQ"]),
@@ -92,6 +98,7 @@ export class MalformedHeader extends Schema.TaggedError<MalformedHeader>()("Malf
  * the binary header can hold, or a header longer than the 24-bit header length allows).
  *
  * @since 0.1.0
+ * @category errors
  */
 export class UnencodableCommand extends Schema.TaggedError<UnencodableCommand>()("UnencodableCommand", {
   detail: Schema.String
@@ -105,6 +112,7 @@ export class UnencodableCommand extends Schema.TaggedError<UnencodableCommand>()
  * The input ended inside a frame: fewer bytes than the length word announces.
  *
  * @since 0.1.0
+ * @category errors
  */
 export class IncompleteFrame extends Schema.TaggedError<IncompleteFrame>()("IncompleteFrame", {
   expected: Schema.Number,
@@ -119,6 +127,7 @@ export class IncompleteFrame extends Schema.TaggedError<IncompleteFrame>()("Inco
  * Bytes left over after a complete frame where exactly one frame was expected.
  *
  * @since 0.1.0
+ * @category errors
  */
 export class TrailingBytes extends Schema.TaggedError<TrailingBytes>()("TrailingBytes", {
   count: Schema.Number
@@ -132,6 +141,7 @@ export class TrailingBytes extends Schema.TaggedError<TrailingBytes>()("Trailing
  * What went wrong in a `ProtocolError`.
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const ProtocolErrorReason = Schema.Union([
   NegativeFrameLength,
@@ -147,6 +157,7 @@ export const ProtocolErrorReason = Schema.Union([
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export type ProtocolErrorReason = typeof ProtocolErrorReason.Type
 
@@ -154,6 +165,7 @@ export type ProtocolErrorReason = typeof ProtocolErrorReason.Type
  * Bytes that are not a valid remoting frame, or a command that cannot become one.
  *
  * @since 0.1.0
+ * @category errors
  */
 export class ProtocolError extends Schema.TaggedError<ProtocolError>()("ProtocolError", {
   reason: ProtocolErrorReason

@@ -10,11 +10,13 @@ import { clientLanguage, LanguageCode } from "./LanguageCode.ts"
  * How a frame's header is serialized: JSON (type byte 0) or the binary ROCKETMQ form (type byte 1).
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const SerializeType = Schema.Literals(["JSON", "ROCKETMQ"])
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export type SerializeType = typeof SerializeType.Type
 
@@ -22,11 +24,13 @@ export type SerializeType = typeof SerializeType.Type
  * A string → string map, as the custom header (`extFields`) travels: every value is a string.
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const ExtFields = Schema.Record(Schema.String, Schema.String)
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export type ExtFields = typeof ExtFields.Type
 
@@ -40,6 +44,7 @@ export type ExtFields = typeof ExtFields.Type
  * - `body` is `undefined` when the frame has no body bytes.
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const RemotingCommand = Schema.Struct({
   code: Schema.Int,
@@ -55,6 +60,7 @@ export const RemotingCommand = Schema.Struct({
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export type RemotingCommand = typeof RemotingCommand.Type
 
@@ -62,6 +68,7 @@ export type RemotingCommand = typeof RemotingCommand.Type
  * Flag bit 0: the command is a response.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const FLAG_RESPONSE = 1
 
@@ -69,6 +76,7 @@ export const FLAG_RESPONSE = 1
  * Flag bit 1: a oneway request, which the receiver must not answer.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const FLAG_ONEWAY = 2
 
@@ -78,6 +86,7 @@ export const FLAG_ONEWAY = 2
  * `GO_AWAY` (REMOTING.md §3.4).
  *
  * @since 0.1.0
+ * @category constants
  */
 export const clientVersion = 409
 
@@ -85,6 +94,7 @@ export const clientVersion = 409
  * `true` for a response.
  *
  * @since 0.1.0
+ * @category predicates
  */
 export const isResponse = (command: RemotingCommand): boolean => (command.flag & FLAG_RESPONSE) !== 0
 
@@ -92,6 +102,7 @@ export const isResponse = (command: RemotingCommand): boolean => (command.flag &
  * `true` for a oneway request.
  *
  * @since 0.1.0
+ * @category predicates
  */
 export const isOneway = (command: RemotingCommand): boolean => (command.flag & FLAG_ONEWAY) !== 0
 
@@ -99,6 +110,7 @@ export const isOneway = (command: RemotingCommand): boolean => (command.flag & F
  * What a caller gives to build a request; the rest takes the client's defaults.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface RequestOptions {
   readonly code: number
@@ -117,6 +129,7 @@ export interface RequestOptions {
  * it sends the request.
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const makeRequest = (options: RequestOptions): RemotingCommand => ({
   code: options.code,
@@ -134,6 +147,7 @@ export const makeRequest = (options: RequestOptions): RemotingCommand => ({
  * What a server gives to answer a request.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface ResponseOptions {
   readonly code: number
@@ -150,6 +164,7 @@ export interface ResponseOptions {
  * request's serialization (as 4.9.4–4.9.8 servers do).
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const makeResponse = (request: RemotingCommand, options: ResponseOptions): RemotingCommand => ({
   code: options.code,
@@ -167,5 +182,6 @@ export const makeResponse = (request: RemotingCommand, options: ResponseOptions)
  * A copy of a command with another opaque.
  *
  * @since 0.1.0
+ * @category combinators
  */
 export const withOpaque = (command: RemotingCommand, opaque: number): RemotingCommand => ({ ...command, opaque })

@@ -9,6 +9,7 @@
  * Named request codes.
  *
  * @since 0.1.0
+ * @category models
  */
 export const RequestCode = {
   SEND_MESSAGE: 10,
@@ -38,6 +39,7 @@ export const RequestCode = {
  * One of the named request codes.
  *
  * @since 0.1.0
+ * @category models
  */
 export type RequestCode = typeof RequestCode[keyof typeof RequestCode]
 
@@ -47,5 +49,6 @@ const requestNames = new Map<number, string>(Object.entries(RequestCode).map(([n
  * The name of a request code, or `undefined` for a code this library does not name.
  *
  * @since 0.1.0
+ * @category formatting
  */
 export const requestCodeName = (code: number): string | undefined => requestNames.get(code)

@@ -8,6 +8,7 @@
  * Named response codes.
  *
  * @since 0.1.0
+ * @category models
  */
 export const ResponseCode = {
   SUCCESS: 0,
@@ -32,6 +33,7 @@ export const ResponseCode = {
  * One of the named response codes.
  *
  * @since 0.1.0
+ * @category models
  */
 export type ResponseCode = typeof ResponseCode[keyof typeof ResponseCode]
 
@@ -41,5 +43,6 @@ const responseNames = new Map<number, string>(Object.entries(ResponseCode).map((
  * The name of a response code, or `undefined` for a code this library does not name.
  *
  * @since 0.1.0
+ * @category formatting
  */
 export const responseCodeName = (code: number): string | undefined => responseNames.get(code)

@@ -11,6 +11,7 @@ import { BooleanFromString, headerDecoder, headerEncoder } from "./HeaderFields.
  * (honoured by NameServers from 4.9.4 on).
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const GetRouteInfoRequestHeader = Schema.Struct({
   topic: Schema.String,
@@ -19,15 +20,18 @@ export const GetRouteInfoRequestHeader = Schema.Struct({
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export type GetRouteInfoRequestHeader = typeof GetRouteInfoRequestHeader.Type
 
 /**
  * @since 0.1.0
+ * @category encoding
  */
 export const encodeGetRouteInfoRequestHeader = headerEncoder(GetRouteInfoRequestHeader)
 
 /**
  * @since 0.1.0
+ * @category decoding
  */
 export const decodeGetRouteInfoRequestHeader = headerDecoder(GetRouteInfoRequestHeader)

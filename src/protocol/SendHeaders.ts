@@ -30,6 +30,7 @@ const sendRequestFields = {
  * as `bname`).
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const SendMessageRequestHeader = Schema.Struct(sendRequestFields).pipe(
   Schema.encodeKeys({ brokerName: "bname" })
@@ -39,6 +40,7 @@ export const SendMessageRequestHeader = Schema.Struct(sendRequestFields).pipe(
  * The typed send request header, whichever code carries it.
  *
  * @since 0.1.0
+ * @category models
  */
 export type SendMessageRequestHeader = typeof SendMessageRequestHeader.Type
 
@@ -46,6 +48,7 @@ export type SendMessageRequestHeader = typeof SendMessageRequestHeader.Type
  * The same header with the one-letter keys `a`…`n` of SEND_MESSAGE_V2 and SEND_BATCH_MESSAGE.
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const SendMessageRequestHeaderV2 = Schema.Struct(sendRequestFields).pipe(
   Schema.encodeKeys({
@@ -68,11 +71,13 @@ export const SendMessageRequestHeaderV2 = Schema.Struct(sendRequestFields).pipe(
 
 /**
  * @since 0.1.0
+ * @category encoding
  */
 export const encodeSendMessageRequestHeader = headerEncoder(SendMessageRequestHeader)
 
 /**
  * @since 0.1.0
+ * @category decoding
  */
 export const decodeSendMessageRequestHeader = headerDecoder(SendMessageRequestHeader)
 
@@ -81,6 +86,7 @@ export const decodeSendMessageRequestHeader = headerDecoder(SendMessageRequestHe
  * message); a property test holds it equal to the schema's encoding.
  *
  * @since 0.1.0
+ * @category encoding
  */
 export const encodeSendMessageRequestHeaderV2 = (header: SendMessageRequestHeader): ExtFields => {
   const fields: Record<string, string> = {
@@ -106,11 +112,13 @@ export const encodeSendMessageRequestHeaderV2 = (header: SendMessageRequestHeade
  * The schema's own V2 encoder, the reference `encodeSendMessageRequestHeaderV2` is tested against.
  *
  * @since 0.1.0
+ * @category encoding
  */
 export const encodeSendMessageRequestHeaderV2BySchema = headerEncoder(SendMessageRequestHeaderV2)
 
 /**
  * @since 0.1.0
+ * @category decoding
  */
 export const decodeSendMessageRequestHeaderV2 = headerDecoder(SendMessageRequestHeaderV2)
 
@@ -119,6 +127,7 @@ export const decodeSendMessageRequestHeaderV2 = headerDecoder(SendMessageRequest
  * the offset in it, and what 5.x adds. `regionId` and `traceOn` travel as `MSG_REGION` and `TRACE_ON`.
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const SendMessageResponseHeader = Schema.Struct({
   msgId: Schema.String,
@@ -133,11 +142,13 @@ export const SendMessageResponseHeader = Schema.Struct({
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export type SendMessageResponseHeader = typeof SendMessageResponseHeader.Type
 
 /**
  * @since 0.1.0
+ * @category encoding
  */
 export const encodeSendMessageResponseHeader = headerEncoder(SendMessageResponseHeader)
 
@@ -145,6 +156,7 @@ export const encodeSendMessageResponseHeader = headerEncoder(SendMessageResponse
  * The schema's own decoder of the send response header.
  *
  * @since 0.1.0
+ * @category decoding
  */
 export const decodeSendMessageResponseHeaderBySchema = headerDecoder(SendMessageResponseHeader)
 
@@ -157,6 +169,7 @@ const javaLong = /^[+-]?\d{1,16}$/
  * produces the error. A property test holds both paths equal.
  *
  * @since 0.1.0
+ * @category decoding
  */
 export const decodeSendMessageResponseHeader = (
   extFields: ExtFields | undefined

@@ -10,6 +10,7 @@
  * plain assignment would turn into a prototype change.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const setOwn = (record: Record<string, string>, key: string, value: string): void => {
   if (key === "__proto__") {

@@ -14,6 +14,7 @@ import { jsonBodyParser } from "./JsonBody.ts"
  * The brokerId of a broker group's master.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const MASTER_ID = 0
 
@@ -21,6 +22,7 @@ export const MASTER_ID = 0
  * A broker id as a map key: a decimal integer in a string.
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const BrokerIdKey = Schema.String.check(Schema.isPattern(/^-?\d{1,19}$/))
 
@@ -28,6 +30,7 @@ export const BrokerIdKey = Schema.String.check(Schema.isPattern(/^-?\d{1,19}$/))
  * The topic's queues on one broker group.
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const QueueData = Schema.Struct({
   brokerName: Schema.String,
@@ -39,6 +42,7 @@ export const QueueData = Schema.Struct({
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export type QueueData = typeof QueueData.Type
 
@@ -46,6 +50,7 @@ export type QueueData = typeof QueueData.Type
  * `QueueData` as servers write it: the sys flag was spelled `topicSynFlag` up to 4.8.0.
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const QueueDataFromWire = Schema.Struct({
   brokerName: Schema.String,
@@ -74,6 +79,7 @@ export const QueueDataFromWire = Schema.Struct({
  * One broker group: its cluster, its name and the address of each broker by brokerId.
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const BrokerData = Schema.Struct({
   cluster: Schema.String,
@@ -85,6 +91,7 @@ export const BrokerData = Schema.Struct({
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export type BrokerData = typeof BrokerData.Type
 
@@ -92,6 +99,7 @@ export type BrokerData = typeof BrokerData.Type
  * The logical-queue mapping of a static topic on one broker (5.x).
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const TopicQueueMappingInfo = Schema.Struct({
   topic: Schema.optionalKey(Schema.String),
@@ -105,6 +113,7 @@ export const TopicQueueMappingInfo = Schema.Struct({
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export type TopicQueueMappingInfo = typeof TopicQueueMappingInfo.Type
 
@@ -119,11 +128,13 @@ const routeFields = {
  * A topic's route.
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const TopicRouteData = Schema.Struct({ ...routeFields, queueDatas: Schema.Array(QueueData) })
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export type TopicRouteData = typeof TopicRouteData.Type
 
@@ -132,6 +143,7 @@ export type TopicRouteData = typeof TopicRouteData.Type
  * `filterServerTable` read as empty.
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const TopicRouteDataFromWire = Schema.Struct({
   ...routeFields,
@@ -152,6 +164,7 @@ export const TopicRouteDataFromWire = Schema.Struct({
  * keys) and checks its structure.
  *
  * @since 0.1.0
+ * @category decoding
  */
 export const parseTopicRouteData = jsonBodyParser(TopicRouteDataFromWire, "TopicRouteData")
 
@@ -160,6 +173,7 @@ export const parseTopicRouteData = jsonBodyParser(TopicRouteDataFromWire, "Topic
  * version 401 that did not ask for standard JSON).
  *
  * @since 0.1.0
+ * @category encoding
  */
 export const writeTopicRouteData = (route: TopicRouteData, style: FastjsonStyle): string =>
   writeFastjson(routeToFastjson(route), style)
@@ -168,6 +182,7 @@ export const writeTopicRouteData = (route: TopicRouteData, style: FastjsonStyle)
  * A broker data as fastjson value: its brokerAddrs keyed by Java longs.
  *
  * @since 0.1.0
+ * @category encoding
  */
 export const brokerDataToFastjson = (brokerData: BrokerData): FastjsonValue => ({
   brokerAddrs: new IntegerKeyedMap(brokerData.brokerAddrs),

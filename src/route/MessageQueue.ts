@@ -9,6 +9,7 @@ import { Schema } from "effect"
  * A topic's queue `queueId` on broker group `brokerName`.
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const MessageQueue = Schema.Struct({
   topic: Schema.String,
@@ -18,6 +19,7 @@ export const MessageQueue = Schema.Struct({
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export type MessageQueue = typeof MessageQueue.Type
 
@@ -25,5 +27,6 @@ export type MessageQueue = typeof MessageQueue.Type
  * `topic@brokerName#queueId`, for logs and messages.
  *
  * @since 0.1.0
+ * @category formatting
  */
 export const formatMessageQueue = (queue: MessageQueue): string => `${queue.topic}@${queue.brokerName}#${queue.queueId}`

@@ -11,6 +11,7 @@ import { Schema } from "effect"
  * with a master.
  *
  * @since 0.1.0
+ * @category errors
  */
 export class NoRouteInfo extends Schema.TaggedError<NoRouteInfo>()("NoRouteInfo", {
   topic: Schema.String,

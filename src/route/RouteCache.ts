@@ -17,6 +17,7 @@ import type { TopicPublishInfo } from "./TopicPublishInfo.ts"
  * The cache's content.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface RouteCacheState {
   readonly topics: ReadonlyMap<string, TopicPublishInfo>
@@ -28,6 +29,7 @@ export interface RouteCacheState {
  * What an update did.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface RouteUpdate {
   /** The topic's publish info after the update. */
@@ -43,6 +45,7 @@ const emptyRoute: TopicRouteData = { brokerDatas: [], queueDatas: [], filterServ
  * that lists it last win, as Java's table is overwritten by each accepted route.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const mergeBrokerAddresses = (
   routes: Iterable<TopicRouteData>
@@ -68,6 +71,7 @@ const withTopics = (topics: ReadonlyMap<string, TopicPublishInfo>): RouteCacheSt
  * The route cache service.
  *
  * @since 0.1.0
+ * @category services
  */
 export class RouteCache extends Context.Service<RouteCache, {
   /** The whole cache. */
@@ -96,6 +100,7 @@ export class RouteCache extends Context.Service<RouteCache, {
  * Builds an empty cache.
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const makeRouteCache = Effect.gen(function*() {
   const ref = yield* Ref.make<RouteCacheState>({ topics: new Map(), brokers: new Map() })

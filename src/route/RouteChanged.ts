@@ -11,6 +11,7 @@ import { RouteDiff } from "./RouteDiff.ts"
  * the topic and it left the cache.
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const RouteChanged = Schema.TaggedStruct("RouteChanged", {
   topic: Schema.String,
@@ -21,5 +22,6 @@ export const RouteChanged = Schema.TaggedStruct("RouteChanged", {
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export type RouteChanged = typeof RouteChanged.Type

@@ -9,6 +9,7 @@ import { Metric } from "effect"
  * Lookups answered from the cache.
  *
  * @since 0.1.0
+ * @category metrics
  */
 export const routeCacheHits = Metric.counter("rocketmq_route_cache_hits", {
   description: "Route lookups answered from the cache"
@@ -18,6 +19,7 @@ export const routeCacheHits = Metric.counter("rocketmq_route_cache_hits", {
  * Lookups that had to ask a NameServer.
  *
  * @since 0.1.0
+ * @category metrics
  */
 export const routeCacheMisses = Metric.counter("rocketmq_route_cache_misses", {
   description: "Route lookups that missed the cache"
@@ -27,6 +29,7 @@ export const routeCacheMisses = Metric.counter("rocketmq_route_cache_misses", {
  * GET_ROUTEINFO_BY_TOPIC calls made (misses and refreshes; concurrent misses share one).
  *
  * @since 0.1.0
+ * @category metrics
  */
 export const nameServerFetches = Metric.counter("rocketmq_nameserver_route_fetches", {
   description: "Route fetches from a NameServer"
@@ -36,6 +39,7 @@ export const nameServerFetches = Metric.counter("rocketmq_nameserver_route_fetch
  * Route fetches that failed (NameServer unreachable, hung, or rejecting).
  *
  * @since 0.1.0
+ * @category metrics
  */
 export const nameServerFetchFailures = Metric.counter("rocketmq_nameserver_route_fetch_failures", {
   description: "Route fetches that failed"
@@ -45,6 +49,7 @@ export const nameServerFetchFailures = Metric.counter("rocketmq_nameserver_route
  * How long route fetches take.
  *
  * @since 0.1.0
+ * @category metrics
  */
 export const nameServerFetchLatency = Metric.timer("rocketmq_nameserver_route_fetch_latency", {
   description: "Latency of route fetches from a NameServer"

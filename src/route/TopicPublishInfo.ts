@@ -12,6 +12,7 @@ import { publishQueues } from "./PublishQueues.ts"
  * A topic's publish info.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface TopicPublishInfo {
   readonly topic: string
@@ -34,6 +35,7 @@ export interface TopicPublishInfo {
  * Builds a topic's publish info from a route.
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const makeTopicPublishInfo = (
   topic: string,
@@ -50,6 +52,7 @@ export const makeTopicPublishInfo = (
  * at `defaultTopicQueueNums` (`readQueueNums = writeQueueNums = min(n, readQueueNums)`).
  *
  * @since 0.1.0
+ * @category utils
  */
 export const capDefaultTopicRoute = (route: TopicRouteData, defaultTopicQueueNums: number): TopicRouteData => ({
   ...route,

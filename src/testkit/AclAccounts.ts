@@ -17,6 +17,7 @@ import { ResponseCode } from "../protocol/ResponseCode.ts"
  * A permission as `plain_acl.yml` writes it.
  *
  * @since 0.1.0
+ * @category models
  */
 export type AclPermission = "DENY" | "ANY" | "PUB" | "SUB" | "PUB|SUB"
 
@@ -24,6 +25,7 @@ export type AclPermission = "DENY" | "ANY" | "PUB" | "SUB" | "PUB|SUB"
  * One account of the testkit's ACL.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface AclAccount {
   readonly accessKey: string
@@ -97,6 +99,7 @@ const denied = (reason: string, frame: string): ResponseOptions => ({
  * for a NameServer, which has no topic resources to check).
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const makeAclCheck = (accounts: ReadonlyArray<AclAccount>, options?: { readonly checkPermissions?: boolean }) => {
   const byKey = new Map(accounts.map((account) => [account.accessKey, account]))
@@ -125,6 +128,7 @@ export const makeAclCheck = (accounts: ReadonlyArray<AclAccount>, options?: { re
  * permissions and DENY elsewhere, or admin when no topic is listed.
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const parseAclAccount = (text: string): AclAccount | string => {
   const [accessKey, secretKey, perms, ...rest] = text.split(":")

@@ -14,6 +14,7 @@ import type { RemotingCommand } from "../protocol/RemotingCommand.ts"
  * Integers in `[minimum, maximum]`.
  *
  * @since 0.1.0
+ * @category arbitraries
  */
 export const intBetween = (minimum: number, maximum: number): Arbitrary.Arbitrary<number> =>
   Arbitrary.schema(Schema.Int.check(Schema.isBetween({ minimum, maximum })))
@@ -26,6 +27,7 @@ const int16 = Schema.Int.check(Schema.isBetween({ minimum: -32768, maximum: 3276
  * language, any remark, custom header and body.
  *
  * @since 0.1.0
+ * @category arbitraries
  */
 export const remotingCommand: Arbitrary.Arbitrary<RemotingCommand> = Arbitrary.schema(Schema.Struct({
   code: int16,

@@ -1,18 +1,22 @@
 /**
- * Fault injection for the testkit servers: rules that make a server misbehave for chosen request
- * codes — delay answers, never answer, drop the connection, answer an error code, send garbage or
- * trickle the answer byte by byte.
+ * Fault rules for the testkit servers: shorthands over control hooks (see `Control.ts`) that make a
+ * server misbehave for chosen request codes — answer late, never answer, drop the connection,
+ * answer an error code, send garbage or trickle the answer byte by byte. A rule is a hook that
+ * always takes the same decision.
  *
  * @since 0.1.0
  */
+import { Control } from "./Control.ts"
+import type { ControlDecision, ControlTable } from "./Control.ts"
 
 /**
  * What a server does instead of (or before) answering normally.
  *
  * @since 0.1.0
+ * @category models
  */
 export type Fault =
-  /** Answer normally after `millis`. */
+  /** Answer normally after `millis` (wall clock). */
   | { readonly _tag: "Delay"; readonly millis: number }
   /** Never answer (the request is swallowed). */
   | { readonly _tag: "NoResponse" }
@@ -30,6 +34,7 @@ export type Fault =
  * when absent).
  *
  * @since 0.1.0
+ * @category models
  */
 export interface FaultRule {
   readonly code?: number | undefined
@@ -38,33 +43,56 @@ export interface FaultRule {
 }
 
 /**
- * The fault rules of one server. The first matching rule applies.
+ * The decision a fault stands for.
  *
  * @since 0.1.0
+ * @category conversions
+ */
+export const faultDecision = (fault: Fault): ControlDecision => {
+  switch (fault._tag) {
+    case "Delay":
+      return Control.answerLate(fault.millis)
+    case "NoResponse":
+      return Control.drop
+    case "CloseConnection":
+      return Control.closeConnection
+    case "RespondWith":
+      return Control.respond(fault.code, fault.remark)
+    case "Garbage":
+      return Control.garbage(fault.bytes)
+    case "Trickle":
+      return Control.trickle(fault.intervalMillis)
+  }
+}
+
+/**
+ * The fault rules of one server, kept in its control table among the other hooks. The first
+ * matching rule or hook applies.
+ *
+ * @since 0.1.0
+ * @category models
  */
 export class FaultInjector {
-  private rules: Array<{ readonly rule: FaultRule; remaining: number }> = []
+  private readonly controls: ControlTable
+  private readonly removers = new Set<() => void>()
+
+  constructor(controls: ControlTable) {
+    this.controls = controls
+  }
 
   /** Adds a rule; returns a function that removes it. */
   add(rule: FaultRule): () => void {
-    const entry = { rule, remaining: rule.times ?? Number.POSITIVE_INFINITY }
-    this.rules.push(entry)
-    return () => {
-      this.rules = this.rules.filter((candidate) => candidate !== entry)
+    const remove = this.controls.add(rule.code, Control.always(faultDecision(rule.fault)), { times: rule.times })
+    const remover = () => {
+      this.removers.delete(remover)
+      remove()
     }
+    this.removers.add(remover)
+    return remover
   }
 
-  /** Removes every rule. */
+  /** Removes every fault rule (hooks added with `control` stay). */
   clear(): void {
-    this.rules = []
-  }
-
-  /** The fault for a request with `code`, using up one of its times. */
-  take(code: number): Fault | undefined {
-    const entry = this.rules.find((candidate) => candidate.rule.code === undefined || candidate.rule.code === code)
-    if (entry === undefined) return undefined
-    entry.remaining -= 1
-    if (entry.remaining <= 0) this.rules = this.rules.filter((candidate) => candidate !== entry)
-    return entry.rule.fault
+    for (const remove of [...this.removers]) remove()
   }
 }

@@ -27,6 +27,7 @@ const isBlank = (text: string): boolean => {
  * topic.
  *
  * @since 0.1.0
+ * @category arbitraries
  */
 export const topic: Arbitrary.Arbitrary<string> = Arbitrary.schema(
   Schema.String.check(Schema.isPattern(/^[%|a-zA-Z0-9_-]{1,127}$/))
@@ -37,6 +38,7 @@ export const topic: Arbitrary.Arbitrary<string> = Arbitrary.schema(
  * 4096-byte compression threshold), some repetitive (compressible), some noise.
  *
  * @since 0.1.0
+ * @category arbitraries
  */
 export const body: Arbitrary.Arbitrary<Uint8Array> = Arbitrary.schema(Schema.Struct({
   size: Schema.Literals(["tiny", "small", "medium", "large"]),
@@ -73,6 +75,7 @@ const fieldText = Arbitrary.schema(Schema.String).pipe(Arbitrary.map(cleanText))
  * Tags: any text without the separators (an empty tag means none).
  *
  * @since 0.1.0
+ * @category arbitraries
  */
 export const tags: Arbitrary.Arbitrary<string> = fieldText
 
@@ -80,6 +83,7 @@ export const tags: Arbitrary.Arbitrary<string> = fieldText
  * Keys: 0…4 non-empty keys without spaces or separators.
  *
  * @since 0.1.0
+ * @category arbitraries
  */
 export const keys: Arbitrary.Arbitrary<ReadonlyArray<string>> = Arbitrary.array(
   fieldText.pipe(Arbitrary.map((key) => {
@@ -132,6 +136,7 @@ const propertyValue = Arbitrary.schema(Schema.String).pipe(Arbitrary.map((text) 
  * include `__proto__`.
  *
  * @since 0.1.0
+ * @category arbitraries
  */
 export const userProperties: Arbitrary.Arbitrary<{ readonly [name: string]: string }> = Arbitrary.array(
   Arbitrary.all({ name: propertyName, value: propertyValue }),
@@ -186,6 +191,7 @@ const assemble = (parts: MessageParts): Message => {
  * delivery time, flag and waitStoreMsgOK.
  *
  * @since 0.1.0
+ * @category arbitraries
  */
 export const validMessage: Arbitrary.Arbitrary<Message> = Arbitrary.all({ topic, ...messageParts }).pipe(
   Arbitrary.map(assemble)
@@ -196,6 +202,7 @@ export const validMessage: Arbitrary.Arbitrary<Message> = Arbitrary.all({ topic,
  * (not a `%RETRY%` one) and one `waitStoreMsgOK`, none with a delay level or delivery time.
  *
  * @since 0.1.0
+ * @category arbitraries
  */
 export const messageBatch: Arbitrary.Arbitrary<ReadonlyArray<Message>> = Arbitrary.all({
   topic: topic.pipe(Arbitrary.map((name) => (name.startsWith("%RETRY%") ? `_${name.slice(1)}` : name))),

@@ -1,13 +1,14 @@
 /**
  * A remoting server on a loopback port, the base of the testkit NameServer and broker: it accepts
- * connections, decodes frames, hands each request to a handler and writes the answer, and it can
- * be scripted to misbehave (see `Faults.ts`), to refuse connections, or to drop every connection.
+ * connections, decodes frames, passes each request through the control hooks registered for its
+ * code (see `Control.ts`) and then to a handler, and writes the answer. It can also refuse
+ * connections or drop every connection.
  *
  * @since 0.1.0
  */
 import * as Net from "node:net"
 import * as Tls from "node:tls"
-import { Effect, Result, Schema } from "effect"
+import { Effect, FiberSet, Result, Schema } from "effect"
 import type { Scope } from "effect"
 import { encodeFrameParts } from "../protocol/Frame.ts"
 import { FrameDecoder } from "../protocol/FrameDecoder.ts"
@@ -17,13 +18,16 @@ import type { RemotingCommand, ResponseOptions } from "../protocol/RemotingComma
 import { ResponseCode } from "../protocol/ResponseCode.ts"
 import { makeAclCheck } from "./AclAccounts.ts"
 import type { AclAccount } from "./AclAccounts.ts"
+import { ControlTable } from "./Control.ts"
+import type { ControlDecision, ControlHook, ControlOptions } from "./Control.ts"
 import { FaultInjector } from "./Faults.ts"
-import type { Fault } from "./Faults.ts"
+import type { Session } from "./Session.ts"
 
 /**
  * A server that could not start listening.
  *
  * @since 0.1.0
+ * @category errors
  */
 export class ServerStartFailed extends Schema.TaggedError<ServerStartFailed>()("ServerStartFailed", {
   detail: Schema.String
@@ -34,22 +38,11 @@ export class ServerStartFailed extends Schema.TaggedError<ServerStartFailed>()("
 }
 
 /**
- * One client connection, as a handler sees it.
- *
- * @since 0.1.0
- */
-export interface Session {
-  /** The client's `ip:port`. */
-  readonly remoteAddress: string
-  /** Sends a request to the client (as a broker sends CHECK_TRANSACTION_STATE). */
-  readonly push: (command: RemotingCommand) => void
-}
-
-/**
  * Answers a request: the response fields, or `undefined` to send nothing (oneway requests get
  * nothing whatever the handler returns).
  *
  * @since 0.1.0
+ * @category models
  */
 export type RequestHandler = (request: RemotingCommand, session: Session) => ResponseOptions | undefined
 
@@ -57,6 +50,7 @@ export type RequestHandler = (request: RemotingCommand, session: Session) => Res
  * How the server identifies itself in its answers.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface ServerOptions {
   /** Loopback host to listen on; default 127.0.0.1. */
@@ -84,6 +78,7 @@ export interface ServerOptions {
  * How a testkit server serves TLS.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface ServerTlsSettings {
   /** Server certificate chain (PEM). */
@@ -98,12 +93,20 @@ export interface ServerTlsSettings {
  * A running testkit server.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface RemotingServer {
   /** `host:port` the server listens on. */
   readonly address: string
   readonly port: number
-  /** Fault rules; see `FaultInjector`. */
+  /**
+   * Adds a control hook for requests with `code` (every request when `undefined`) until the current
+   * scope closes or, with `times`, until it has decided that many times; see `Control.ts`.
+   */
+  readonly control: (code: number | undefined, hook: ControlHook, options?: ControlOptions) => Effect.Effect<void, never, Scope.Scope>
+  /** The control hooks, for adding and removing them outside a scope. */
+  readonly controls: ControlTable
+  /** Fault rules (hooks that always decide the same); see `FaultInjector`. */
   readonly faults: FaultInjector
   /** Requests received with `code` (every code when absent), oneway ones included. */
   readonly requestCount: (code?: number) => number
@@ -123,6 +126,7 @@ export interface RemotingServer {
  * Starts a server in the current scope; closing the scope closes it and every connection.
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const makeRemotingServer = (
   handler: RequestHandler,
@@ -131,7 +135,11 @@ export const makeRemotingServer = (
   Effect.gen(function*() {
     const host = options?.host ?? "127.0.0.1"
     const answerAs = { version: options?.version ?? 409, language: options?.language ?? "JAVA" } as const
-    const faults = new FaultInjector()
+    const controls = new ControlTable()
+    const faults = new FaultInjector(controls)
+    // Hooks run in fibers of this set: interrupted when the server closes, under the services
+    // (Clock included) of the scope that started the server.
+    const runFork = yield* FiberSet.makeRuntime<never, void, never>()
     const counts = new Map<number, number>()
     let total = 0
     const sockets = new Set<Net.Socket>()
@@ -181,18 +189,25 @@ export const makeRemotingServer = (
       }
     }
 
-    const answer = (socket: Net.Socket, session: Session, request: RemotingCommand, fault: Fault | undefined) => {
-      if (fault?._tag === "CloseConnection") return void socket.destroy()
-      if (fault?._tag === "NoResponse") return
-      if (fault?._tag === "Garbage") return void socket.write(fault.bytes)
-      const responseOptions: ResponseOptions | undefined = fault?._tag === "RespondWith"
-        ? { code: fault.code, remark: fault.remark }
+    const answer = (socket: Net.Socket, session: Session, request: RemotingCommand, decision: ControlDecision) => {
+      if (socket.destroyed) return
+      if (decision._tag === "CloseConnection") return void socket.destroy()
+      if (decision._tag === "Drop") return
+      if (decision._tag === "Garbage") return void socket.write(decision.bytes)
+      const responseOptions: ResponseOptions | undefined = decision._tag === "Respond"
+        ? decision.response
         : handleSafely(request, session)
       if (isOneway(request) || responseOptions === undefined) return
       const response = makeResponse(request, { ...answerAs, ...responseOptions })
-      if (fault?._tag === "Delay") later(fault.millis, () => write(socket, response))
-      else if (fault?._tag === "Trickle") trickle(socket, response, fault.intervalMillis)
+      if (decision._tag === "AnswerLate") later(decision.millis, () => write(socket, response))
+      else if (decision._tag === "Trickle") trickle(socket, response, decision.intervalMillis)
       else write(socket, response)
+    }
+
+    /** Without a hook for its code a request is answered at once; with one, in a fiber of the hooks. */
+    const onRequest = (socket: Net.Socket, session: Session, request: RemotingCommand) => {
+      if (!controls.has(request.code)) return answer(socket, session, request, { _tag: "Pass" })
+      runFork(Effect.map(controls.decide(request, session), (decision) => answer(socket, session, request, decision)))
     }
 
     const onConnection = (socket: Net.Socket) => {
@@ -208,7 +223,7 @@ export const makeRemotingServer = (
           if (isResponse(command)) return
           total++
           counts.set(command.code, (counts.get(command.code) ?? 0) + 1)
-          answer(socket, session, command, faults.take(command.code))
+          onRequest(socket, session, command)
         })
         // A real server logs and closes the connection on a bad frame.
         if (error !== undefined) socket.destroy()
@@ -256,6 +271,12 @@ export const makeRemotingServer = (
     return {
       address: `${host}:${port}`,
       port,
+      control: (code, hook, controlOptions) =>
+        Effect.asVoid(Effect.acquireRelease(
+          Effect.sync(() => controls.add(code, hook, controlOptions)),
+          (remove) => Effect.sync(remove)
+        )),
+      controls,
       faults,
       requestCount: (code) => (code === undefined ? total : counts.get(code) ?? 0),
       connectionCount: () => sockets.size,
@@ -269,13 +290,3 @@ export const makeRemotingServer = (
       }
     } satisfies RemotingServer
   })
-
-/**
- * The answer a Java server gives to a request code it does not handle.
- *
- * @since 0.1.0
- */
-export const notSupported = (request: RemotingCommand): ResponseOptions => ({
-  code: ResponseCode.REQUEST_CODE_NOT_SUPPORTED,
-  remark: ` request type ${request.code} not supported`
-})

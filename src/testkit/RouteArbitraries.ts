@@ -25,6 +25,7 @@ const sometimes = <A>(n: number, value: Arbitrary.Arbitrary<A>): Arbitrary.Arbit
  * The broker names routes are drawn from: three, so that names repeat.
  *
  * @since 0.1.0
+ * @category arbitraries
  */
 export const brokerNames = ["broker-a", "broker-b", "broker-c"] as const
 
@@ -32,6 +33,7 @@ export const brokerNames = ["broker-a", "broker-b", "broker-c"] as const
  * The broker addresses routes are drawn from.
  *
  * @since 0.1.0
+ * @category arbitraries
  */
 export const brokerAddresses = ["10.0.0.1:10911", "10.0.0.2:10911", "10.0.0.3:10911", "10.0.0.1:10921"] as const
 
@@ -39,6 +41,7 @@ export const brokerAddresses = ["10.0.0.1:10911", "10.0.0.2:10911", "10.0.0.3:10
  * A broker name from {@link brokerNames}.
  *
  * @since 0.1.0
+ * @category arbitraries
  */
 export const brokerName: Arbitrary.Arbitrary<string> = Arbitrary.schema(Schema.Literals(brokerNames))
 
@@ -46,6 +49,7 @@ export const brokerName: Arbitrary.Arbitrary<string> = Arbitrary.schema(Schema.L
  * A broker address from {@link brokerAddresses}.
  *
  * @since 0.1.0
+ * @category arbitraries
  */
 export const brokerAddress: Arbitrary.Arbitrary<string> = Arbitrary.schema(Schema.Literals(brokerAddresses))
 
@@ -57,6 +61,7 @@ const zoneName = Arbitrary.schema(Schema.Literals(["zone-a", "zone-b"]))
  * A `QueueData`: a broker name from the pool, 0–16 read and write queues, perm 0–7, sys flag 0–3.
  *
  * @since 0.1.0
+ * @category arbitraries
  */
 export const queueData: Arbitrary.Arbitrary<QueueData> = Arbitrary.all({
   brokerName,
@@ -71,6 +76,7 @@ export const queueData: Arbitrary.Arbitrary<QueueData> = Arbitrary.all({
  * sometimes without master, sometimes empty.
  *
  * @since 0.1.0
+ * @category arbitraries
  */
 export const brokerAddrs: Arbitrary.Arbitrary<Record<string, string>> = Arbitrary.map(
   Arbitrary.array(Arbitrary.all([brokerId, brokerAddress]), { maxLength: 3 }),
@@ -99,6 +105,7 @@ const brokerDataOf = (v5: boolean): Arbitrary.Arbitrary<BrokerData> =>
  * A `BrokerData` as a 4.9.x NameServer sends it (no `enableActingMaster`, no `zoneName`).
  *
  * @since 0.1.0
+ * @category arbitraries
  */
 export const brokerData: Arbitrary.Arbitrary<BrokerData> = brokerDataOf(false)
 
@@ -106,6 +113,7 @@ export const brokerData: Arbitrary.Arbitrary<BrokerData> = brokerDataOf(false)
  * A `BrokerData` as a 5.x NameServer sends it (`enableActingMaster` always, `zoneName` sometimes).
  *
  * @since 0.1.0
+ * @category arbitraries
  */
 export const brokerDataV5: Arbitrary.Arbitrary<BrokerData> = brokerDataOf(true)
 
@@ -113,6 +121,7 @@ export const brokerDataV5: Arbitrary.Arbitrary<BrokerData> = brokerDataOf(true)
  * A static-topic mapping entry (5.x) with small values.
  *
  * @since 0.1.0
+ * @category arbitraries
  */
 export const topicQueueMappingInfo: Arbitrary.Arbitrary<TopicQueueMappingInfo> = Arbitrary.map(
   Arbitrary.all({
@@ -142,6 +151,7 @@ const mappingTable: Arbitrary.Arbitrary<Record<string, TopicQueueMappingInfo>> =
  * An `orderTopicConf` such as `broker-a:4;broker-b:2` (0–3 items, so sometimes `""`).
  *
  * @since 0.1.0
+ * @category arbitraries
  */
 export const orderTopicConf: Arbitrary.Arbitrary<string> = Arbitrary.map(
   Arbitrary.array(Arbitrary.all([brokerName, intBetween(0, 8)]), { maxLength: 3 }),
@@ -179,6 +189,7 @@ const routeV5 = routeOf(true)
  * as NameServers send routes.
  *
  * @since 0.1.0
+ * @category arbitraries
  */
 export const withUniqueBrokerNames = (route: TopicRouteData): TopicRouteData => {
   const firstOf = <A extends { readonly brokerName: string }>(entries: ReadonlyArray<A>): Array<A> =>
@@ -197,6 +208,7 @@ const routeUniqueV5 = Arbitrary.map(routeV5, withUniqueBrokerNames)
  * sometimes `zoneName` and a static-topic mapping.
  *
  * @since 0.1.0
+ * @category arbitraries
  */
 export const topicRouteData: Arbitrary.Arbitrary<TopicRouteData> = Arbitrary.flatMap(
   Arbitrary.all([Arbitrary.schema(Schema.Boolean), Arbitrary.schema(Schema.Boolean)]),
@@ -207,6 +219,7 @@ export const topicRouteData: Arbitrary.Arbitrary<TopicRouteData> = Arbitrary.fla
  * A {@link topicRouteData} with unique broker names, as NameServers send routes.
  *
  * @since 0.1.0
+ * @category arbitraries
  */
 export const uniqueTopicRouteData: Arbitrary.Arbitrary<TopicRouteData> = Arbitrary.map(
   topicRouteData,
@@ -234,6 +247,7 @@ const padId = (id: string): string => (/^\d+$/.test(id) ? `0${id}` : id)
  * and `enableActingMaster` altered. The Java client's rule sees no change between the two.
  *
  * @since 0.1.0
+ * @category arbitraries
  */
 export const reorderRoute = (route: TopicRouteData, shift: number): TopicRouteData => ({
   ...route,
@@ -260,6 +274,7 @@ export const reorderRoute = (route: TopicRouteData, shift: number): TopicRouteDa
  * A route and a reordered copy of it (see {@link reorderRoute}).
  *
  * @since 0.1.0
+ * @category arbitraries
  */
 export const reorderedPair: Arbitrary.Arbitrary<readonly [TopicRouteData, TopicRouteData]> = Arbitrary.map(
   Arbitrary.all([topicRouteData, intBetween(0, 7)]),
@@ -272,6 +287,7 @@ export const reorderedPair: Arbitrary.Arbitrary<readonly [TopicRouteData, TopicR
  * value, removing from an empty list).
  *
  * @since 0.1.0
+ * @category arbitraries
  */
 export const mutationKinds = [
   "cluster",
@@ -301,6 +317,7 @@ export const mutationKinds = [
  * `value`, `address` and `brokerName` give the new value.
  *
  * @since 0.1.0
+ * @category arbitraries
  */
 export interface RouteMutation {
   readonly kind: typeof mutationKinds[number]
@@ -314,6 +331,7 @@ export interface RouteMutation {
  * An arbitrary {@link RouteMutation}.
  *
  * @since 0.1.0
+ * @category arbitraries
  */
 export const routeMutation: Arbitrary.Arbitrary<RouteMutation> = Arbitrary.all({
   kind: Arbitrary.schema(Schema.Literals(mutationKinds)),
@@ -341,6 +359,7 @@ const withoutKey = <A>(record: Readonly<Record<string, A>>, key: string): Record
  * `route` with one small edit applied (see {@link RouteMutation}).
  *
  * @since 0.1.0
+ * @category arbitraries
  */
 export const mutateRoute = (route: TopicRouteData, m: RouteMutation): TopicRouteData => {
   const id = String(m.value % 3)
@@ -434,6 +453,7 @@ export const mutateRoute = (route: TopicRouteData, m: RouteMutation): TopicRoute
  * such pairs are often equal for the Java rule, or differ in one detail only.
  *
  * @since 0.1.0
+ * @category arbitraries
  */
 export const mutatedPair: Arbitrary.Arbitrary<readonly [TopicRouteData, TopicRouteData]> = Arbitrary.map(
   Arbitrary.all([topicRouteData, routeMutation]),

@@ -9,18 +9,20 @@
 import { Context, Effect, Layer, Schema } from "effect"
 import type { Scope } from "effect"
 import type { TopicConfig } from "../protocol/BrokerRegistration.ts"
-import type { StoredMessage, TopicSpec } from "./BrokerStore.ts"
 import type { AclAccount } from "./AclAccounts.ts"
+import type { StoredMessage, TopicSpec } from "./broker/BrokerStore.ts"
 import type { ServerStartFailed, ServerTlsSettings } from "./RemotingServer.ts"
 import { makeTestBroker } from "./TestBroker.ts"
 import type { TestBroker, TestBrokerOptions } from "./TestBroker.ts"
 import { makeTestNameServer } from "./TestNameServer.ts"
-import type { ServerProfile, TestNameServer } from "./TestNameServer.ts"
+import type { ServerProfile } from "./ServerProfile.ts"
+import type { TestNameServer } from "./TestNameServer.ts"
 
 /**
  * Settings of a testkit cluster.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface TestClusterOptions {
   /** How many brokers; default 1. */
@@ -53,6 +55,7 @@ export interface TestClusterOptions {
  * The NameServer did not come to know every broker in time.
  *
  * @since 0.1.0
+ * @category errors
  */
 export class ClusterNotReady extends Schema.TaggedError<ClusterNotReady>()("ClusterNotReady", {
   detail: Schema.String
@@ -66,6 +69,7 @@ export class ClusterNotReady extends Schema.TaggedError<ClusterNotReady>()("Clus
  * A running testkit cluster.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface TestClusterInstance {
   readonly nameServer: TestNameServer
@@ -90,6 +94,7 @@ export interface TestClusterInstance {
  * The name of the `index`-th broker: broker-a … broker-z, then broker-26, broker-27, ….
  *
  * @since 0.1.0
+ * @category utils
  */
 export const clusterBrokerName = (index: number): string =>
   index < 26 ? `broker-${String.fromCharCode(97 + index)}` : `broker-${index}`
@@ -121,6 +126,7 @@ const missing = (nameServer: TestNameServer, broker: TestBroker) =>
  * completes. Closing the scope unregisters the brokers, then stops every server.
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const makeTestCluster = (
   options?: TestClusterOptions
@@ -194,6 +200,7 @@ export const makeTestCluster = (
  * as long as the layer.
  *
  * @since 0.1.0
+ * @category services
  */
 export class TestCluster extends Context.Service<TestCluster, TestClusterInstance>()(
   "effect-rocketmq/testkit/TestCluster"

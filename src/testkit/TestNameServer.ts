@@ -7,41 +7,24 @@
  *
  * @since 0.1.0
  */
-import { Context, Effect, Layer, Result } from "effect"
+import { Context, Effect, Layer } from "effect"
 import type { Scope } from "effect"
-import { decodeRegisterBrokerRequestHeader, decodeUnregisterBrokerRequestHeader, parseRegisterBrokerBody } from "../protocol/BrokerRegistration.ts"
-import { writeClusterInfo } from "../protocol/ClusterInfo.ts"
-import { decodeGetRouteInfoRequestHeader } from "../protocol/RouteHeaders.ts"
-import type { RemotingCommand, ResponseOptions } from "../protocol/RemotingCommand.ts"
-import { RequestCode } from "../protocol/RequestCode.ts"
-import { ResponseCode } from "../protocol/ResponseCode.ts"
 import type { TopicRouteData } from "../protocol/TopicRouteData.ts"
-import { writeTopicRouteData } from "../protocol/TopicRouteData.ts"
-import { encodeUtf8 } from "../protocol/Utf8.ts"
-import {
-  clusterInfo,
-  emptyNameServerState,
-  pickupTopicRoute,
-  putTopicRoute,
-  registerBroker,
-  removeTopic,
-  unregisterBroker
-} from "./NameServerState.ts"
-import type { BrokerRegistration, NameServerState } from "./NameServerState.ts"
-import { makeRemotingServer, notSupported } from "./RemotingServer.ts"
-import type { RemotingServer, ServerOptions, ServerStartFailed, Session } from "./RemotingServer.ts"
-
-/**
- * Which real server line the testkit imitates: answer version, 5.x-only fields, remark wording.
- *
- * @since 0.1.0
- */
-export type ServerProfile = "4.9.8" | "5.3.3"
+import { dispatch } from "./Handler.ts"
+import type { NameServerContext } from "./nameserver/NameServerContext.ts"
+import { nameServerHandlers } from "./nameserver/NameServerHandlers.ts"
+import { emptyNameServerState, putTopicRoute, registerBroker, removeTopic, unregisterBroker } from "./nameserver/NameServerState.ts"
+import type { BrokerRegistration, NameServerState } from "./nameserver/NameServerState.ts"
+import { makeRemotingServer } from "./RemotingServer.ts"
+import type { RemotingServer, ServerOptions, ServerStartFailed } from "./RemotingServer.ts"
+import { profileTraits } from "./ServerProfile.ts"
+import type { ServerProfile } from "./ServerProfile.ts"
 
 /**
  * Settings of the testkit NameServer.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface TestNameServerOptions extends Omit<ServerOptions, "version" | "onDisconnect"> {
   /** The real server to imitate; default 4.9.8. */
@@ -52,6 +35,7 @@ export interface TestNameServerOptions extends Omit<ServerOptions, "version" | "
  * A running testkit NameServer: the server controls plus its tables.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface TestNameServer extends RemotingServer {
   readonly profile: ServerProfile
@@ -67,116 +51,38 @@ export interface TestNameServer extends RemotingServer {
   readonly unregisterBroker: (brokerAddr: string, brokerName?: string) => Effect.Effect<void>
 }
 
-const profileVersion = { "4.9.8": 409, "5.3.3": 479 } as const
-
-const faqLink = {
-  "4.9.8": "http://rocketmq.apache.org/docs/faq/",
-  "5.3.3": "https://rocketmq.apache.org/docs/bestPractice/06FAQ"
-} as const
-
-/**
- * The remark of TOPIC_NOT_EXIST, worded as the imitated server words it.
- *
- * @since 0.1.0
- */
-export const topicNotExistRemark = (topic: string, profile: ServerProfile): string =>
-  `No topic route info in name server for the topic: ${topic}\nSee ${faqLink[profile]} for further details.`
-
 /**
  * Starts a testkit NameServer in the current scope.
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const makeTestNameServer = (
   options?: TestNameServerOptions
 ): Effect.Effect<TestNameServer, ServerStartFailed, Scope.Scope> =>
   Effect.gen(function*() {
     const profile = options?.profile ?? "4.9.8"
-    let state = emptyNameServerState
-    /** Brokers registered over each connection, removed when it closes (Java `onChannelDestroy`). */
-    const registeredBy = new Map<Session, Set<string>>()
-
-    const withProfile = (route: TopicRouteData): TopicRouteData =>
-      profile === "4.9.8"
-        ? route
-        : { ...route, brokerDatas: route.brokerDatas.map((b) => ({ ...b, enableActingMaster: b.enableActingMaster ?? false })) }
-
-    const routeInfo = (request: RemotingCommand): ResponseOptions => {
-      const header = decodeGetRouteInfoRequestHeader(request.extFields)
-      if (Result.isFailure(header)) {
-        return { code: ResponseCode.SYSTEM_ERROR, remark: `invalid GET_ROUTEINFO_BY_TOPIC header: ${header.failure.message}` }
-      }
-      const { topic, acceptStandardJsonOnly } = header.success
-      const route = pickupTopicRoute(state, topic)
-      if (route === undefined) return { code: ResponseCode.TOPIC_NOT_EXIST, remark: topicNotExistRemark(topic, profile) }
-      const style = request.version >= 401 || acceptStandardJsonOnly === true ? "standard" : "legacy"
-      return { code: ResponseCode.SUCCESS, body: encodeUtf8(writeTopicRouteData(withProfile(route), style)) }
-    }
-
-    const register = (request: RemotingCommand, session: Session): ResponseOptions => {
-      const header = decodeRegisterBrokerRequestHeader(request.extFields)
-      if (Result.isFailure(header)) return { code: ResponseCode.SYSTEM_ERROR, remark: header.failure.message }
-      if (header.success.compressed === true) {
-        return { code: ResponseCode.SYSTEM_ERROR, remark: "the testkit NameServer takes uncompressed registrations only" }
-      }
-      const body = parseRegisterBrokerBody(request.body)
-      if (Result.isFailure(body)) return { code: ResponseCode.SYSTEM_ERROR, remark: body.failure.message }
-      const { brokerName, brokerAddr, clusterName, brokerId, haServerAddr } = header.success
-      state = registerBroker(state, {
-        clusterName,
-        brokerName,
-        brokerId,
-        brokerAddr,
-        topics: Object.values(body.success.topicConfigSerializeWrapper.topicConfigTable)
-      })
-      const addresses = registeredBy.get(session) ?? new Set<string>()
-      addresses.add(brokerAddr)
-      registeredBy.set(session, addresses)
-      const masterAddr = state.brokers.get(brokerName)?.brokerAddrs["0"]
-      return {
-        code: ResponseCode.SUCCESS,
-        extFields: { haServerAddr, ...(masterAddr === undefined ? {} : { masterAddr }) }
-      }
-    }
-
-    const unregister = (request: RemotingCommand): ResponseOptions => {
-      const header = decodeUnregisterBrokerRequestHeader(request.extFields)
-      if (Result.isFailure(header)) return { code: ResponseCode.SYSTEM_ERROR, remark: header.failure.message }
-      state = unregisterBroker(state, header.success.brokerName, header.success.brokerAddr)
-      return { code: ResponseCode.SUCCESS }
-    }
-
-    const server = yield* makeRemotingServer((request, session) => {
-      switch (request.code) {
-        case RequestCode.GET_ROUTEINFO_BY_TOPIC:
-          return routeInfo(request)
-        case RequestCode.GET_BROKER_CLUSTER_INFO:
-          return { code: ResponseCode.SUCCESS, body: encodeUtf8(writeClusterInfo(clusterInfo(state))) }
-        case RequestCode.REGISTER_BROKER:
-          return register(request, session)
-        case RequestCode.UNREGISTER_BROKER:
-          return unregister(request)
-        default:
-          return notSupported(request)
-      }
-    }, {
+    const context: NameServerContext = { profile, state: emptyNameServerState, registeredBy: new Map() }
+    const server = yield* makeRemotingServer(dispatch(nameServerHandlers, context), {
       ...options,
-      version: profileVersion[profile],
+      version: profileTraits[profile].version,
       onDisconnect: (session) => {
-        for (const address of registeredBy.get(session) ?? []) state = unregisterBroker(state, undefined, address)
-        registeredBy.delete(session)
+        for (const address of context.registeredBy.get(session) ?? []) {
+          context.state = unregisterBroker(context.state, undefined, address)
+        }
+        context.registeredBy.delete(session)
       }
     })
 
     return {
       ...server,
       profile,
-      state: Effect.sync(() => state),
-      putTopicRoute: (topic, route) => Effect.sync(() => void (state = putTopicRoute(state, topic, route))),
-      removeTopic: (topic) => Effect.sync(() => void (state = removeTopic(state, topic))),
-      registerBroker: (registration) => Effect.sync(() => void (state = registerBroker(state, registration))),
+      state: Effect.sync(() => context.state),
+      putTopicRoute: (topic, route) => Effect.sync(() => void (context.state = putTopicRoute(context.state, topic, route))),
+      removeTopic: (topic) => Effect.sync(() => void (context.state = removeTopic(context.state, topic))),
+      registerBroker: (registration) => Effect.sync(() => void (context.state = registerBroker(context.state, registration))),
       unregisterBroker: (brokerAddr, brokerName) =>
-        Effect.sync(() => void (state = unregisterBroker(state, brokerName, brokerAddr)))
+        Effect.sync(() => void (context.state = unregisterBroker(context.state, brokerName, brokerAddr)))
     } satisfies TestNameServer
   })
 
@@ -184,6 +90,7 @@ export const makeTestNameServer = (
  * The testkit NameServer as a service, for layer-based tests.
  *
  * @since 0.1.0
+ * @category services
  */
 export class TestNameServerService extends Context.Service<TestNameServerService, TestNameServer>()(
   "effect-rocketmq/testkit/TestNameServer"

@@ -13,6 +13,7 @@ import type { RemotingCommand } from "../protocol/RemotingCommand.ts"
  * The server's ACL denial, with its code and remark and what to check. Never carries a secret.
  *
  * @since 0.1.0
+ * @category errors
  */
 export class AccessDenied extends Schema.TaggedError<AccessDenied>()("AccessDenied", {
   /** What the server objected to. */
@@ -40,6 +41,7 @@ export class AccessDenied extends Schema.TaggedError<AccessDenied>()("AccessDeni
  * The `AccessDenied` a response carries, or `undefined` when it is no ACL denial.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const accessDeniedOf = (
   response: RemotingCommand,

@@ -11,6 +11,7 @@ import { Result, Schema } from "effect"
  * A host and a port.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface SocketAddress {
   readonly host: string
@@ -21,6 +22,7 @@ export interface SocketAddress {
  * An address string that is not `host:port`.
  *
  * @since 0.1.0
+ * @category errors
  */
 export class InvalidAddress extends Schema.TaggedError<InvalidAddress>()("InvalidAddress", {
   address: Schema.String,
@@ -35,6 +37,7 @@ export class InvalidAddress extends Schema.TaggedError<InvalidAddress>()("Invali
  * Parses `host:port` as Java's `RemotingHelper.string2SocketAddress` does (split at the last colon).
  *
  * @since 0.1.0
+ * @category decoding
  */
 export const parseAddress = (address: string): Result.Result<SocketAddress, InvalidAddress> => {
   const trimmed = address.trim()
@@ -54,6 +57,7 @@ export const parseAddress = (address: string): Result.Result<SocketAddress, Inva
  * are dropped, order is kept.
  *
  * @since 0.1.0
+ * @category decoding
  */
 export const parseAddressList = (list: string): Result.Result<ReadonlyArray<string>, InvalidAddress> => {
   const addresses = [...new Set(list.split(";").map((item) => item.trim()).filter((item) => item.length > 0))]

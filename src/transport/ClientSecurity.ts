@@ -13,6 +13,7 @@ import type { TlsSettings } from "./Tls.ts"
  * How a client authenticates and encrypts.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface ClientSecurity {
   readonly credentials?: Credentials | undefined
@@ -26,6 +27,7 @@ export interface ClientSecurity {
  * The remoting client options that apply `security` for a cluster with these NameServers.
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const securedClientOptions = (
   nameServers: ReadonlyArray<string>,

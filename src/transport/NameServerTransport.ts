@@ -27,6 +27,7 @@ import type { RemotingError } from "./RemotingError.ts"
  * Settings of the NameServer transport.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface NameServerTransportOptions {
   /** The NameServers: `"host:port;host:port"` as Java takes it, or a list. */
@@ -48,6 +49,7 @@ export interface NameServerTransportOptions {
  * An error from a NameServer call.
  *
  * @since 0.1.0
+ * @category models
  */
 export type NameServerError =
   | TopicNotExist
@@ -60,6 +62,7 @@ export type NameServerError =
  * The NameServer transport service.
  *
  * @since 0.1.0
+ * @category services
  */
 export class NameServerTransport extends Context.Service<NameServerTransport, {
   /** The configured NameServer addresses. */
@@ -109,6 +112,7 @@ const tryNext = (error: RemotingError | NameServerError): boolean =>
  * Builds the transport.
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const makeNameServerTransport = (options: NameServerTransportOptions) =>
   Effect.gen(function*() {

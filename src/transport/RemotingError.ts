@@ -11,6 +11,7 @@ import { tlsFailureHint } from "./Tls.ts"
  * The TCP connection could not be opened (refused, unreachable, unknown host…).
  *
  * @since 0.1.0
+ * @category errors
  */
 export class ConnectFailed extends Schema.TaggedError<ConnectFailed>()("ConnectFailed", {
   address: Schema.String,
@@ -25,6 +26,7 @@ export class ConnectFailed extends Schema.TaggedError<ConnectFailed>()("ConnectF
  * The TCP connection did not open within the connect timeout.
  *
  * @since 0.1.0
+ * @category errors
  */
 export class ConnectTimedOut extends Schema.TaggedError<ConnectTimedOut>()("ConnectTimedOut", {
   address: Schema.String,
@@ -39,6 +41,7 @@ export class ConnectTimedOut extends Schema.TaggedError<ConnectTimedOut>()("Conn
  * No response arrived within the request's timeout.
  *
  * @since 0.1.0
+ * @category errors
  */
 export class RequestTimedOut extends Schema.TaggedError<RequestTimedOut>()("RequestTimedOut", {
   address: Schema.String,
@@ -55,6 +58,7 @@ export class RequestTimedOut extends Schema.TaggedError<RequestTimedOut>()("Requ
  * frames) while the request was waiting.
  *
  * @since 0.1.0
+ * @category errors
  */
 export class ConnectionClosed extends Schema.TaggedError<ConnectionClosed>()("ConnectionClosed", {
   address: Schema.String,
@@ -69,6 +73,7 @@ export class ConnectionClosed extends Schema.TaggedError<ConnectionClosed>()("Co
  * The request could not be written to the socket.
  *
  * @since 0.1.0
+ * @category errors
  */
 export class WriteFailed extends Schema.TaggedError<WriteFailed>()("WriteFailed", {
   address: Schema.String,
@@ -84,6 +89,7 @@ export class WriteFailed extends Schema.TaggedError<WriteFailed>()("WriteFailed"
  * went on the wire.
  *
  * @since 0.1.0
+ * @category errors
  */
 export class InvalidRequest extends Schema.TaggedError<InvalidRequest>()("InvalidRequest", {
   address: Schema.String,
@@ -115,6 +121,7 @@ export class TlsFailed extends Schema.TaggedError<TlsFailed>()("TlsFailed", {
  * The client was shut down (its layer's scope closed).
  *
  * @since 0.1.0
+ * @category errors
  */
 export class ClientClosed extends Schema.TaggedError<ClientClosed>()("ClientClosed", {
   address: Schema.String
@@ -128,6 +135,7 @@ export class ClientClosed extends Schema.TaggedError<ClientClosed>()("ClientClos
  * What went wrong in a `RemotingError`.
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const RemotingErrorReason = Schema.Union([
   ConnectFailed,
@@ -142,6 +150,7 @@ export const RemotingErrorReason = Schema.Union([
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export type RemotingErrorReason = typeof RemotingErrorReason.Type
 
@@ -149,6 +158,7 @@ export type RemotingErrorReason = typeof RemotingErrorReason.Type
  * A request to `reason.address` that got no response.
  *
  * @since 0.1.0
+ * @category errors
  */
 export class RemotingError extends Schema.TaggedError<RemotingError>()("RemotingError", {
   reason: RemotingErrorReason

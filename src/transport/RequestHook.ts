@@ -14,6 +14,7 @@ import type { RemotingCommand } from "../protocol/RemotingCommand.ts"
  * A step applied to each request sent to `address`; it returns the request to send.
  *
  * @since 0.1.0
+ * @category models
  */
 export type RequestHook = (request: RemotingCommand, address: string) => RemotingCommand
 
@@ -21,6 +22,7 @@ export type RequestHook = (request: RemotingCommand, address: string) => Remotin
  * Signs every request with ACL credentials (Java's `AclClientRPCHook`).
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const aclSigning = (credentials: Credentials): RequestHook => (request) => signRequest(request, credentials)
 
@@ -28,6 +30,7 @@ export const aclSigning = (credentials: Credentials): RequestHook => (request) =
  * Applies hooks in order.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const applyRequestHooks = (
   hooks: ReadonlyArray<RequestHook>,

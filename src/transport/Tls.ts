@@ -13,6 +13,7 @@ import { Redacted } from "effect"
  * How to speak TLS to a server.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface TlsSettings {
   /** Certificate authorities to trust (PEM), instead of Node's default list. */
@@ -39,6 +40,7 @@ export interface TlsSettings {
  * TLS off (`false`, the default), on with Node's trusted CAs (`true`), or on with settings.
  *
  * @since 0.1.0
+ * @category models
  */
 export type TlsOption = boolean | TlsSettings
 
@@ -46,6 +48,7 @@ export type TlsOption = boolean | TlsSettings
  * The settings of an option, or `undefined` when TLS is off.
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const tlsSettingsOf = (option: TlsOption | undefined): TlsSettings | undefined =>
   option === undefined || option === false ? undefined : option === true ? {} : option
@@ -62,6 +65,7 @@ const isIp = (host: string): boolean => /^[\d.]+$/.test(host) || host.includes("
  * The `tls.connect` options for `host:port` under `settings`.
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const tlsConnectOptions = (settings: TlsSettings, host: string, port: number): Tls.ConnectionOptions => {
   const servername = settings.servername ?? (isIp(host) ? undefined : host)
@@ -88,6 +92,7 @@ export const tlsConnectOptions = (settings: TlsSettings, host: string, port: num
  * - `Handshake`: anything else (the server does not speak TLS, a protocol mismatch…).
  *
  * @since 0.1.0
+ * @category models
  */
 export type TlsFailureKind = "UnknownCa" | "NameMismatch" | "Expired" | "NotYetValid" | "ClientCertificateRejected" | "Handshake"
 
@@ -105,6 +110,7 @@ const unknownCaCodes = new Set([
  * The kind of a handshake failure, from Node's error code.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const tlsFailureKind = (cause: unknown): TlsFailureKind => {
   const code = typeof cause === "object" && cause !== null ? Reflect.get(cause, "code") : undefined
@@ -124,6 +130,7 @@ export const tlsFailureKind = (cause: unknown): TlsFailureKind => {
  * What to do about a kind of failure, in words a user can act on.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const tlsFailureHint = (kind: TlsFailureKind): string => {
   switch (kind) {

@@ -17,6 +17,7 @@ import { asBuffer, decodeUtf8 } from "../Utf8.ts"
  * One message of a batch as it travels: its body, its user flag and its encoded properties string.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface BatchRecord {
   readonly body: Uint8Array
@@ -30,6 +31,7 @@ export interface BatchRecord {
  * Bytes a record takes besides its body and properties: five int32 fields and the int16 length.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const BATCH_RECORD_OVERHEAD = 22
 
@@ -38,6 +40,7 @@ export const BATCH_RECORD_OVERHEAD = 22
  * not a Java `int`, or the batch exceeds the 2 GiB an int32 size can describe.
  *
  * @since 0.1.0
+ * @category errors
  */
 export class UnencodableBatch extends Schema.TaggedError<UnencodableBatch>()("UnencodableBatch", {
   index: Schema.Number,
@@ -52,6 +55,7 @@ export class UnencodableBatch extends Schema.TaggedError<UnencodableBatch>()("Un
  * Bytes that are not a well-formed batch body: `offset` is where the bad record starts.
  *
  * @since 0.1.0
+ * @category errors
  */
 export class MalformedBatch extends Schema.TaggedError<MalformedBatch>()("MalformedBatch", {
   offset: Schema.Number,
@@ -75,6 +79,7 @@ const MAX_INT32 = 2147483647
  * 5.x silently truncates the length); never throws.
  *
  * @since 0.1.0
+ * @category encoding
  */
 export const encodeBatch = (records: ReadonlyArray<BatchRecord>): Result.Result<Uint8Array, UnencodableBatch> => {
   let total = 0
@@ -123,6 +128,7 @@ export const encodeBatch = (records: ReadonlyArray<BatchRecord>): Result.Result<
  * never throws. An empty body is an empty batch.
  *
  * @since 0.1.0
+ * @category decoding
  */
 export const decodeBatch = (bytes: Uint8Array): Result.Result<Array<BatchRecord>, MalformedBatch> => {
   const buffer = asBuffer(bytes)

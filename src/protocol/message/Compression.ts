@@ -15,6 +15,7 @@ import { COMPRESSED_FLAG, COMPRESSION_ZLIB_TYPE, compressionTypeOf, isCompressed
  * compared with `>=` as in `DefaultMQProducerImpl.tryToCompressMessage`.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const DEFAULT_COMPRESS_THRESHOLD = 4096
 
@@ -22,6 +23,7 @@ export const DEFAULT_COMPRESS_THRESHOLD = 4096
  * Java's default deflate level (`rocketmq.message.compressLevel`, 5).
  *
  * @since 0.1.0
+ * @category constants
  */
 export const DEFAULT_COMPRESS_LEVEL = 5
 
@@ -30,6 +32,7 @@ export const DEFAULT_COMPRESS_LEVEL = 5
  * default), so that a small hostile body cannot inflate to gigabytes.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const DEFAULT_MAX_INFLATED_SIZE = 128 * 1024 * 1024
 
@@ -37,6 +40,7 @@ export const DEFAULT_MAX_INFLATED_SIZE = 128 * 1024 * 1024
  * Options of {@link compressBody}.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface CompressOptions {
   /** Compress bodies of at least this many bytes; default 4096. */
@@ -49,6 +53,7 @@ export interface CompressOptions {
  * A body as it goes on the wire, with the `sysFlag` bits that describe it.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface CompressedBody {
   readonly body: Uint8Array
@@ -65,6 +70,7 @@ const ZLIB_SYS_FLAG = COMPRESSED_FLAG | COMPRESSION_ZLIB_TYPE
  * compresses a batch.
  *
  * @since 0.1.0
+ * @category encoding
  */
 export const compressBody = (body: Uint8Array, options?: CompressOptions): CompressedBody => {
   if (body.length < (options?.threshold ?? DEFAULT_COMPRESS_THRESHOLD)) return { body, sysFlag: 0 }
@@ -83,6 +89,7 @@ export const compressBody = (body: Uint8Array, options?: CompressOptions): Compr
  * - `BodyTooLarge`: the inflated body would exceed the limit.
  *
  * @since 0.1.0
+ * @category errors
  */
 export class DecompressionError extends Schema.TaggedError<DecompressionError>()("DecompressionError", {
   reason: Schema.Literals(["UnsupportedCompressionType", "CorruptBody", "BodyTooLarge"]),
@@ -98,6 +105,7 @@ export class DecompressionError extends Schema.TaggedError<DecompressionError>()
  * Options of {@link decompressBody}.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface DecompressOptions {
   /** Largest inflated body accepted, in bytes; default {@link DEFAULT_MAX_INFLATED_SIZE}. */
@@ -110,6 +118,7 @@ export interface DecompressOptions {
  * fail with `UnsupportedCompressionType`. Never throws.
  *
  * @since 0.1.0
+ * @category decoding
  */
 export const decompressBody = (
   body: Uint8Array,

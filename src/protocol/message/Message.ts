@@ -21,6 +21,7 @@ import { encodeUtf8 } from "../Utf8.ts"
  * - `waitStoreMsgOK`: property `WAIT`, default `true`.
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const Message = Schema.Struct({
   topic: Schema.String,
@@ -36,6 +37,7 @@ export const Message = Schema.Struct({
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export type Message = typeof Message.Type
 
@@ -43,6 +45,7 @@ export type Message = typeof Message.Type
  * Everything of a message but its topic and body.
  *
  * @since 0.1.0
+ * @category models
  */
 export type MessageOptions = Omit<Message, "topic" | "body">
 
@@ -50,6 +53,7 @@ export type MessageOptions = Omit<Message, "topic" | "body">
  * Builds a message; a string body is encoded as UTF-8. It does not validate (see `validateMessage`).
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const makeMessage = (topic: string, body: string | Uint8Array, options?: MessageOptions): Message => ({
   ...options,

@@ -9,6 +9,7 @@
  * Separates a property's name from its value: `\u0001` (`MessageDecoder.NAME_VALUE_SEPARATOR`).
  *
  * @since 0.1.0
+ * @category constants
  */
 export const NAME_VALUE_SEPARATOR = "\u0001"
 
@@ -16,6 +17,7 @@ export const NAME_VALUE_SEPARATOR = "\u0001"
  * Separates one property from the next: `\u0002` (`MessageDecoder.PROPERTY_SEPARATOR`).
  *
  * @since 0.1.0
+ * @category constants
  */
 export const PROPERTY_SEPARATOR = "\u0002"
 
@@ -23,6 +25,7 @@ export const PROPERTY_SEPARATOR = "\u0002"
  * Separates the keys inside the `KEYS` property: a single space (`MessageConst.KEY_SEPARATOR`).
  *
  * @since 0.1.0
+ * @category constants
  */
 export const KEY_SEPARATOR = " "
 
@@ -30,6 +33,7 @@ export const KEY_SEPARATOR = " "
  * Index keys of the message, joined by {@link KEY_SEPARATOR}.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const KEYS = "KEYS"
 
@@ -37,6 +41,7 @@ export const KEYS = "KEYS"
  * The message tag, used for server-side filtering.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const TAGS = "TAGS"
 
@@ -44,6 +49,7 @@ export const TAGS = "TAGS"
  * `"true"` / `"false"`: whether the broker answers only once the message is stored (waitStoreMsgOK).
  *
  * @since 0.1.0
+ * @category constants
  */
 export const WAIT = "WAIT"
 
@@ -51,6 +57,7 @@ export const WAIT = "WAIT"
  * Delay level (1…18 with the broker's default levels).
  *
  * @since 0.1.0
+ * @category constants
  */
 export const DELAY = "DELAY"
 
@@ -58,6 +65,7 @@ export const DELAY = "DELAY"
  * Client-generated message id (`PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX`).
  *
  * @since 0.1.0
+ * @category constants
  */
 export const UNIQ_KEY = "UNIQ_KEY"
 
@@ -65,6 +73,7 @@ export const UNIQ_KEY = "UNIQ_KEY"
  * [5.x] Absolute delivery time of a timer message, ms since the epoch.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const TIMER_DELIVER_MS = "TIMER_DELIVER_MS"
 
@@ -72,6 +81,7 @@ export const TIMER_DELIVER_MS = "TIMER_DELIVER_MS"
  * [5.x] Delivery delay of a timer message in seconds.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const TIMER_DELAY_SEC = "TIMER_DELAY_SEC"
 
@@ -79,6 +89,7 @@ export const TIMER_DELAY_SEC = "TIMER_DELAY_SEC"
  * [5.x] Delivery delay of a timer message in milliseconds.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const TIMER_DELAY_MS = "TIMER_DELAY_MS"
 
@@ -86,6 +97,7 @@ export const TIMER_DELAY_MS = "TIMER_DELAY_MS"
  * `"true"` on transactional half messages (`PROPERTY_TRANSACTION_PREPARED`).
  *
  * @since 0.1.0
+ * @category constants
  */
 export const TRAN_MSG = "TRAN_MSG"
 
@@ -93,6 +105,7 @@ export const TRAN_MSG = "TRAN_MSG"
  * Producer group, set on transactional messages (`PROPERTY_PRODUCER_GROUP`).
  *
  * @since 0.1.0
+ * @category constants
  */
 export const PGROUP = "PGROUP"
 
@@ -100,6 +113,7 @@ export const PGROUP = "PGROUP"
  * The namespace, set when one is configured (`PROPERTY_INSTANCE_ID`).
  *
  * @since 0.1.0
+ * @category constants
  */
 export const INSTANCE_ID = "INSTANCE_ID"
 
@@ -107,6 +121,7 @@ export const INSTANCE_ID = "INSTANCE_ID"
  * Sharding key of FIFO messages (`PROPERTY_SHARDING_KEY`).
  *
  * @since 0.1.0
+ * @category constants
  */
 export const SHARDING_KEY = "__SHARDINGKEY"
 
@@ -114,6 +129,7 @@ export const SHARDING_KEY = "__SHARDINGKEY"
  * Transaction id (`PROPERTY_TRANSACTION_ID`).
  *
  * @since 0.1.0
+ * @category constants
  */
 export const TRANSACTION_ID = "__transactionId__"
 
@@ -121,6 +137,7 @@ export const TRANSACTION_ID = "__transactionId__"
  * Request/reply: message type, `"reply"` for answers (`PROPERTY_MESSAGE_TYPE`).
  *
  * @since 0.1.0
+ * @category constants
  */
 export const MSG_TYPE = "MSG_TYPE"
 
@@ -128,6 +145,7 @@ export const MSG_TYPE = "MSG_TYPE"
  * Request/reply correlation id (`PROPERTY_CORRELATION_ID`).
  *
  * @since 0.1.0
+ * @category constants
  */
 export const CORRELATION_ID = "CORRELATION_ID"
 
@@ -135,6 +153,7 @@ export const CORRELATION_ID = "CORRELATION_ID"
  * Request/reply: client id the reply goes to (`PROPERTY_MESSAGE_REPLY_TO_CLIENT`).
  *
  * @since 0.1.0
+ * @category constants
  */
 export const REPLY_TO_CLIENT = "REPLY_TO_CLIENT"
 
@@ -142,6 +161,7 @@ export const REPLY_TO_CLIENT = "REPLY_TO_CLIENT"
  * Request/reply time to live (`PROPERTY_MESSAGE_TTL`).
  *
  * @since 0.1.0
+ * @category constants
  */
 export const TTL = "TTL"
 
@@ -149,6 +169,7 @@ export const TTL = "TTL"
  * Region of the broker that stored the message, added by the broker (`PROPERTY_MSG_REGION`).
  *
  * @since 0.1.0
+ * @category constants
  */
 export const MSG_REGION = "MSG_REGION"
 
@@ -156,6 +177,7 @@ export const MSG_REGION = "MSG_REGION"
  * Broker trace switch, added by the broker (`PROPERTY_TRACE_SWITCH`).
  *
  * @since 0.1.0
+ * @category constants
  */
 export const TRACE_ON = "TRACE_ON"
 
@@ -163,6 +185,7 @@ export const TRACE_ON = "TRACE_ON"
  * Retry handling: reconsume count (`PROPERTY_RECONSUME_TIME`).
  *
  * @since 0.1.0
+ * @category constants
  */
 export const RECONSUME_TIME = "RECONSUME_TIME"
 
@@ -170,6 +193,7 @@ export const RECONSUME_TIME = "RECONSUME_TIME"
  * Retry handling: maximum reconsume count (`PROPERTY_MAX_RECONSUME_TIMES`).
  *
  * @since 0.1.0
+ * @category constants
  */
 export const MAX_RECONSUME_TIMES = "MAX_RECONSUME_TIMES"
 
@@ -178,6 +202,7 @@ export const MAX_RECONSUME_TIMES = "MAX_RECONSUME_TIMES"
  * `Validators.checkMessage` rejects a path separator in it.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const INNER_MULTI_DISPATCH = "INNER_MULTI_DISPATCH"
 
@@ -186,6 +211,7 @@ export const INNER_MULTI_DISPATCH = "INNER_MULTI_DISPATCH"
  * through 5.3.3 and develop). `Message.putUserProperty` rejects them, and so does `validateMessage`.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const STRING_HASH_SET: ReadonlySet<string> = new Set([
   "TRACE_ON",

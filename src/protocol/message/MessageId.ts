@@ -10,6 +10,7 @@ import { Buffer } from "node:buffer"
  * A string that is not a message id of the expected kind, or an address that cannot go into one.
  *
  * @since 0.1.0
+ * @category errors
  */
 export class InvalidMessageId extends Schema.TaggedError<InvalidMessageId>()("InvalidMessageId", {
   id: Schema.String,
@@ -27,6 +28,7 @@ const HEX_TEXT = /^[0-9A-Fa-f]*$/
  * names the id in the error.
  *
  * @since 0.1.0
+ * @category decoding
  */
 export const messageIdBytes = (id: unknown, kind: string): Result.Result<Buffer, InvalidMessageId> => {
   if (typeof id !== "string") return Result.fail(new InvalidMessageId({ id: String(id), detail: `${kind} must be a string` }))

@@ -8,6 +8,7 @@
  * Default largest body: 4 MiB (`DefaultMQProducer.maxMessageSize`, and the broker's default).
  *
  * @since 0.1.0
+ * @category constants
  */
 export const DEFAULT_MAX_MESSAGE_SIZE = 4 * 1024 * 1024
 
@@ -16,5 +17,6 @@ export const DEFAULT_MAX_MESSAGE_SIZE = 4 * 1024 * 1024
  * characters and the stored UTF-8 bytes; bytes are the stricter).
  *
  * @since 0.1.0
+ * @category constants
  */
 export const MAX_PROPERTIES_BYTES = 32767

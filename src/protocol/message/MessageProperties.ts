@@ -18,6 +18,7 @@ import { DELAY, KEY_SEPARATOR, KEYS, NAME_VALUE_SEPARATOR, PROPERTY_SEPARATOR, T
  * name or an empty value does not survive decoding (`validateMessage` rejects them).
  *
  * @since 0.1.0
+ * @category encoding
  */
 export const encodeProperties = (properties: { readonly [name: string]: string | undefined }): string => {
   let text = ""
@@ -45,6 +46,7 @@ export const encodeProperties = (properties: { readonly [name: string]: string |
  * Names such as `__proto__` become own properties of the result. Runs in linear time.
  *
  * @since 0.1.0
+ * @category decoding
  */
 export const decodeProperties = (text: string): Record<string, string> => {
   const properties: Record<string, string> = {}
@@ -79,6 +81,7 @@ export const decodeProperties = (text: string): Record<string, string> => {
  * - then the user properties.
  *
  * @since 0.1.0
+ * @category encoding
  */
 export const messageProperties = (message: Message): Record<string, string> => {
   const properties: Record<string, string> = {}
@@ -104,6 +107,7 @@ export const messageProperties = (message: Message): Record<string, string> => {
  * value is `undefined` are skipped.
  *
  * @since 0.1.0
+ * @category encoding
  */
 export const encodeMessageProperties = (
   message: Message,

@@ -10,6 +10,7 @@ import { Schema } from "effect"
  * The body is compressed (bit 0).
  *
  * @since 0.1.0
+ * @category constants
  */
 export const COMPRESSED_FLAG = 0x1
 
@@ -17,6 +18,7 @@ export const COMPRESSED_FLAG = 0x1
  * The message has several tags (bit 1); not set by producers.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const MULTI_TAGS_FLAG = 0x2
 
@@ -24,6 +26,7 @@ export const MULTI_TAGS_FLAG = 0x2
  * Transaction type bits 2–3: not a transactional message.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const TRANSACTION_NOT_TYPE = 0
 
@@ -31,6 +34,7 @@ export const TRANSACTION_NOT_TYPE = 0
  * Transaction type bits 2–3: a half (prepared) message; the producer sets it when `TRAN_MSG=true`.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const TRANSACTION_PREPARED_TYPE = 0x4
 
@@ -38,6 +42,7 @@ export const TRANSACTION_PREPARED_TYPE = 0x4
  * Transaction type bits 2–3: committed.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const TRANSACTION_COMMIT_TYPE = 0x8
 
@@ -45,6 +50,7 @@ export const TRANSACTION_COMMIT_TYPE = 0x8
  * Transaction type bits 2–3: rolled back; also the mask of the transaction type bits.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const TRANSACTION_ROLLBACK_TYPE = 0xc
 
@@ -52,6 +58,7 @@ export const TRANSACTION_ROLLBACK_TYPE = 0xc
  * The born host is an IPv6 address (bit 4); set by the broker.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const BORNHOST_V6_FLAG = 0x10
 
@@ -59,6 +66,7 @@ export const BORNHOST_V6_FLAG = 0x10
  * The store host is an IPv6 address (bit 5); set by the broker.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const STOREHOSTADDRESS_V6_FLAG = 0x20
 
@@ -66,6 +74,7 @@ export const STOREHOSTADDRESS_V6_FLAG = 0x20
  * Inner batch to unwrap (bit 6); set by the broker.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const NEED_UNWRAP_FLAG = 0x40
 
@@ -73,6 +82,7 @@ export const NEED_UNWRAP_FLAG = 0x40
  * Inner batch (bit 7); set by the broker.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const INNER_BATCH_FLAG = 0x80
 
@@ -80,6 +90,7 @@ export const INNER_BATCH_FLAG = 0x80
  * Compression type bits 8–10: LZ4.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const COMPRESSION_LZ4_TYPE = 0x100
 
@@ -87,6 +98,7 @@ export const COMPRESSION_LZ4_TYPE = 0x100
  * Compression type bits 8–10: ZSTD.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const COMPRESSION_ZSTD_TYPE = 0x200
 
@@ -95,6 +107,7 @@ export const COMPRESSION_ZSTD_TYPE = 0x200
  * (`0x301`) for a zlib-compressed body.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const COMPRESSION_ZLIB_TYPE = 0x300
 
@@ -102,6 +115,7 @@ export const COMPRESSION_ZLIB_TYPE = 0x300
  * Mask of the compression type bits 8–10 (`COMPRESSION_TYPE_COMPARATOR`).
  *
  * @since 0.1.0
+ * @category constants
  */
 export const COMPRESSION_TYPE_MASK = 0x700
 
@@ -109,11 +123,13 @@ export const COMPRESSION_TYPE_MASK = 0x700
  * A compression algorithm RocketMQ knows.
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const CompressionType = Schema.Literals(["ZLIB", "LZ4", "ZSTD"])
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export type CompressionType = typeof CompressionType.Type
 
@@ -121,6 +137,7 @@ export type CompressionType = typeof CompressionType.Type
  * `true` when any of `bits` is set in `sysFlag` (Java's `MessageSysFlag.check`).
  *
  * @since 0.1.0
+ * @category predicates
  */
 export const hasFlag = (sysFlag: number, bits: number): boolean => (sysFlag & bits) !== 0
 
@@ -128,6 +145,7 @@ export const hasFlag = (sysFlag: number, bits: number): boolean => (sysFlag & bi
  * `true` when the body is compressed.
  *
  * @since 0.1.0
+ * @category predicates
  */
 export const isCompressed = (sysFlag: number): boolean => (sysFlag & COMPRESSED_FLAG) !== 0
 
@@ -137,6 +155,7 @@ export const isCompressed = (sysFlag: number): boolean => (sysFlag & COMPRESSED_
  * compressed.
  *
  * @since 0.1.0
+ * @category flags
  */
 export const compressionTypeOf = (sysFlag: number): CompressionType | undefined => {
   switch ((sysFlag & COMPRESSION_TYPE_MASK) >>> 8) {
@@ -156,6 +175,7 @@ export const compressionTypeOf = (sysFlag: number): CompressionType | undefined 
  * The type bits of a compression type (`CompressionType.getCompressionFlag`).
  *
  * @since 0.1.0
+ * @category flags
  */
 export const compressionFlag = (type: CompressionType): number =>
   type === "ZLIB" ? COMPRESSION_ZLIB_TYPE : type === "LZ4" ? COMPRESSION_LZ4_TYPE : COMPRESSION_ZSTD_TYPE
@@ -164,6 +184,7 @@ export const compressionFlag = (type: CompressionType): number =>
  * `sysFlag` without the compressed bit (the type bits stay, as in Java's `clearCompressedFlag`).
  *
  * @since 0.1.0
+ * @category flags
  */
 export const clearCompressedFlag = (sysFlag: number): number => sysFlag & ~COMPRESSED_FLAG
 
@@ -171,6 +192,7 @@ export const clearCompressedFlag = (sysFlag: number): number => sysFlag & ~COMPR
  * The transaction type bits of `sysFlag`: one of the `TRANSACTION_*_TYPE` values.
  *
  * @since 0.1.0
+ * @category flags
  */
 export const transactionType = (sysFlag: number): number => sysFlag & TRANSACTION_ROLLBACK_TYPE
 
@@ -178,6 +200,7 @@ export const transactionType = (sysFlag: number): number => sysFlag & TRANSACTIO
  * `sysFlag` with its transaction type bits replaced by `type` (Java's `resetTransactionValue`).
  *
  * @since 0.1.0
+ * @category flags
  */
 export const withTransactionType = (sysFlag: number, type: number): number =>
   (sysFlag & ~TRANSACTION_ROLLBACK_TYPE) | (type & TRANSACTION_ROLLBACK_TYPE)

@@ -14,6 +14,7 @@ import { InvalidMessageId, messageIdBytes } from "./MessageId.ts"
  * Where a broker stored a message: the parts of an offsetMsgId.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface OffsetMsgId {
   /** Dotted IPv4 or RFC 5952 IPv6 text of the store host. */
@@ -29,6 +30,7 @@ export interface OffsetMsgId {
  * non-hex text or a port outside 0…65535; never throws.
  *
  * @since 0.1.0
+ * @category decoding
  */
 export const decodeOffsetMsgId = (id: string): Result.Result<OffsetMsgId, InvalidMessageId> =>
   Result.flatMap(messageIdBytes(id, "an offsetMsgId"), (bytes) => {
@@ -50,6 +52,7 @@ export const decodeOffsetMsgId = (id: string): Result.Result<OffsetMsgId, Invali
  * Fails when `host` is not an IP literal, `port` not in 0…65535 or the offset not a Java `long`.
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const createOffsetMsgId = (where: OffsetMsgId): Result.Result<string, InvalidMessageId> => {
   const { commitLogOffset, host, port } = where

@@ -21,6 +21,7 @@ const hex8 = (value: number): string =>
  * there).
  *
  * @since 0.1.0
+ * @category models
  */
 export interface UniqueIdPrefix {
   readonly ip: Uint8Array
@@ -33,6 +34,7 @@ export interface UniqueIdPrefix {
  * IPv6); `next(nowMs)` returns a new id for the wall-clock time `nowMs` (ms since the epoch).
  *
  * @since 0.1.0
+ * @category models
  */
 export interface UniqueIdGenerator {
   readonly prefix: string
@@ -43,6 +45,7 @@ export interface UniqueIdGenerator {
  * Options of {@link makeUniqueIdGenerator}.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface UniqueIdGeneratorOptions {
   /** First counter value (low 16 bits); default 0, as in Java. */
@@ -63,6 +66,7 @@ export interface UniqueIdGeneratorOptions {
  * computed once per ms.
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const makeUniqueIdGenerator = (prefix: UniqueIdPrefix, options?: UniqueIdGeneratorOptions): UniqueIdGenerator => {
   const ip = prefix.ip.length === 16 ? prefix.ip : Uint8Array.from({ length: 4 }, (_, i) => prefix.ip[i] ?? 0)
@@ -108,6 +112,7 @@ export const makeUniqueIdGenerator = (prefix: UniqueIdPrefix, options?: UniqueId
  * The parts of a client id.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface ParsedUniqueId {
   /** Dotted IPv4 or RFC 5952 IPv6 text. */
@@ -124,6 +129,7 @@ export interface ParsedUniqueId {
  * else; never throws.
  *
  * @since 0.1.0
+ * @category decoding
  */
 export const parseUniqueId = (id: string): Result.Result<ParsedUniqueId, InvalidMessageId> =>
   Result.map(messageIdBytes(id, "a client id"), (bytes) => {
@@ -143,6 +149,7 @@ export const parseUniqueId = (id: string): Result.Result<ParsedUniqueId, Invalid
  * `nowMs`. Ms since the epoch.
  *
  * @since 0.1.0
+ * @category utils
  */
 export const estimateUniqueIdTime = (millisOfMonth: number, nowMs: number): number => {
   const now = new Date(nowMs)

@@ -11,17 +11,18 @@
  * @since 0.1.0
  */
 import { Result } from "effect"
-import type { TopicConfig } from "../protocol/BrokerRegistration.ts"
-import { PERM_INHERIT, PERM_READ, PERM_WRITE } from "../protocol/Permission.ts"
-import { utf8Length } from "../protocol/Utf8.ts"
-import { decodeProperties } from "../protocol/message/MessageProperties.ts"
-import { parseIpAddress } from "../protocol/IpAddress.ts"
-import { createOffsetMsgId } from "../protocol/message/OffsetMsgId.ts"
+import type { TopicConfig } from "../../protocol/BrokerRegistration.ts"
+import { PERM_INHERIT, PERM_READ, PERM_WRITE } from "../../protocol/Permission.ts"
+import { utf8Length } from "../../protocol/Utf8.ts"
+import { decodeProperties } from "../../protocol/message/MessageProperties.ts"
+import { parseIpAddress } from "../../protocol/IpAddress.ts"
+import { createOffsetMsgId } from "../../protocol/message/OffsetMsgId.ts"
 
 /**
  * The template topic of automatic topic creation (`TopicValidator.AUTO_CREATE_TOPIC_KEY_TOPIC`).
  *
  * @since 0.1.0
+ * @category constants
  */
 export const AUTO_CREATE_TOPIC_KEY = "TBW102"
 
@@ -29,6 +30,7 @@ export const AUTO_CREATE_TOPIC_KEY = "TBW102"
  * Queues of TBW102 on a broker (`BrokerConfig.defaultTopicQueueNums`, 8).
  *
  * @since 0.1.0
+ * @category constants
  */
 export const DEFAULT_BROKER_TOPIC_QUEUE_NUMS = 8
 
@@ -37,6 +39,7 @@ export const DEFAULT_BROKER_TOPIC_QUEUE_NUMS = 8
  * `defaultTopicQueueNums`. (Java's `new TopicConfig(name)` has 16.)
  *
  * @since 0.1.0
+ * @category constants
  */
 export const DEFAULT_TOPIC_QUEUE_NUMS = 4
 
@@ -50,6 +53,7 @@ export const DEFAULT_TOPIC_QUEUE_NUMS = 4
  * A full `TopicConfig` is a `TopicSpec`.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface TopicSpec {
   readonly topicName: string
@@ -67,6 +71,7 @@ export interface TopicSpec {
  * REGISTER_BROKER body reads like a Java broker's.
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const makeTopicConfig = (spec: TopicSpec): TopicConfig => {
   const queueNums = spec.queueNums ?? DEFAULT_TOPIC_QUEUE_NUMS
@@ -85,6 +90,7 @@ export const makeTopicConfig = (spec: TopicSpec): TopicConfig => {
  * Settings of {@link systemTopicConfigs}.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface SystemTopicOptions {
   readonly clusterName: string
@@ -103,6 +109,7 @@ export interface SystemTopicOptions {
  * per delay level) and `<cluster>_REPLY_TOPIC`.
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const systemTopicConfigs = (options: SystemTopicOptions): ReadonlyArray<TopicConfig> => {
   const all = PERM_INHERIT | PERM_READ | PERM_WRITE
@@ -123,6 +130,7 @@ export const systemTopicConfigs = (options: SystemTopicOptions): ReadonlyArray<T
  * A message as the broker stored it.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface StoredMessage {
   /** The broker that stored it. */
@@ -160,6 +168,7 @@ export interface StoredMessage {
  * One message of an append: its bodies, flag and encoded properties.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface MessageToStore {
   readonly body: Uint8Array
@@ -173,6 +182,7 @@ export interface MessageToStore {
  * What one send request appends: one message, or a batch's messages, to one queue.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface AppendRequest {
   readonly topic: string
@@ -191,6 +201,7 @@ export interface AppendRequest {
  * The version of a topic table, as a broker sends it with REGISTER_BROKER (Java `DataVersion`).
  *
  * @since 0.1.0
+ * @category models
  */
 export interface DataVersion {
   readonly counter: number
@@ -201,6 +212,7 @@ export interface DataVersion {
  * A broker's topics and messages.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface BrokerStore {
   /** The topic's config, if hosted. */
@@ -224,6 +236,7 @@ export interface BrokerStore {
  * Settings of {@link makeBrokerStore}.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface BrokerStoreOptions {
   readonly brokerName: string
@@ -244,6 +257,7 @@ const recordOverhead = (storeHostLength: number) =>
  * An empty store (apart from `topics`).
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const makeBrokerStore = (options: BrokerStoreOptions): BrokerStore => {
   const storeHost = parseIpAddress(options.storeHost) === undefined ? "127.0.0.1" : options.storeHost

@@ -5,14 +5,15 @@
  *
  * @since 0.1.0
  */
-import type { ClusterInfo } from "../protocol/ClusterInfo.ts"
-import type { TopicConfig } from "../protocol/BrokerRegistration.ts"
-import type { BrokerData, QueueData, TopicRouteData } from "../protocol/TopicRouteData.ts"
+import type { ClusterInfo } from "../../protocol/ClusterInfo.ts"
+import type { TopicConfig } from "../../protocol/BrokerRegistration.ts"
+import type { BrokerData, QueueData, TopicRouteData } from "../../protocol/TopicRouteData.ts"
 
 /**
  * A NameServer's tables.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface NameServerState {
   /** brokerName → its group. */
@@ -27,6 +28,7 @@ export interface NameServerState {
  * No broker, no topic.
  *
  * @since 0.1.0
+ * @category constants
  */
 export const emptyNameServerState: NameServerState = { brokers: new Map(), topics: new Map(), orderTopicConf: new Map() }
 
@@ -34,6 +36,7 @@ export const emptyNameServerState: NameServerState = { brokers: new Map(), topic
  * What a broker says about itself when it registers.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface BrokerRegistration {
   readonly clusterName: string
@@ -49,6 +52,7 @@ export interface BrokerRegistration {
  * topics' queue data.
  *
  * @since 0.1.0
+ * @category state
  */
 export const registerBroker = (state: NameServerState, registration: BrokerRegistration): NameServerState => {
   const brokers = new Map(state.brokers)
@@ -80,6 +84,7 @@ export const registerBroker = (state: NameServerState, registration: BrokerRegis
  * A group left without brokers disappears, with its queue data.
  *
  * @since 0.1.0
+ * @category state
  */
 export const unregisterBroker = (
   state: NameServerState,
@@ -112,6 +117,7 @@ export const unregisterBroker = (
  * Sets a topic's route directly: its queue data, and the broker groups it names.
  *
  * @since 0.1.0
+ * @category state
  */
 export const putTopicRoute = (state: NameServerState, topic: string, route: TopicRouteData): NameServerState => {
   const brokers = new Map(state.brokers)
@@ -128,6 +134,7 @@ export const putTopicRoute = (state: NameServerState, topic: string, route: Topi
  * Removes a topic.
  *
  * @since 0.1.0
+ * @category state
  */
 export const removeTopic = (state: NameServerState, topic: string): NameServerState => {
   const topics = new Map(state.topics)
@@ -140,6 +147,7 @@ export const removeTopic = (state: NameServerState, topic: string): NameServerSt
  * topic has queue data and at least one of its broker groups is known.
  *
  * @since 0.1.0
+ * @category state
  */
 export const pickupTopicRoute = (state: NameServerState, topic: string): TopicRouteData | undefined => {
   const queues = state.topics.get(topic)
@@ -162,6 +170,7 @@ export const pickupTopicRoute = (state: NameServerState, topic: string): TopicRo
  * Every broker group and cluster, as GET_BROKER_CLUSTER_INFO answers.
  *
  * @since 0.1.0
+ * @category state
  */
 export const clusterInfo = (state: NameServerState): ClusterInfo => {
   const clusterAddrTable: Record<string, Array<string>> = {}
