@@ -45,6 +45,8 @@ export interface TestClusterOptions {
    * that route lookups can be tested signed).
    */
   readonly acl?: ReadonlyArray<AclAccount> | undefined
+  /** With `acl`, whether the NameServer checks signatures too; default true (false is a real 4.9.8 NameServer). */
+  readonly nameServerAcl?: boolean | undefined
   /** Brokers serve TLS only, with this certificate. */
   readonly tls?: ServerTlsSettings | undefined
   /** The NameServer serves TLS only, with this certificate (brokers register over TLS). */
@@ -137,7 +139,7 @@ export const makeTestCluster = (
     const readyTimeoutMillis = options?.readyTimeoutMillis ?? 5000
     const nameServer = yield* makeTestNameServer({
       profile,
-      ...(options?.acl === undefined ? {} : { acl: options.acl, aclPermissions: false }),
+      ...(options?.acl === undefined || options.nameServerAcl === false ? {} : { acl: options.acl, aclPermissions: false }),
       ...(options?.nameServerTls === undefined ? {} : { tls: options.nameServerTls })
     })
     const brokers = yield* Effect.forEach(

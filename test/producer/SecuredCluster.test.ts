@@ -122,6 +122,42 @@ describe("a testkit cluster that requires ACL", () => {
       assert.strictEqual(cluster.brokers[0]!.requestCount(RequestCode.SEND_MESSAGE_V2), 0)
     }).pipe(Effect.scoped))
 
+  it.live("behind a NameServer that checks nothing (as 4.9.8): the broker's denial of a send is AccessDenied, once; its denial of a heartbeat is a warning", () =>
+    Effect.gen(function*() {
+      const cluster = yield* makeTestCluster({
+        brokers: 2,
+        acl: accounts,
+        nameServerAcl: false,
+        topics: aclTopics,
+        autoCreateTopicEnable: false
+      })
+      for (const [given, kind] of [[credentials("rocketmq2", "wrong-secret"), "SignatureMismatch"], [credentials("nosuchuser", "12345678"), "UnknownAccessKey"]] as const) {
+        const logs: Array<string> = []
+        const before = cluster.brokers.reduce((n, broker) => n + broker.requestCount(RequestCode.SEND_MESSAGE_V2), 0)
+        const exit = yield* withProducer(cluster, { credentials: given, heartbeatBrokerInterval: "100 millis" }, (producer) =>
+          Effect.gen(function*() {
+            const result = yield* Effect.exit(producer.send(makeMessage("AclTopic", "x")))
+            for (let waited = 0; waited < 5000 && !logs.some((line) => line.includes("heartbeat")); waited += 50) {
+              yield* Effect.sleep(50)
+            }
+            return result
+          }), logs)
+        const error = failureOf(exit)
+        assert.strictEqual(error?._tag, "AccessDenied")
+        if (error?._tag === "AccessDenied") {
+          assert.strictEqual(error.kind, kind)
+          assert.strictEqual(error.code, 1)
+          assert.include(error.operation, "AclTopic")
+        }
+        const sends = cluster.brokers.reduce((n, broker) => n + broker.requestCount(RequestCode.SEND_MESSAGE_V2), 0) - before
+        assert.strictEqual(sends, 1, "a denial is not retried on the other broker")
+        const heartbeat = logs.find((line) => line.includes("heartbeat"))
+        assert.isDefined(heartbeat)
+        assert.include(heartbeat ?? "", `denied by ACL (${kind}`)
+        for (const line of logs) assertNoSecret(line, "a log line")
+      }
+    }).pipe(Effect.scoped))
+
   it.live("missing PUB permission: AccessDenied from the broker on the first attempt, not retried", () =>
     Effect.gen(function*() {
       const cluster = yield* makeTestCluster({ brokers: 2, acl: accounts, topics: aclTopics, autoCreateTopicEnable: false })
