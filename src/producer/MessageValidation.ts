@@ -252,6 +252,48 @@ export const validateMessage = (
   }
 }
 
+/**
+ * Checks every message of a batch as {@link validateMessage} does; anything but an array of
+ * messages (`null`, a proxy that throws) fails with `InvalidMessage`, never a throw.
+ *
+ * @since 0.1.0
+ * @category validation
+ */
+export const validateMessages = (
+  messages: unknown,
+  options?: ValidateMessageOptions
+): Result.Result<ReadonlyArray<Message>, InvalidMessage> => {
+  const valid: Array<Message> = []
+  try {
+    if (!Array.isArray(messages)) return invalid("BatchInvalid", `a batch must be an array of messages, got ${show(messages)}`)
+    for (let index = 0; index < messages.length; index++) {
+      const checked = validateMessage(messages[index], options)
+      if (Result.isFailure(checked)) return Result.fail(checked.failure)
+      valid.push(checked.success)
+    }
+  } catch (error) {
+    return invalid("BatchInvalid", `the batch could not be read: ${error instanceof Error ? error.message : String(error)}`)
+  }
+  return Result.succeed(valid)
+}
+
+/**
+ * The topic of whatever was given as a message (or as a batch: its first message's), for span
+ * attributes before validation: `""` when there is none or reading it throws.
+ *
+ * @since 0.1.0
+ * @category validation
+ */
+export const topicOfUnchecked = (input: unknown): string => {
+  try {
+    const first: unknown = Array.isArray(input) ? input[0] : input
+    const topic: unknown = typeof first === "object" && first !== null ? Reflect.get(first, "topic") : undefined
+    return typeof topic === "string" ? topic : ""
+  } catch {
+    return ""
+  }
+}
+
 const check = (input: unknown, maxMessageSize: number): Result.Result<Message, InvalidMessage> => {
   if (typeof input !== "object" || input === null || Array.isArray(input)) {
     return invalid("MessageMalformed", `a message must be an object, got ${show(input)}`)

@@ -155,6 +155,11 @@ const millis = (
   fallback: number
 ): Result.Result<number, InvalidProducerOptions> => {
   if (input === undefined) return Result.succeed(fallback)
+  // Duration reads NaN as zero: name the value actually given.
+  const numbers = typeof input === "number" ? [input] : Array.isArray(input) ? input : []
+  if (numbers.some(Number.isNaN)) {
+    return Result.fail(new InvalidProducerOptions({ option, detail: `must be a positive finite duration, got ${String(input)} ms` }))
+  }
   const duration = Duration.fromInput(input)
   if (duration._tag === "None") return Result.fail(new InvalidProducerOptions({ option, detail: "not a duration" }))
   const ms = Duration.toMillis(duration.value)

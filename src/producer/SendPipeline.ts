@@ -21,7 +21,7 @@ import type { TopicPublishInfo } from "../route/TopicPublishInfo.ts"
 import { AccessDenied, accessDeniedOf } from "../transport/AccessDenied.ts"
 import type { RemotingClient } from "../transport/RemotingClient.ts"
 import type { Message } from "../protocol/message/Message.ts"
-import { validateMessage } from "./MessageValidation.ts"
+import { InvalidMessage, topicOfUnchecked, validateMessage, validateMessages } from "./MessageValidation.ts"
 import { BrokerRejected, SendFailed } from "./ProducerError.ts"
 import type { FailedAttempt, SendError } from "./ProducerError.ts"
 import { messagesSent, sendFailures, sendLatency, sendRetries } from "./ProducerMetrics.ts"
@@ -258,7 +258,7 @@ export const makeSendPipeline = (context: SendPipelineContext) => {
 
   /** A sync send: the result once the broker stored the message. */
   const send = (message: Message): Effect.Effect<SendResult, SendError> =>
-    observed("Producer.send", message.topic, (clock, started) => {
+    observed("Producer.send", topicOfUnchecked(message), (clock, started) => {
       const prepared = prepareOne(message, started)
       return Result.isFailure(prepared)
         ? Effect.fail(prepared.failure)
@@ -267,14 +267,10 @@ export const makeSendPipeline = (context: SendPipelineContext) => {
 
   /** A batch: one request, one result. */
   const sendBatch = (messages: ReadonlyArray<Message>): Effect.Effect<SendResult, SendError> =>
-    observed("Producer.sendBatch", messages[0]?.topic ?? "", (clock, started) => {
-      const valid: Array<Message> = []
-      for (const message of messages) {
-        const checked = validateMessage(message, { maxMessageSize: options.maxMessageSize })
-        if (Result.isFailure(checked)) return Effect.fail(checked.failure)
-        valid.push(checked.success)
-      }
-      const prepared = prepareBatch(valid, {
+    observed("Producer.sendBatch", topicOfUnchecked(messages), (clock, started) => {
+      const valid = validateMessages(messages, { maxMessageSize: options.maxMessageSize })
+      if (Result.isFailure(valid)) return Effect.fail(valid.failure)
+      const prepared = prepareBatch(valid.success, {
         nextUniqueId: context.nextUniqueId,
         now: started,
         compressThreshold: options.compressMsgBodyOverHowmuch,
@@ -289,7 +285,10 @@ export const makeSendPipeline = (context: SendPipelineContext) => {
 
   /** An ordered send: the queue a stable hash of the key picks, one attempt (no silent failover). */
   const sendOrderly = (message: Message, shardingKey: string): Effect.Effect<SendResult, SendError> =>
-    observed("Producer.sendOrderly", message.topic, (clock, started) => {
+    observed("Producer.sendOrderly", topicOfUnchecked(message), (clock, started) => {
+      if (typeof shardingKey !== "string") {
+        return Effect.fail(new InvalidMessage({ rule: "MessageMalformed", detail: "the sharding key must be a string" }))
+      }
       const prepared = prepareOne(message, started)
       return Result.isFailure(prepared)
         ? Effect.fail(prepared.failure)
@@ -298,7 +297,7 @@ export const makeSendPipeline = (context: SendPipelineContext) => {
 
   /** A oneway send: written once, no answer, no retry. */
   const sendOneway = (message: Message): Effect.Effect<void, SendError> =>
-    observed("Producer.sendOneway", message.topic, (clock, started) => {
+    observed("Producer.sendOneway", topicOfUnchecked(message), (clock, started) => {
       const prepared = prepareOne(message, started)
       if (Result.isFailure(prepared)) return Effect.fail(prepared.failure)
       const topic = prepared.success.topic

@@ -5,10 +5,12 @@
  *
  * @since 0.1.0
  */
-import { Schema, SchemaTransformation } from "effect"
+import { Result, Schema, SchemaTransformation } from "effect"
 import { IntegerKeyedMap, writeFastjson } from "./FastjsonWriter.ts"
 import type { FastjsonStyle, FastjsonValue } from "./FastjsonWriter.ts"
 import { jsonBodyParser } from "./JsonBody.ts"
+import { MalformedBody } from "./MalformedBody.ts"
+import { checkRouteLimits, formatRouteLimitExceeded } from "./RouteLimits.ts"
 
 /**
  * The brokerId of a broker group's master.
@@ -159,14 +161,22 @@ export const TopicRouteDataFromWire = Schema.Struct({
   )
 )
 
+const parseRouteJson = jsonBodyParser(TopicRouteDataFromWire, "TopicRouteData")
+
 /**
  * Reads a route body in either of the forms servers send (standard JSON or fastjson's bare integer
- * keys) and checks its structure.
+ * keys), checks its structure and refuses a route beyond the `RouteLimits`, naming the field.
  *
  * @since 0.1.0
  * @category decoding
  */
-export const parseTopicRouteData = jsonBodyParser(TopicRouteDataFromWire, "TopicRouteData")
+export const parseTopicRouteData = (body: Uint8Array | string | undefined): Result.Result<TopicRouteData, MalformedBody> =>
+  Result.flatMap(parseRouteJson(body), (route) => {
+    const exceeded = checkRouteLimits(route)
+    return exceeded === undefined
+      ? Result.succeed(route)
+      : Result.fail(new MalformedBody({ what: "TopicRouteData", detail: formatRouteLimitExceeded(exceeded) }))
+  })
 
 /**
  * The JSON a NameServer writes for a route in the given style (`"legacy"` for clients below

@@ -5,27 +5,16 @@
  *
  * @since 0.1.0
  */
+import { orderTopicItems } from "../protocol/OrderTopicConf.ts"
 import { isReadable, isWriteable } from "../protocol/Permission.ts"
 import type { TopicRouteData } from "../protocol/TopicRouteData.ts"
 import type { MessageQueue } from "./MessageQueue.ts"
-import { compareStrings, DECIMAL, isMasterId } from "./RouteKeys.ts"
+import { compareStrings, isMasterId } from "./RouteKeys.ts"
 
-const INT_MAX = 2147483647
-
-/** `brokerName:count` as Java reads it, or `undefined` for an item Java would fail on. */
-const parseOrderItem = (item: string): { readonly brokerName: string; readonly count: number } | undefined => {
-  const parts = item.split(":")
-  const brokerName = parts[0]
-  const count = parts[1]
-  if (brokerName === undefined || brokerName.length === 0 || count === undefined || !DECIMAL.test(count)) {
-    return undefined
-  }
-  const value = Number(count)
-  return Math.abs(value) > INT_MAX ? undefined : { brokerName, count: value }
+/** Appends queues `0…count−1` of a broker group (a loop, not a spread: counts can be large). */
+const pushQueues = (queues: Array<MessageQueue>, topic: string, brokerName: string, count: number): void => {
+  for (let queueId = 0; queueId < count; queueId++) queues.push({ topic, brokerName, queueId })
 }
-
-const queuesOf = (topic: string, brokerName: string, count: number): Array<MessageQueue> =>
-  Array.from({ length: Math.max(0, count) }, (_, queueId) => ({ topic, brokerName, queueId }))
 
 /**
  * The queues a producer may send to, and whether the topic is globally ordered: Java's
@@ -54,10 +43,7 @@ export const publishQueues = (
   const conf = route.orderTopicConf
   if (conf !== undefined && conf.length > 0) {
     const queues: Array<MessageQueue> = []
-    for (const item of conf.split(";")) {
-      const parsed = parseOrderItem(item)
-      if (parsed !== undefined) queues.push(...queuesOf(topic, parsed.brokerName, parsed.count))
-    }
+    for (const item of orderTopicItems(conf)) pushQueues(queues, topic, item.brokerName, item.count)
     return { queues, orderTopic: true }
   }
   const queues: Array<MessageQueue> = []
@@ -66,7 +52,7 @@ export const publishQueues = (
     if (!isWriteable(queueData.perm)) continue
     const brokerData = route.brokerDatas.find((candidate) => candidate.brokerName === queueData.brokerName)
     if (brokerData === undefined || !Object.keys(brokerData.brokerAddrs).some(isMasterId)) continue
-    queues.push(...queuesOf(topic, queueData.brokerName, queueData.writeQueueNums))
+    pushQueues(queues, topic, queueData.brokerName, queueData.writeQueueNums)
   }
   return { queues, orderTopic: false }
 }
@@ -85,7 +71,7 @@ export const readQueues = (topic: string, route: TopicRouteData): ReadonlyArray<
     if (!isReadable(queueData.perm)) continue
     counts.set(queueData.brokerName, Math.max(counts.get(queueData.brokerName) ?? 0, queueData.readQueueNums))
   }
-  return [...counts.keys()].sort(compareStrings).flatMap((brokerName) =>
-    queuesOf(topic, brokerName, counts.get(brokerName) ?? 0)
-  )
+  const queues: Array<MessageQueue> = []
+  for (const brokerName of [...counts.keys()].sort(compareStrings)) pushQueues(queues, topic, brokerName, counts.get(brokerName) ?? 0)
+  return queues
 }

@@ -8,7 +8,7 @@
  *
  * @since 0.1.0
  */
-import { Clock, Context, Deferred, Duration, Effect, Layer, Metric, PubSub, Schedule, Stream } from "effect"
+import { Cause, Clock, Context, Deferred, Duration, Effect, Layer, Metric, PubSub, Schedule, Stream } from "effect"
 import type { Scope } from "effect"
 import type { TopicRouteData } from "../protocol/TopicRouteData.ts"
 import { NameServerTransport } from "../transport/NameServerTransport.ts"
@@ -203,9 +203,15 @@ export const makeRouteLookup = (
                 Effect.logWarning(`topic ${topic} has no route any more; removed from the route cache`)
               ))
         }),
-        Effect.catch((error) =>
-          Effect.logWarning(`route refresh of ${topic} failed, keeping the cached route: ${error.message}`)),
-        Effect.asVoid
+        Effect.asVoid,
+        // Whatever goes wrong with one topic (a typed error or a defect) is logged and the refresh
+        // goes on with the next topic and the next round; only interruption stops it.
+        Effect.catchCause((cause) =>
+          Cause.hasInterruptsOnly(cause)
+            ? Effect.interrupt
+            : Effect.logWarning(`route refresh of ${topic} failed, keeping the cached route: ${causeMessage(cause)}`).pipe(
+              Effect.annotateLogs({ topic })
+            ))
       )
 
     const refreshAll = Effect.gen(function*() {
@@ -228,6 +234,12 @@ export const makeRouteLookup = (
       changes: Stream.fromPubSub(events)
     })
   })
+
+/** The first error or defect of a cause, as one line. */
+const causeMessage = (cause: Cause.Cause<unknown>): string => {
+  const error = Cause.squash(cause)
+  return error instanceof Error ? `${error.name === "Error" ? "" : `${error.name}: `}${error.message}` : String(error)
+}
 
 /** Internal signal: the NameServer answered TOPIC_NOT_EXIST. */
 class NoRouteInfoSignal {

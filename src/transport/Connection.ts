@@ -168,6 +168,9 @@ export const openConnection = (
       Effect.mapError((error) => remotingError(openFailure(address, error, options)))
     )
     const writer = yield* socket.writer.pipe(Scope.provide(scope))
+    // Closing destroys the socket: bytes not yet written are dropped instead of waiting for a
+    // flush that a peer which stopped reading never allows (a zero receive window).
+    yield* Scope.addFinalizer(scope, Effect.ignore(writer.write(new Socket.CloseEvent())))
     const pending = new Map<number, Waiting>()
     const decoder = new FrameDecoder({ maxFrameSize: options.maxFrameSize })
     let closedWith: RemotingError | undefined

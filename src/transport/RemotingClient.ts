@@ -14,10 +14,10 @@ import { ResponseCode } from "../protocol/ResponseCode.ts"
 import { openConnection } from "./Connection.ts"
 import { makeDeadlines } from "./Deadlines.ts"
 import type { Connection } from "./Connection.ts"
+import { ClientClosed, ConnectionClosed, ConnectTimedOut, InvalidRequest, RemotingError, WriteTimedOut } from "./RemotingError.ts"
 import { applyRequestHooks } from "./RequestHook.ts"
 import type { RequestHook } from "./RequestHook.ts"
 import type { TlsSettings } from "./Tls.ts"
-import { ClientClosed, ConnectionClosed, ConnectTimedOut, InvalidRequest, RemotingError, RequestTimedOut } from "./RemotingError.ts"
 
 /**
  * Settings of the remoting client.
@@ -227,12 +227,20 @@ export const makeRemotingClient = (options?: RemotingClientOptions) =>
       Effect.suspend(() => {
         const encoded = encode(address, request)
         if (Result.isFailure(encoded)) return Effect.fail(encoded.failure)
+        let connected = false
         return connectionTo(address).pipe(
-          Effect.flatMap((connection) => connection.requestOneway(encoded.success.frame)),
+          Effect.flatMap((connection) => {
+            connected = true
+            return connection.requestOneway(encoded.success.frame)
+          }),
           Effect.timeoutOrElse({
             duration: timeoutMillis,
             orElse: () =>
-              Effect.fail(new RemotingError({ reason: new RequestTimedOut({ address, code: request.code, timeoutMillis }) }))
+              Effect.fail(new RemotingError({
+                reason: connected
+                  ? new WriteTimedOut({ address, code: request.code, timeoutMillis })
+                  : new ConnectTimedOut({ address, timeoutMillis })
+              }))
           })
         )
       })

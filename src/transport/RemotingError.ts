@@ -54,6 +54,23 @@ export class RequestTimedOut extends Schema.TaggedError<RequestTimedOut>()("Requ
 }
 
 /**
+ * A oneway request could not be handed to the socket within its timeout: the connection was open
+ * but the peer did not take the bytes (it stopped reading, or the network stalled). Whether any of
+ * it reached the peer is unknown.
+ *
+ * @since 0.1.0
+ */
+export class WriteTimedOut extends Schema.TaggedError<WriteTimedOut>()("WriteTimedOut", {
+  address: Schema.String,
+  code: Schema.Number,
+  timeoutMillis: Schema.Number
+}) {
+  override get message(): string {
+    return `oneway request ${this.code} to ${this.address} was not written within ${this.timeoutMillis} ms: the peer is not taking the bytes`
+  }
+}
+
+/**
  * The connection closed (by the peer, by an error, or because the peer sent bytes that are not
  * frames) while the request was waiting.
  *
@@ -141,6 +158,7 @@ export const RemotingErrorReason = Schema.Union([
   ConnectFailed,
   ConnectTimedOut,
   RequestTimedOut,
+  WriteTimedOut,
   ConnectionClosed,
   WriteFailed,
   InvalidRequest,

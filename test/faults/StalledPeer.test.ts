@@ -1,0 +1,52 @@
+import { assert, describe, it } from "@effect/vitest"
+import { Context, Effect, Exit, Fiber, Layer, Scope } from "effect"
+import { makeRequest } from "../../src/protocol/RemotingCommand.ts"
+import { RemotingClient } from "../../src/transport/RemotingClient.ts"
+import { failureTag } from "../helpers.ts"
+import { leftoversOf } from "./leaks.ts"
+import { clientSocketsTo, nonReadingPeer, settle } from "./peers.ts"
+
+const MiB = 1024 * 1024
+const bigRequest = (oneway = false) => makeRequest({ code: 310, body: new Uint8Array(MiB), oneway })
+
+describe("a peer that stops reading", () => {
+  it.live("timed-out 1 MiB sends and a oneway, then the scope closed: no client socket, timer or fiber is left", () =>
+    Effect.gen(function*() {
+      const [, left] = yield* leftoversOf(Effect.gen(function*() {
+        const peer = yield* nonReadingPeer
+        const scope = yield* Scope.make()
+        const client = Context.get(yield* Layer.buildWithScope(RemotingClient.layer({ connectTimeoutMillis: 1000 }), scope), RemotingClient)
+
+        // Five rounds of eight concurrent 1 MiB requests: more than the socket buffers take, so each
+        // connection holds unwritten bytes when its first timeout closes it.
+        for (let round = 0; round < 5; round++) {
+          const exits = yield* Effect.forEach(
+            Array.from({ length: 8 }),
+            () => Effect.exit(client.invoke(peer.address, bigRequest(), { timeoutMillis: 300, closeOnTimeout: true })),
+            { concurrency: "unbounded" }
+          )
+          for (const exit of exits) assert.oneOf(failureTag(exit), ["RequestTimedOut", "ConnectionClosed"])
+        }
+        assert.strictEqual(peer.accepted(), 5) // each round dialled anew: the timeout closed the connection
+        // Timed-out connections are destroyed at once, not left to flush into a closed window.
+        assert.strictEqual(yield* settle(() => clientSocketsTo(peer.port), 0), 0, "sockets left after timeout-close")
+
+        // A connection filled up by requests that wait, then a oneway that cannot be written.
+        const waiting = yield* Effect.forkChild(Effect.forEach(
+          Array.from({ length: 8 }),
+          () => Effect.exit(client.invoke(peer.address, bigRequest(), { timeoutMillis: 60_000 })),
+          { concurrency: "unbounded" }
+        ))
+        const oneway = yield* Effect.exit(client.invokeOneway(peer.address, bigRequest(true), 300))
+        assert.strictEqual(failureTag(oneway), "WriteTimedOut")
+        assert.match(String(oneway), /not written within 300 ms/)
+        assert.strictEqual(clientSocketsTo(peer.port), 1)
+
+        yield* Scope.close(scope, Exit.void)
+        const pending = yield* Fiber.join(waiting)
+        for (const exit of pending) assert.strictEqual(failureTag(exit), "ClientClosed")
+        assert.strictEqual(yield* settle(() => clientSocketsTo(peer.port), 0), 0, "sockets left after the scope closed")
+      }))
+      assert.deepStrictEqual(left, { sockets: 0, timers: 0, fibers: 0 })
+    }), 30_000)
+})
