@@ -71,7 +71,7 @@ const resourceOf = (reason: string): string | undefined => {
 }
 
 const kindOf = (reason: string): AclDenialKind => {
-  if (reason.startsWith("No accessKey is configured")) return "MissingCredentials"
+  if (reason.startsWith("No accessKey is configured") || reason.startsWith("username cannot be null")) return "MissingCredentials"
   if (reason.startsWith("No acl config for") || /user.*(not found|does not exist)/i.test(reason)) return "UnknownAccessKey"
   if (reason.startsWith("Check signature failed") || /signature/i.test(reason)) return "SignatureMismatch"
   if (reason.startsWith("Need admin permission")) return "NeedAdmin"

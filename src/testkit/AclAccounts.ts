@@ -3,7 +3,8 @@
  * broker's `PlainAccessValidator` / `PlainPermissionManager` does, and rejected the way it
  * rejects: code 1 (SYSTEM_ERROR), no extFields, remark `org.apache.rocketmq.acl.common.AclException:
  * <reason>, <stack frame>` (as recorded from a real broker), in the same check order (access key
- * present, account known, signature, permissions).
+ * present, account known, signature, permissions). With the 5.3.3 profile the answers are ACL
+ * 2.0's: code 16 (NO_PERMISSION) with the exception's message (from the 5.3 source; not recorded).
  *
  * @since 0.1.0
  */
@@ -12,6 +13,7 @@ import { AclFields, verifySignature } from "../protocol/AclSignature.ts"
 import type { RemotingCommand, ResponseOptions } from "../protocol/RemotingCommand.ts"
 import { RequestCode } from "../protocol/RequestCode.ts"
 import { ResponseCode } from "../protocol/ResponseCode.ts"
+import type { ServerProfile } from "./ServerProfile.ts"
 
 /**
  * A permission as `plain_acl.yml` writes it.
@@ -88,10 +90,21 @@ const neededTopic = (request: RemotingCommand): string | undefined => {
 /** Server-to-server requests the testkit does not sign (a real cluster signs them with the broker's own account). */
 const unchecked: ReadonlySet<number> = new Set([RequestCode.REGISTER_BROKER, RequestCode.UNREGISTER_BROKER])
 
-const denied = (reason: string, frame: string): ResponseOptions => ({
-  code: ResponseCode.SYSTEM_ERROR,
-  remark: `org.apache.rocketmq.acl.common.AclException: ${reason}, org.apache.rocketmq.acl.plain.PlainPermissionManager.${frame}`
-})
+/** One denial in both server lines' words: 4.9.8's `AclException` (with its stack frame), 5.3's message. */
+interface Denial {
+  readonly v4: string
+  readonly frame: string
+  readonly v5: string
+}
+
+const answer = (profile: ServerProfile, denial: Denial): ResponseOptions =>
+  profile === "5.3.3"
+    ? { code: ResponseCode.NO_PERMISSION, remark: denial.v5 }
+    : {
+      code: ResponseCode.SYSTEM_ERROR,
+      remark: `org.apache.rocketmq.acl.common.AclException: ${denial.v4}, ` +
+        `org.apache.rocketmq.acl.plain.PlainPermissionManager.${denial.frame}`
+    }
 
 /**
  * A check of each request against `accounts`: `undefined` lets the request through, a response
@@ -101,25 +114,39 @@ const denied = (reason: string, frame: string): ResponseOptions => ({
  * @since 0.1.0
  * @category constructors
  */
-export const makeAclCheck = (accounts: ReadonlyArray<AclAccount>, options?: { readonly checkPermissions?: boolean }) => {
+export const makeAclCheck = (
+  accounts: ReadonlyArray<AclAccount>,
+  options?: { readonly checkPermissions?: boolean | undefined; readonly profile?: ServerProfile | undefined }
+) => {
   const byKey = new Map(accounts.map((account) => [account.accessKey, account]))
   const checkPermissions = options?.checkPermissions ?? true
+  const denied = (denial: Denial) => answer(options?.profile ?? "4.9.8", denial)
   return (request: RemotingCommand): ResponseOptions | undefined => {
     if (unchecked.has(request.code)) return undefined
     const accessKey = request.extFields?.[AclFields.accessKey]
-    if (accessKey === undefined) return denied("No accessKey is configured", "validate(PlainPermissionManager.java:664)")
+    if (accessKey === undefined) {
+      return denied({ v4: "No accessKey is configured", frame: "validate(PlainPermissionManager.java:664)", v5: "username cannot be null" })
+    }
     const account = byKey.get(accessKey)
-    if (account === undefined) return denied(`No acl config for ${accessKey}`, "validate(PlainPermissionManager.java:668)")
+    if (account === undefined) {
+      return denied({ v4: `No acl config for ${accessKey}`, frame: "validate(PlainPermissionManager.java:668)", v5: `User:${accessKey} is not found.` })
+    }
     if (!verifySignature(request, Redacted.make(account.secretKey))) {
-      return denied(`Check signature failed for accessKey=${accessKey}`, "validate(PlainPermissionManager.java:684)")
+      return denied({
+        v4: `Check signature failed for accessKey=${accessKey}`,
+        frame: "validate(PlainPermissionManager.java:684)",
+        v5: "check signature failed."
+      })
     }
     if (!checkPermissions || account.admin === true) return undefined
     const topic = neededTopic(request)
     if (topic === undefined) return undefined
     const owned = account.topicPerms?.[topic] ?? account.defaultTopicPerm ?? "DENY"
-    return permits(PUB, permBits(owned))
-      ? undefined
-      : denied(`No default permission for topic:${topic}`, "checkPerm(PlainPermissionManager.java:611)")
+    return permits(PUB, permBits(owned)) ? undefined : denied({
+      v4: `No default permission for topic:${topic}`,
+      frame: "checkPerm(PlainPermissionManager.java:611)",
+      v5: `User:${accessKey} has no permission to access Topic:${topic} from 127.0.0.1, the decision is not allow.`
+    })
   }
 }
 

@@ -21,6 +21,7 @@ import type { AclAccount } from "./AclAccounts.ts"
 import { ControlTable } from "./Control.ts"
 import type { ControlDecision, ControlHook, ControlOptions } from "./Control.ts"
 import { FaultInjector } from "./Faults.ts"
+import type { ServerProfile } from "./ServerProfile.ts"
 import type { Session } from "./Session.ts"
 
 /**
@@ -70,6 +71,8 @@ export interface ServerOptions {
   readonly acl?: ReadonlyArray<AclAccount> | undefined
   /** Check topic permissions as well as signatures; default true. */
   readonly aclPermissions?: boolean | undefined
+  /** Whose ACL answers to give: 4.9.8's (code 1, `AclException` remark; the default) or 5.3.3's (code 16). */
+  readonly profile?: ServerProfile | undefined
   /** Serve TLS only (a plain client's connection is closed without a byte, as a real broker does). */
   readonly tls?: ServerTlsSettings | undefined
 }
@@ -177,7 +180,7 @@ export const makeRemotingServer = (
 
     const aclCheck = options?.acl === undefined
       ? undefined
-      : makeAclCheck(options.acl, { checkPermissions: options.aclPermissions ?? true })
+      : makeAclCheck(options.acl, { checkPermissions: options.aclPermissions ?? true, profile: options.profile })
 
     /** A handler that throws answers SYSTEM_ERROR with the reason, as a Java server does; it never crashes the server. */
     const handleSafely = (request: RemotingCommand, session: Session): ResponseOptions | undefined => {

@@ -158,6 +158,38 @@ describe("a testkit cluster that requires ACL", () => {
       }
     }).pipe(Effect.scoped))
 
+  it.live("a 5.3.3 cluster answers ACL denials with 16 (ACL 2.0): AccessDenied too, and not retried although 16 is a retryable code", () =>
+    Effect.gen(function*() {
+      const cluster = yield* makeTestCluster({
+        brokers: 2,
+        profile: "5.3.3",
+        acl: accounts,
+        nameServerAcl: false,
+        topics: aclTopics,
+        autoCreateTopicEnable: false
+      })
+      const cases = [
+        [credentials("rocketmq2", "wrong-secret"), "AclTopic", "SignatureMismatch"],
+        [credentials("nosuchuser", "12345678"), "AclTopic", "UnknownAccessKey"],
+        [undefined, "AclTopic", "MissingCredentials"],
+        [credentials("rocketmq2", "87654321"), "AclTopic2", "NoPermission"]
+      ] as const
+      for (const [given, topic, kind] of cases) {
+        const before = cluster.brokers.reduce((n, broker) => n + broker.requestCount(RequestCode.SEND_MESSAGE_V2), 0)
+        const exit = yield* withProducer(cluster, given === undefined ? {} : { credentials: given }, (producer) =>
+          Effect.exit(producer.send(makeMessage(topic, "x"))))
+        const error = failureOf(exit)
+        assert.strictEqual(error?._tag, "AccessDenied", JSON.stringify(error))
+        if (error?._tag === "AccessDenied") {
+          assert.strictEqual(error.code, 16)
+          assert.strictEqual(error.kind, kind)
+          assert.strictEqual(error.resource, kind === "NoPermission" ? "AclTopic2" : undefined)
+        }
+        const sends = cluster.brokers.reduce((n, broker) => n + broker.requestCount(RequestCode.SEND_MESSAGE_V2), 0) - before
+        assert.strictEqual(sends, 1)
+      }
+    }).pipe(Effect.scoped))
+
   it.live("missing PUB permission: AccessDenied from the broker on the first attempt, not retried", () =>
     Effect.gen(function*() {
       const cluster = yield* makeTestCluster({ brokers: 2, acl: accounts, topics: aclTopics, autoCreateTopicEnable: false })
