@@ -6,6 +6,7 @@
 import { Effect } from "effect"
 import { Producer } from "../producer/Producer.ts"
 import { runCodecBench } from "./CodecBench.ts"
+import { runDeadlinesBench } from "./DeadlinesBench.ts"
 import { measureProducer, startClusterProcess } from "./ProducerBench.ts"
 
 const format = (n: number) => Math.round(n).toLocaleString("en-US")
@@ -20,6 +21,20 @@ const codec = Effect.sync(() => {
   const [json, binary] = samples
   if (json !== undefined && binary !== undefined) {
     console.log(`  ratio ROCKETMQ/JSON: encode ${(binary.encodesPerSecond / json.encodesPerSecond).toFixed(2)}x, decode ${(binary.decodesPerSecond / json.decodesPerSecond).toFixed(2)}x`)
+  }
+})
+
+const deadlines = Effect.gen(function*() {
+  console.log("\nRequest deadlines: the client's Deadlines (one fiber, an entry per request) vs Effect.timeoutOrElse per request")
+  console.log("  requests answered on the next event-loop turn, 3 s deadlines; median of 3 alternating rounds")
+  const samples = yield* runDeadlinesBench
+  for (const inFlight of [1, 64, 1024]) {
+    const own = samples.find((s) => s.variant === "Deadlines" && s.inFlight === inFlight)?.requestsPerSecond ?? 0
+    const effect = samples.find((s) => s.variant === "Effect.timeout" && s.inFlight === inFlight)?.requestsPerSecond ?? 1
+    console.log(
+      `  ${String(inFlight).padStart(4)} in flight: Deadlines ${format(own).padStart(9)}/s   Effect.timeout ${format(effect).padStart(9)}/s   ` +
+        `ratio ${(own / effect).toFixed(2)}x`
+    )
   }
 })
 
@@ -39,10 +54,19 @@ const producer = Effect.gen(function*() {
         `(${sample.messages} in ${format(sample.millis)} ms, ${(sample.perSecond / base).toFixed(2)}x one in flight)`
     )
   }
+  // The same 64 in flight with a span per pipeline step (the `stepSpans` option), to show what they cost.
+  const spanned = yield* measureProducer(topic, 64, 20_000).pipe(
+    Effect.provide(Producer.layer({ nameServers: address, producerGroup: "bench_group", stepSpans: true }))
+  )
+  const plain = samples.find((sample) => sample.inFlight === 64)?.perSecond ?? 1
+  console.log(
+    `  64 in flight, stepSpans: ${format(spanned.perSecond).padStart(8)} msg/s ` +
+      `(${(spanned.perSecond / plain).toFixed(2)}x without step spans)`
+  )
   console.log("  note: the testkit broker is a Node process too; against a real broker the ratios, not the absolute numbers, carry over")
 }).pipe(Effect.scoped)
 
-Effect.runPromise(Effect.andThen(codec, producer)).then(
+Effect.runPromise(Effect.andThen(Effect.andThen(codec, deadlines), producer)).then(
   () => process.exit(0),
   (error) => {
     console.error(String(error))

@@ -51,7 +51,8 @@ export const runDemo = (messages: number) =>
       const lookup = yield* RouteLookup
       const cache = yield* RouteCache
       yield* Console.log(`\n2. Producer ${producer.clientId} in group ${producer.producerGroup}`)
-      const changes = yield* lookup.changes.pipe(
+      const routeChanges = yield* lookup.changes
+      const changes = yield* routeChanges.pipe(
         Stream.runForEach((change) =>
           Console.log(
             `   [route event] ${change.topic}${change.fromDefaultTopic ? " (from TBW102)" : ""}: ${formatDiff(change.diff).join("; ")}`

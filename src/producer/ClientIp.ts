@@ -70,12 +70,13 @@ export const fakeClientIp = (nowMs: number): Uint8Array => {
 
 /**
  * This process's id prefix: the host address {@link selectClientIp} picks (or {@link fakeClientIp}),
- * the process id and a random salt. Call it once per process (or per producer).
+ * the process id and a random salt. Call it once per process (or per producer); `nowMs` (the
+ * `Clock`'s time) feeds the fake address.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const localUniqueIdPrefix = (): UniqueIdPrefix => {
+export const localUniqueIdPrefix = (nowMs: number): UniqueIdPrefix => {
   let ip: Uint8Array | undefined
   try {
     ip = selectClientIp(Os.networkInterfaces())
@@ -83,7 +84,7 @@ export const localUniqueIdPrefix = (): UniqueIdPrefix => {
     ip = undefined
   }
   return {
-    ip: ip ?? fakeClientIp(Date.now()),
+    ip: ip ?? fakeClientIp(nowMs),
     pid: process.pid & 0xffff,
     salt: Crypto.randomBytes(4).readUInt32BE(0)
   }

@@ -12,7 +12,6 @@ import type { RemotingCommand, SerializeType } from "../protocol/RemotingCommand
 import { RequestCode } from "../protocol/RequestCode.ts"
 import { ResponseCode } from "../protocol/ResponseCode.ts"
 import { encodeUtf8 } from "../protocol/Utf8.ts"
-import type { RouteCache } from "../route/RouteCache.ts"
 import { accessDeniedOf } from "../transport/AccessDenied.ts"
 import type { RemotingClient } from "../transport/RemotingClient.ts"
 
@@ -29,37 +28,22 @@ export interface ProducerIdentity {
 }
 
 /**
- * The master address of every broker group in the route cache: where heartbeats go when a client
- * has no consumer.
- *
- * @since 0.1.0
- * @category heartbeats
- */
-export const masterAddresses = (cache: RouteCache["Service"]): Effect.Effect<ReadonlyArray<string>> =>
-  Effect.map(cache.state, (state) => {
-    const addresses = new Set<string>()
-    for (const ids of state.brokers.values()) {
-      const master = ids.get(0)
-      if (master !== undefined) addresses.add(master)
-    }
-    return [...addresses]
-  })
-
-/**
- * Sends `request` to every master in the route cache at once, each bounded by `timeoutMillis`;
- * an answer other than SUCCESS, or no answer, is logged as `what` failing, never raised.
+ * Sends `request` at once to every address `masters` gives (the master of every broker group in
+ * the cached routes: where heartbeats go when a client has no consumer), each bounded by
+ * `timeoutMillis`; an answer other than SUCCESS, or no answer, is logged as `what` failing, never
+ * raised.
  *
  * @since 0.1.0
  * @category heartbeats
  */
 export const toEveryMaster = (
   client: RemotingClient["Service"],
-  cache: RouteCache["Service"],
+  masters: Effect.Effect<ReadonlyArray<string>>,
   request: RemotingCommand,
   timeoutMillis: number,
   what: string
 ): Effect.Effect<void> =>
-  Effect.flatMap(masterAddresses(cache), (addresses) =>
+  Effect.flatMap(masters, (addresses) =>
     Effect.forEach(addresses, (address) =>
       client.invoke(address, request, { timeoutMillis }).pipe(
         Effect.flatMap((response) =>
@@ -73,18 +57,18 @@ export const toEveryMaster = (
       ), { concurrency: "unbounded", discard: true }))
 
 /**
- * Sends HEART_BEAT to every master in the route cache.
+ * Sends HEART_BEAT to every master.
  *
  * @since 0.1.0
  * @category heartbeats
  */
 export const sendHeartbeats = (
   client: RemotingClient["Service"],
-  cache: RouteCache["Service"],
+  masters: Effect.Effect<ReadonlyArray<string>>,
   identity: ProducerIdentity,
   timeoutMillis: number
 ): Effect.Effect<void> =>
-  toEveryMaster(client, cache, makeRequest({
+  toEveryMaster(client, masters, makeRequest({
     code: RequestCode.HEART_BEAT,
     serializeType: identity.serializeType,
     body: encodeUtf8(writeHeartbeatData({
@@ -95,18 +79,18 @@ export const sendHeartbeats = (
   }), timeoutMillis, "heartbeat").pipe(Effect.withSpan("Producer.heartbeat"))
 
 /**
- * Sends UNREGISTER_CLIENT for the producer group to every master in the route cache.
+ * Sends UNREGISTER_CLIENT for the producer group to every master.
  *
  * @since 0.1.0
  * @category heartbeats
  */
 export const unregisterClient = (
   client: RemotingClient["Service"],
-  cache: RouteCache["Service"],
+  masters: Effect.Effect<ReadonlyArray<string>>,
   identity: ProducerIdentity,
   timeoutMillis: number
 ): Effect.Effect<void> =>
-  toEveryMaster(client, cache, makeRequest({
+  toEveryMaster(client, masters, makeRequest({
     code: RequestCode.UNREGISTER_CLIENT,
     serializeType: identity.serializeType,
     extFields: encodeUnregisterClientRequestHeader({ clientID: identity.clientId, producerGroup: identity.producerGroup })

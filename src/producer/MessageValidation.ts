@@ -68,6 +68,11 @@ export class InvalidMessage extends Schema.TaggedError<InvalidMessage>()("Invali
   override get message(): string {
     return `${this.rule === "ProducerGroupInvalid" ? "invalid producer group" : "invalid message"} (${this.rule}): ${this.detail}`
   }
+
+  /** `false`: the same message is refused the same way. */
+  get isRetryable(): boolean {
+    return false
+  }
 }
 
 /**

@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { Config, Context, Effect, Layer, Option, Result, Schedule } from "effect"
+import { Clock, Config, Context, Effect, Layer, Option, Random, Result, Schedule } from "effect"
 import type { Scope } from "effect"
 import { RouteCache } from "../route/RouteCache.ts"
 import { RouteLookup } from "../route/RouteLookup.ts"
@@ -19,7 +19,7 @@ import { withoutNamespace, wrapNamespace } from "../protocol/Namespace.ts"
 import { makeClientId } from "./ClientId.ts"
 import { sendHeartbeats, unregisterClient } from "./Heartbeat.ts"
 import type { Message } from "../protocol/message/Message.ts"
-import type { SendError } from "./ProducerError.ts"
+import type { ProducerError } from "./ProducerError.ts"
 import { credentialsConfig, defaultProducerGroup, InvalidProducerOptions, resolveProducerOptions } from "./ProducerOptions.ts"
 import type { ProducerOptions, ResolvedProducerOptions } from "./ProducerOptions.ts"
 import { makeQueueSelector } from "./QueueSelector.ts"
@@ -40,23 +40,24 @@ export class Producer extends Context.Service<Producer, {
   readonly producerGroup: string
   /**
    * Sends a message and waits until a broker stored it: validated before any I/O, retried on
-   * another broker for retryable failures, within `sendMsgTimeout`.
+   * another broker for retryable failures, within `sendMsgTimeout`. After the producer's scope
+   * closed, every operation fails at once with `ProducerClosed`.
    */
-  readonly send: (message: Message) => Effect.Effect<SendResult, SendError>
+  readonly send: (message: Message) => Effect.Effect<SendResult, ProducerError>
   /** Sends messages of one topic as one batch request (one result, comma-separated ids). */
-  readonly sendBatch: (messages: ReadonlyArray<Message>) => Effect.Effect<SendResult, SendError>
+  readonly sendBatch: (messages: ReadonlyArray<Message>) => Effect.Effect<SendResult, ProducerError>
   /**
    * Sends to the queue a stable hash of `shardingKey` picks (the same queue as the Java client's
    * `SelectMessageQueueByHash`), in one attempt, so per-key order is never broken by a failover.
    */
-  readonly sendOrderly: (message: Message, shardingKey: string) => Effect.Effect<SendResult, SendError>
+  readonly sendOrderly: (message: Message, shardingKey: string) => Effect.Effect<SendResult, ProducerError>
   /** Writes the message once and does not wait for the broker (no result, no retry). */
-  readonly sendOneway: (message: Message) => Effect.Effect<void, SendError>
+  readonly sendOneway: (message: Message) => Effect.Effect<void, ProducerError>
 }>()("effect-rocketmq/producer/Producer") {
-  /** The producer on a route lookup, a route cache and a remoting client provided from outside. */
+  /** The producer on a route lookup and a remoting client provided from outside. */
   static readonly layerNoDeps = (
     options: ProducerOptions
-  ): Layer.Layer<Producer, InvalidProducerOptions, RemotingClient | RouteLookup | RouteCache> =>
+  ): Layer.Layer<Producer, InvalidProducerOptions, RemotingClient | RouteLookup> =>
     Layer.effect(Producer, Effect.flatMap(Effect.fromResult(resolveProducerOptions(options)), makeProducer))
 
   /** The producer with everything it needs: remoting client, NameServer transport, route cache and lookup. */
@@ -113,33 +114,40 @@ export const remotingClientOptions = (options: ResolvedProducerOptions): Remotin
  */
 export const makeProducer = (
   options: ResolvedProducerOptions
-): Effect.Effect<Producer["Service"], never, RemotingClient | RouteLookup | RouteCache | Scope.Scope> =>
+): Effect.Effect<Producer["Service"], never, RemotingClient | RouteLookup | Scope.Scope> =>
   Effect.gen(function*() {
     const client = yield* RemotingClient
     const lookup = yield* RouteLookup
-    const cache = yield* RouteCache
-    const prefix = localUniqueIdPrefix()
+    const prefix = localUniqueIdPrefix(yield* Clock.currentTimeMillis)
     const uniqueIds = makeUniqueIdGenerator(prefix)
-    const clientId = makeClientId(prefix.ip, options.instanceName)
+    const instanceName = options.instanceName ??
+      `${process.pid}#${(yield* Random.nextIntBetween(0, 2 ** 48)).toString(36)}`
+    const clientId = makeClientId(prefix.ip, instanceName)
     const selector = yield* makeQueueSelector(options.faultStrategy)
     const namespace = options.namespace
     // With a namespace the group travels wrapped (Java wraps it when the producer starts).
     const onWire = { ...options, producerGroup: wrapNamespace(namespace, options.producerGroup) }
     const identity = { clientId, producerGroup: onWire.producerGroup, serializeType: options.serializeType }
+    let closed = false
     const pipeline = makeSendPipeline({
       client,
       lookup,
       selector,
       options: onWire,
-      nextUniqueId: () => uniqueIds.next(Date.now())
+      nextUniqueId: (now) => uniqueIds.next(now),
+      isClosed: () => closed
     })
 
-    yield* sendHeartbeats(client, cache, identity, 3000).pipe(
+    yield* sendHeartbeats(client, lookup.masterAddresses, identity, 3000).pipe(
       Effect.repeat(Schedule.spaced(options.heartbeatBrokerIntervalMillis)),
       Effect.delay("1 second"),
       Effect.forkScoped
     )
-    yield* Effect.addFinalizer(() => unregisterClient(client, cache, identity, 3000))
+    yield* Effect.addFinalizer(() => unregisterClient(client, lookup.masterAddresses, identity, 3000))
+    // Added last, so it runs first when the scope closes: no send starts after that.
+    yield* Effect.addFinalizer(() => Effect.sync(() => {
+      closed = true
+    }))
 
     if (namespace === undefined) return Producer.of({ clientId, producerGroup: options.producerGroup, ...pipeline })
     // Topics travel wrapped; results name them as the user did.

@@ -64,6 +64,12 @@ export interface ProducerOptions extends RouteLookupOptions {
   /** TCP connect timeout; default 3000 ms. */
   readonly connectTimeout?: Duration.Input | undefined
   /**
+   * A span for each step of a send (`SendPipeline.prepare`, `SendPipeline.attempt`,
+   * `SendPipeline.request`) under the operation's own span; default false, as each span costs
+   * several microseconds per send (`npm run bench` measures it).
+   */
+  readonly stepSpans?: boolean | undefined
+  /**
    * ACL credentials: every request to NameServers and brokers is signed with them (Java's
    * `AclClientRPCHook`). The secret key is `Redacted` and never leaves the process.
    */
@@ -113,7 +119,8 @@ export const defaultRetryResponseCodes: ReadonlyArray<number> = [
 export interface ResolvedProducerOptions {
   readonly nameServers: string | ReadonlyArray<string>
   readonly producerGroup: string
-  readonly instanceName: string
+  /** `undefined`: the producer makes one up, `<pid>#<random>`. */
+  readonly instanceName: string | undefined
   readonly sendMsgTimeoutMillis: number
   readonly retryTimesWhenSendFailed: number
   readonly attemptTimeoutMillis: number | undefined
@@ -127,6 +134,7 @@ export interface ResolvedProducerOptions {
   readonly nameServerTimeoutMillis: number
   readonly serializeType: SerializeType
   readonly connectTimeoutMillis: number
+  readonly stepSpans: boolean
   readonly route: RouteLookupOptions
   readonly credentials: Credentials | undefined
   readonly namespace: string | undefined
@@ -208,7 +216,7 @@ export const resolveProducerOptions = (
     return {
       nameServers: options.nameServers,
       producerGroup,
-      instanceName: options.instanceName ?? `${process.pid}#${Math.floor(Math.random() * 2 ** 48).toString(36)}`,
+      instanceName: options.instanceName,
       sendMsgTimeoutMillis: yield* millis("sendMsgTimeout", options.sendMsgTimeout, 3000),
       retryTimesWhenSendFailed: yield* integer("retryTimesWhenSendFailed", options.retryTimesWhenSendFailed, 2, 0, 100),
       attemptTimeoutMillis,
@@ -222,6 +230,7 @@ export const resolveProducerOptions = (
       nameServerTimeoutMillis: yield* millis("nameServerTimeout", options.nameServerTimeout, 3000),
       serializeType: options.serializeType ?? "JSON",
       connectTimeoutMillis: yield* millis("connectTimeout", options.connectTimeout, 3000),
+      stepSpans: options.stepSpans ?? false,
       route: {
         autoCreateTopic: options.autoCreateTopic,
         defaultTopic: options.defaultTopic,

@@ -1,32 +1,44 @@
 /**
- * The send pipeline, one typed effect: validate → route lookup → select a queue → encode → request
- * to the broker group's master → read the answer → result; retried on another broker by a declared
- * `Schedule`, all within one time budget that includes the route lookup (REMOTING.md §15.1).
+ * The send pipeline, as named steps (each a span when `stepSpans` is on; see below):
  *
- * Every step is bounded by what is left of the budget (a route lookup that misses the cache, and
- * each request, carry the remaining time as their deadline), so no caller waits past its budget.
- * Each attempt but the last is capped at a share of what remains, so a hung broker cannot eat the
- * time of the retries (Java's problem until 5.3.3). A timed-out attempt closes its connection, as
- * Java's sync path does, so requests stuck on a dead connection fail at once and go elsewhere.
+ * - `SendPipeline.prepare`: validate the message (or batch) and prepare it once for every attempt;
+ * - `SendPipeline.attempt`: read the topic's publish info (the cache, or the NameServer within what
+ *   is left of the budget), select a queue, take its broker group's master from the same publish
+ *   info, cap the attempt, and record its outcome once in the queue selector;
+ * - `SendPipeline.request`: the request to the broker until the attempt's absolute deadline, and
+ *   the reading of its answer.
  *
- * The first attempt runs without the retry machinery; only a failure enters the schedule.
+ * Attempts follow each other in a recursion that carries their state (the attempt number, the
+ * broker of the last failure, the failures so far, a stored-but-not-OK result), within one time
+ * budget that starts when the send starts and includes the route lookup (REMOTING.md §15.1). A
+ * retryable failure goes on to another broker while attempts and time are left.
+ *
+ * Each attempt that may be followed by a retry is capped so that what remains still covers a retry
+ * on a healthy broker for each retry left (`AttemptBudget`), so a hung broker cannot eat the time of
+ * the retries, and a slow broker that answers within the budget is not sent the message twice. A
+ * timed-out attempt closes its connection, as Java's sync path does, so requests stuck on a dead
+ * connection fail at once and go elsewhere.
+ *
+ * Every public operation is a span (`Producer.send`, …). The steps are spans of their own only with
+ * the producer option `stepSpans`: a span costs several microseconds, and three more per send cost
+ * a third of the throughput at 64 sends in flight (`npm run bench` measures both).
  *
  * @since 0.1.0
  */
-import { Clock, Duration, Effect, Exit, Metric, Result, Schedule, Schema } from "effect"
-import type { RemotingCommand } from "../protocol/RemotingCommand.ts"
+import { Clock, Duration, Effect, Exit, Metric, Result } from "effect"
 import type { MessageQueue } from "../route/MessageQueue.ts"
 import type { RouteLookup } from "../route/RouteLookup.ts"
 import type { TopicPublishInfo } from "../route/TopicPublishInfo.ts"
-import { AccessDenied, accessDeniedOf } from "../transport/AccessDenied.ts"
+import { accessDeniedOf } from "../transport/AccessDenied.ts"
 import type { RemotingClient } from "../transport/RemotingClient.ts"
 import type { Message } from "../protocol/message/Message.ts"
+import { attemptCap, defaultAttemptBudgetOptions, retryReserve } from "./AttemptBudget.ts"
 import { InvalidMessage, topicOfUnchecked, validateMessage, validateMessages } from "./MessageValidation.ts"
-import { BrokerRejected, SendFailed } from "./ProducerError.ts"
-import type { FailedAttempt, SendError } from "./ProducerError.ts"
+import { BrokerRejected, NoMasterAddress, NoWritableQueue, ProducerClosed, ProducerError, SendFailed } from "./ProducerError.ts"
+import type { FailedAttempt } from "./ProducerError.ts"
 import { messagesSent, sendFailures, sendLatency, sendRetries } from "./ProducerMetrics.ts"
 import type { ResolvedProducerOptions } from "./ProducerOptions.ts"
-import type { QueueSelector } from "./QueueSelector.ts"
+import type { AttemptOutcome as SelectorOutcome, QueueSelector } from "./QueueSelector.ts"
 import { prepareBatch, prepareMessage, readSendResponse, sendRequest } from "./SendRequest.ts"
 import type { PreparedMessage, RequestContext } from "./SendRequest.ts"
 import type { SendResult } from "./SendResult.ts"
@@ -41,23 +53,11 @@ export interface SendPipelineContext {
   readonly lookup: RouteLookup["Service"]
   readonly selector: QueueSelector
   readonly options: ResolvedProducerOptions
-  readonly nextUniqueId: () => string
+  /** A fresh unique message id, for a message born at `now` (epoch ms). */
+  readonly nextUniqueId: (now: number) => string
+  /** `true` once the producer's scope closed. */
+  readonly isClosed: () => boolean
 }
-
-/** One attempt that failed; `retryable` says whether another broker may be tried. */
-class AttemptFailed extends Schema.TaggedError<AttemptFailed>()("AttemptFailed", {
-  attempt: Schema.Struct({ brokerName: Schema.String, address: Schema.String, error: Schema.String }),
-  retryable: Schema.Boolean,
-  /** The broker's answer, when it is the reason and no retry follows. */
-  rejection: Schema.optionalKey(BrokerRejected),
-  /** The broker's ACL denial: final, never retried. */
-  denied: Schema.optionalKey(AccessDenied)
-}) {}
-
-/** A stored message with a non-OK status, retried on another broker on request. */
-class NotStoredOk extends Schema.TaggedError<NotStoredOk>()("NotStoredOk", {}) {}
-
-type AttemptError = AttemptFailed | NotStoredOk | SendError
 
 /** How an attempt picks its queue: the round robin, or a sharding key's hash. */
 type QueueChoice = (
@@ -67,21 +67,39 @@ type QueueChoice = (
   now: number
 ) => Effect.Effect<MessageQueue | undefined>
 
-/**
- * The retry policy of sync sends: up to `retryTimes` more attempts, each on another broker, only
- * after a retryable failure (a transport error, a retryable response code, or a non-OK store
- * status with `retryAnotherBrokerWhenNotStoreOK`).
- *
- * @since 0.1.0
- */
-export const retryOnAnotherBroker = (retryTimes: number) =>
-  Schedule.recurs(retryTimes).pipe(
-    Schedule.setInputType<AttemptError>(),
-    Schedule.while(({ input }) => input._tag === "NotStoredOk" || (input._tag === "AttemptFailed" && input.retryable))
-  )
+/** A send under way: what every attempt reads, fixed when the send starts. */
+interface SendJob {
+  readonly prepared: PreparedMessage
+  readonly started: number
+  /** The end of the budget, epoch ms on the `Clock`. */
+  readonly deadline: number
+  /** 1 for ordered sends, `retryTimesWhenSendFailed + 1` otherwise. */
+  readonly maxAttempts: number
+  readonly queueFor: QueueChoice
+}
 
-const isRetryable = (error: AttemptError): boolean =>
-  error._tag === "NotStoredOk" || (error._tag === "AttemptFailed" && error.retryable)
+/** What the recursion carries from one attempt to the next. */
+interface AttemptState {
+  /** The attempt about to run, from 1. */
+  readonly number: number
+  readonly lastBrokerName: string | undefined
+  readonly failures: ReadonlyArray<FailedAttempt>
+  /** A result stored with a non-OK status, kept while another broker is tried. */
+  readonly notStoredOk: SendResult | undefined
+}
+
+/** How one attempt ended. */
+type Outcome =
+  | { readonly _tag: "Stored"; readonly result: SendResult }
+  | { readonly _tag: "NotStoredOk"; readonly result: SendResult; readonly brokerName: string }
+  | {
+    readonly _tag: "Failed"
+    readonly failure: FailedAttempt
+    /** Another broker may be tried. */
+    readonly retryable: boolean
+  }
+
+const firstAttempt: AttemptState = { number: 1, lastBrokerName: undefined, failures: [], notStoredOk: undefined }
 
 /**
  * Builds the pipeline's operations.
@@ -90,151 +108,212 @@ const isRetryable = (error: AttemptError): boolean =>
  */
 export const makeSendPipeline = (context: SendPipelineContext) => {
   const { client, lookup, options, selector } = context
-  const attempts = options.retryTimesWhenSendFailed + 1
   const budget = options.sendMsgTimeoutMillis
-  const afterFirstFailure = retryOnAnotherBroker(options.retryTimesWhenSendFailed - 1)
+  const maxAttempts = options.retryTimesWhenSendFailed + 1
   const requestContext: RequestContext = {
     producerGroup: options.producerGroup,
     defaultTopic: options.route.defaultTopic ?? "TBW102",
     defaultTopicQueueNums: options.route.defaultTopicQueueNums ?? 4,
     serializeType: options.serializeType
   }
+  const prepareOptions = (now: number) => ({
+    nextUniqueId: () => context.nextUniqueId(now),
+    now,
+    compressThreshold: options.compressMsgBodyOverHowmuch,
+    compressLevel: options.compressLevel,
+    namespace: options.namespace
+  })
 
-  /** Sends a prepared message with retries (when `retries`), within the budget from `started`. */
-  const sendPrepared = (
-    clock: Clock.Clock,
-    prepared: PreparedMessage,
-    started: number,
-    retries: boolean,
-    queueFor: QueueChoice
-  ): Effect.Effect<SendResult, SendError> => {
-    const deadline = started + budget
-    const failures: Array<FailedAttempt> = []
-    let attempt = 0
-    let lastBrokerName: string | undefined
-    let notStoredOk: SendResult | undefined
+  const closed = () => new ProducerError({ reason: new ProducerClosed() })
 
-    const sendFailed = (timedOut: boolean) =>
-      new SendFailed({
-        topic: prepared.topic,
-        attempts: failures,
-        elapsedMillis: clock.currentTimeMillisUnsafe() - started,
-        timedOut
-      })
+  /** A named step: a span of its own when `stepSpans` is on. */
+  const step = <Args extends ReadonlyArray<unknown>, A, E>(
+    name: string,
+    body: (...args: Args) => Effect.Effect<A, E>
+  ): (...args: Args) => Effect.Effect<A, E> =>
+    options.stepSpans ? (...args) => Effect.withSpan(body(...args), name, { captureStackTrace: false }) : body
 
-    const failed = (queue: MessageQueue | undefined, address: string, error: string, retryable: boolean) => {
-      const failure = new AttemptFailed({
-        attempt: { brokerName: queue?.brokerName ?? "-", address, error },
-        retryable
-      })
-      failures.push(failure.attempt)
-      return Effect.fail(failure)
+  /** Step: validate and prepare a message once for every attempt. */
+  const prepare = step("SendPipeline.prepare", Effect.fnUntraced(function*(message: Message, now: number) {
+    const valid = validateMessage(message, { maxMessageSize: options.maxMessageSize })
+    if (Result.isFailure(valid)) return yield* new ProducerError({ reason: valid.failure })
+    return prepareMessage(valid.success, prepareOptions(now))
+  }))
+
+  /** Step: validate and prepare a batch as one request. */
+  const prepareBatchStep = step("SendPipeline.prepareBatch", Effect.fnUntraced(function*(messages: ReadonlyArray<Message>, now: number) {
+    const valid = validateMessages(messages, { maxMessageSize: options.maxMessageSize })
+    if (Result.isFailure(valid)) return yield* new ProducerError({ reason: valid.failure })
+    const prepared = prepareBatch(valid.success, { ...prepareOptions(now), maxMessageSize: options.maxMessageSize })
+    if (Result.isFailure(prepared)) return yield* new ProducerError({ reason: prepared.failure })
+    return prepared.success
+  }))
+
+  /**
+   * Step: the request to the broker, until the attempt's absolute `until`, and its answer read
+   * into the attempt's outcome and what the selector records of it.
+   */
+  const request = step("SendPipeline.request", Effect.fnUntraced(function*(
+    job: SendJob,
+    queue: MessageQueue,
+    address: string,
+    sentAt: number,
+    until: number
+  ) {
+    const response = yield* Effect.result(
+      client.invoke(address, sendRequest(job.prepared, queue, requestContext), { deadline: until, closeOnTimeout: true })
+    )
+    const now = yield* Clock.currentTimeMillis
+    const retries = job.maxAttempts > 1
+    const brokerName = queue.brokerName
+    const latencyMs = now - sentAt
+    if (Result.isFailure(response)) {
+      const error = response.failure
+      const outcome: Outcome = {
+        _tag: "Failed",
+        failure: { brokerName, address, reason: error.reason },
+        retryable: retries && error.isRetryable
+      }
+      const recorded: SelectorOutcome = { brokerName, latencyMs, isolation: true, reachable: true, now, answered: false }
+      return [outcome, recorded] as const
     }
-
-    const onResponse = (queue: MessageQueue, address: string, sentAt: number) =>
-    (response: RemotingCommand): Effect.Effect<SendResult, AttemptError> => {
-      const now = clock.currentTimeMillisUnsafe()
-      const denied = accessDeniedOf(response, {
-        operation: `send to topic "${prepared.topic}"`,
-        address,
-        accessKey: options.credentials?.accessKey
-      })
-      if (denied !== undefined) {
-        failures.push({ brokerName: queue.brokerName, address, error: denied.message })
-        return Effect.fail(new AttemptFailed({ attempt: { brokerName: queue.brokerName, address, error: denied.message }, retryable: false, denied }))
-      }
-      const result = readSendResponse(response, prepared, queue)
-      if (Result.isFailure(result)) {
-        const { code, remark } = result.failure
-        const retryable = retries && options.retryResponseCodes.has(code)
-        const rejection = new BrokerRejected({ topic: prepared.topic, brokerName: queue.brokerName, address, code, remark })
-        failures.push({ brokerName: queue.brokerName, address, error: rejection.message })
-        return Effect.andThen(
-          selector.record({ brokerName: queue.brokerName, latencyMs: now - sentAt, isolation: true, reachable: false, now }),
-          Effect.fail(new AttemptFailed({
-            attempt: { brokerName: queue.brokerName, address, error: rejection.message },
-            retryable,
-            ...(retryable ? {} : { rejection })
-          }))
-        )
-      }
-      const recorded = selector.record({ brokerName: queue.brokerName, latencyMs: now - sentAt, isolation: false, reachable: true, now })
-      if (result.success.status !== "SEND_OK" && options.retryAnotherBrokerWhenNotStoreOK && retries) {
-        notStoredOk = result.success
-        return Effect.andThen(recorded, Effect.fail(new NotStoredOk()))
-      }
-      return Effect.as(recorded, result.success)
+    // An ACL denial is final: the same credentials get the same answer from every broker.
+    const denied = accessDeniedOf(response.success, {
+      operation: `send to topic "${job.prepared.topic}"`,
+      address,
+      accessKey: options.credentials?.accessKey
+    })
+    if (denied !== undefined) {
+      const outcome: Outcome = { _tag: "Failed", failure: { brokerName, address, reason: denied }, retryable: false }
+      const recorded: SelectorOutcome = { brokerName, latencyMs, isolation: false, reachable: true, now, answered: false }
+      return [outcome, recorded] as const
     }
+    const answer = readSendResponse(response.success, job.prepared, queue)
+    if (Result.isFailure(answer)) {
+      const { code, remark } = answer.failure
+      const rejection = new BrokerRejected({ topic: job.prepared.topic, brokerName, address, code, remark })
+      const outcome: Outcome = {
+        _tag: "Failed",
+        failure: { brokerName, address, reason: rejection },
+        retryable: retries && options.retryResponseCodes.has(code)
+      }
+      const recorded: SelectorOutcome = { brokerName, latencyMs, isolation: true, reachable: false, now, answered: false }
+      return [outcome, recorded] as const
+    }
+    const result = answer.success
+    const outcome: Outcome = result.status !== "SEND_OK" && options.retryAnotherBrokerWhenNotStoreOK && retries
+      ? { _tag: "NotStoredOk", result, brokerName }
+      : { _tag: "Stored", result }
+    const recorded: SelectorOutcome = { brokerName, latencyMs, isolation: false, reachable: true, now, answered: true }
+    return [outcome, recorded] as const
+  }))
 
-    const withQueue = (queue: MessageQueue | undefined, now: number): Effect.Effect<SendResult, AttemptError> => {
-      attempt++
-      if (queue === undefined) return failed(queue, "-", "the topic has no writable queue", false)
-      lastBrokerName = queue.brokerName
-      return Effect.flatMap(lookup.masterAddress(queue.brokerName), (address) => {
-        if (address === undefined) {
-          return Effect.andThen(
-            selector.record({ brokerName: queue.brokerName, latencyMs: 0, isolation: false, reachable: true, now }),
-            failed(queue, "-", `the broker group ${queue.brokerName} has no master in the route`, true)
-          )
+  /**
+   * Step: one attempt. Reads the publish info once (queue and master address come from the same
+   * value), caps the attempt, sends, and records the outcome once.
+   */
+  const attempt = step("SendPipeline.attempt", Effect.fnUntraced(function*(job: SendJob, state: AttemptState) {
+    const retry = state.number > 1
+    if (retry) yield* Metric.update(sendRetries, 1)
+    const info = yield* lookup.publishInfo(job.prepared.topic, { deadline: job.deadline }).pipe(
+      Effect.mapError(({ reason }) => new ProducerError({ reason }))
+    )
+    const now = yield* Clock.currentTimeMillis
+    const queue = yield* job.queueFor(info, state.lastBrokerName, retry, now)
+    if (queue === undefined) {
+      const outcome: Outcome = {
+        _tag: "Failed",
+        failure: { brokerName: "-", address: "-", reason: new NoWritableQueue({ topic: job.prepared.topic }) },
+        retryable: false
+      }
+      return outcome
+    }
+    const address = info.masters.get(queue.brokerName)
+    if (address === undefined) {
+      yield* selector.record({ brokerName: queue.brokerName, latencyMs: 0, isolation: false, reachable: true, now, answered: false })
+      const outcome: Outcome = {
+        _tag: "Failed",
+        failure: {
+          brokerName: queue.brokerName,
+          address: "-",
+          reason: new NoMasterAddress({ topic: job.prepared.topic, brokerName: queue.brokerName })
+        },
+        retryable: job.maxAttempts > 1
+      }
+      return outcome
+    }
+    const remaining = job.deadline - now
+    const attemptsLeft = job.maxAttempts - state.number + 1
+    const reserve = attemptsLeft > 1 && options.attemptTimeoutMillis === undefined
+      ? retryReserve(yield* selector.healthyLatency(info.masters.keys(), queue.brokerName), defaultAttemptBudgetOptions)
+      : 0
+    const cap = attemptCap({ remaining, attemptsLeft, reserve, attemptTimeoutMillis: options.attemptTimeoutMillis })
+    const [outcome, recorded] = yield* request(job, queue, address, now, now + cap)
+    yield* selector.record(recorded)
+    return outcome
+  }))
+
+  /**
+   * The failure a send ends with: the broker's answer when a broker rejected it for good, else
+   * every attempt's failure.
+   */
+  const failure = (job: SendJob, state: AttemptState, now: number, final: FailedAttempt | undefined): ProducerError => {
+    if (context.isClosed()) return closed()
+    if (final !== undefined && (final.reason._tag === "BrokerRejected" || final.reason._tag === "AccessDenied")) {
+      return new ProducerError({ reason: final.reason })
+    }
+    return new ProducerError({
+      reason: new SendFailed({
+        topic: job.prepared.topic,
+        attempts: state.failures,
+        elapsedMillis: now - job.started,
+        timedOut: now >= job.deadline
+      })
+    })
+  }
+
+  /** Attempts one after the other, the state carried in the recursion. */
+  const attempts = (job: SendJob, state: AttemptState): Effect.Effect<SendResult, ProducerError> =>
+    Effect.flatMap(Clock.currentTimeMillis, (start) => {
+      if (start >= job.deadline) {
+        return state.notStoredOk !== undefined
+          ? Effect.succeed(state.notStoredOk)
+          : Effect.fail(failure(job, state, start, undefined))
+      }
+      return Effect.flatMap(attempt(job, state), (outcome): Effect.Effect<SendResult, ProducerError> => {
+        switch (outcome._tag) {
+          case "Stored":
+            return Effect.succeed(outcome.result)
+          case "NotStoredOk":
+            return state.number < job.maxAttempts
+              ? attempts(job, { ...state, number: state.number + 1, lastBrokerName: outcome.brokerName, notStoredOk: outcome.result })
+              : Effect.succeed(outcome.result)
+          case "Failed": {
+            const next: AttemptState = {
+              number: state.number + 1,
+              lastBrokerName: outcome.failure.brokerName === "-" ? state.lastBrokerName : outcome.failure.brokerName,
+              failures: [...state.failures, outcome.failure],
+              notStoredOk: state.notStoredOk
+            }
+            if (outcome.retryable && state.number < job.maxAttempts && !context.isClosed()) return attempts(job, next)
+            if (next.notStoredOk !== undefined) return Effect.succeed(next.notStoredOk)
+            const final = outcome.retryable ? undefined : outcome.failure
+            return Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.fail(failure(job, next, now, final)))
+          }
         }
-        const remaining = deadline - now
-        const attemptsLeft = retries ? attempts - attempt + 1 : 1
-        const timeoutMillis = Math.max(1, Math.floor(
-          attemptsLeft > 1 ? Math.min(remaining, options.attemptTimeoutMillis ?? remaining / attemptsLeft) : remaining
-        ))
-        return client.invoke(address, sendRequest(prepared, queue, requestContext), { timeoutMillis, closeOnTimeout: true }).pipe(
-          Effect.matchEffect({
-            onFailure: (error) => {
-              const end = clock.currentTimeMillisUnsafe()
-              return Effect.andThen(
-                selector.record({ brokerName: queue.brokerName, latencyMs: end - now, isolation: true, reachable: true, now: end }),
-                failed(queue, address, error.message, retries && error.retryable)
-              )
-            },
-            onSuccess: onResponse(queue, address, now)
-          })
-        )
-      })
-    }
-
-    const oneAttempt: Effect.Effect<SendResult, AttemptError> = Effect.suspend(() => {
-      const remaining = deadline - clock.currentTimeMillisUnsafe()
-      if (remaining <= 0) return Effect.fail(sendFailed(true))
-      return Effect.flatMap(lookup.publishInfo(prepared.topic, { timeoutMillis: remaining }), (info) => {
-        const now = clock.currentTimeMillisUnsafe()
-        const retry = attempt > 0
-        const selected = queueFor(info, lastBrokerName, retry, now)
-        const chosen = Effect.flatMap(selected, (queue) => withQueue(queue, now))
-        return retry ? Effect.andThen(Metric.update(sendRetries, 1), chosen) : chosen
       })
     })
 
-    const finish = (error: AttemptError): Effect.Effect<SendResult, SendError> => {
-      if (notStoredOk !== undefined) return Effect.succeed(notStoredOk)
-      if (error._tag === "NotStoredOk") return Effect.fail(sendFailed(false))
-      if (error._tag !== "AttemptFailed") return Effect.fail(error)
-      if (error.denied !== undefined) return Effect.fail(error.denied)
-      if (error.rejection !== undefined) return Effect.fail(error.rejection)
-      return Effect.fail(sendFailed(clock.currentTimeMillisUnsafe() >= deadline))
-    }
-
-    return oneAttempt.pipe(
-      Effect.catch((error) =>
-        retries && isRetryable(error) && attempts > 1 ? Effect.retry(oneAttempt, afterFirstFailure) : Effect.fail(error)
-      ),
-      Effect.catch(finish)
-    )
-  }
-
-  /** Metrics and a span around a public operation. */
+  /** Metrics and a span around a public operation; a closed producer fails at once. */
   const observed = <A>(
     name: string,
     topic: string,
-    run: (clock: Clock.Clock, started: number) => Effect.Effect<A, SendError>
-  ): Effect.Effect<A, SendError> =>
+    run: (started: number) => Effect.Effect<A, ProducerError>
+  ): Effect.Effect<A, ProducerError> =>
     Effect.clockWith((clock) => {
+      if (context.isClosed()) return Effect.fail(closed())
       const started = clock.currentTimeMillisUnsafe()
-      return run(clock, started).pipe(
+      return run(started).pipe(
         Effect.onExit((exit) =>
           Effect.andThen(
             Metric.update(Exit.isSuccess(exit) ? messagesSent : sendFailures, 1),
@@ -244,82 +323,70 @@ export const makeSendPipeline = (context: SendPipelineContext) => {
       )
     })
 
-  const prepareOne = (message: Message, now: number) =>
-    Result.map(validateMessage(message, { maxMessageSize: options.maxMessageSize }), (valid) =>
-      prepareMessage(valid, {
-        nextUniqueId: context.nextUniqueId,
-        now,
-        compressThreshold: options.compressMsgBodyOverHowmuch,
-        compressLevel: options.compressLevel,
-        namespace: options.namespace
-      }))
+  const job = (prepared: PreparedMessage, started: number, attemptsAllowed: number, queueFor: QueueChoice): SendJob => ({
+    prepared,
+    started,
+    deadline: started + budget,
+    maxAttempts: attemptsAllowed,
+    queueFor
+  })
 
   const roundRobin: QueueChoice = (info, lastBrokerName, retry, now) => selector.select(info, lastBrokerName, retry, now)
 
   /** A sync send: the result once the broker stored the message. */
-  const send = (message: Message): Effect.Effect<SendResult, SendError> =>
-    observed("Producer.send", topicOfUnchecked(message), (clock, started) => {
-      const prepared = prepareOne(message, started)
-      return Result.isFailure(prepared)
-        ? Effect.fail(prepared.failure)
-        : sendPrepared(clock, prepared.success, started, true, roundRobin)
-    })
+  const send = (message: Message): Effect.Effect<SendResult, ProducerError> =>
+    observed("Producer.send", topicOfUnchecked(message), (started) =>
+      Effect.flatMap(prepare(message, started), (prepared) =>
+        attempts(job(prepared, started, maxAttempts, roundRobin), firstAttempt)))
 
   /** A batch: one request, one result. */
-  const sendBatch = (messages: ReadonlyArray<Message>): Effect.Effect<SendResult, SendError> =>
-    observed("Producer.sendBatch", topicOfUnchecked(messages), (clock, started) => {
-      const valid = validateMessages(messages, { maxMessageSize: options.maxMessageSize })
-      if (Result.isFailure(valid)) return Effect.fail(valid.failure)
-      const prepared = prepareBatch(valid.success, {
-        nextUniqueId: context.nextUniqueId,
-        now: started,
-        compressThreshold: options.compressMsgBodyOverHowmuch,
-        compressLevel: options.compressLevel,
-        namespace: options.namespace,
-        maxMessageSize: options.maxMessageSize
-      })
-      return Result.isFailure(prepared)
-        ? Effect.fail(prepared.failure)
-        : sendPrepared(clock, prepared.success, started, true, roundRobin)
-    })
+  const sendBatch = (messages: ReadonlyArray<Message>): Effect.Effect<SendResult, ProducerError> =>
+    observed("Producer.sendBatch", topicOfUnchecked(messages), (started) =>
+      Effect.flatMap(prepareBatchStep(messages, started), (prepared) =>
+        attempts(job(prepared, started, maxAttempts, roundRobin), firstAttempt)))
 
   /** An ordered send: the queue a stable hash of the key picks, one attempt (no silent failover). */
-  const sendOrderly = (message: Message, shardingKey: string): Effect.Effect<SendResult, SendError> =>
-    observed("Producer.sendOrderly", topicOfUnchecked(message), (clock, started) => {
-      if (typeof shardingKey !== "string") {
-        return Effect.fail(new InvalidMessage({ rule: "MessageMalformed", detail: "the sharding key must be a string" }))
-      }
-      const prepared = prepareOne(message, started)
-      return Result.isFailure(prepared)
-        ? Effect.fail(prepared.failure)
-        : sendPrepared(clock, prepared.success, started, false, (info) => Effect.succeed(selector.selectByKey(info, shardingKey)))
-    })
+  const sendOrderly = (message: Message, shardingKey: string): Effect.Effect<SendResult, ProducerError> =>
+    observed("Producer.sendOrderly", topicOfUnchecked(message), (started) =>
+      typeof shardingKey !== "string"
+        ? Effect.fail(new ProducerError({
+          reason: new InvalidMessage({ rule: "MessageMalformed", detail: "the sharding key must be a string" })
+        }))
+        : Effect.flatMap(prepare(message, started), (prepared) =>
+          attempts(job(prepared, started, 1, (info) => Effect.succeed(selector.selectByKey(info, shardingKey))), firstAttempt)))
 
   /** A oneway send: written once, no answer, no retry. */
-  const sendOneway = (message: Message): Effect.Effect<void, SendError> =>
-    observed("Producer.sendOneway", topicOfUnchecked(message), (clock, started) => {
-      const prepared = prepareOne(message, started)
-      if (Result.isFailure(prepared)) return Effect.fail(prepared.failure)
-      const topic = prepared.success.topic
-      const failure = (brokerName: string, address: string, error: string) =>
-        new SendFailed({
-          topic,
-          attempts: [{ brokerName, address, error }],
-          elapsedMillis: clock.currentTimeMillisUnsafe() - started,
-          timedOut: false
-        })
-      return Effect.gen(function*() {
-        const info = yield* lookup.publishInfo(topic, { timeoutMillis: budget })
-        const now = clock.currentTimeMillisUnsafe()
-        const queue = yield* selector.select(info, undefined, false, now)
-        if (queue === undefined) return yield* failure("-", "-", "the topic has no writable queue")
-        const address = yield* lookup.masterAddress(queue.brokerName)
-        if (address === undefined) return yield* failure(queue.brokerName, "-", "the broker group has no master in the route")
-        yield* client.invokeOneway(address, sendRequest(prepared.success, queue, requestContext, true), Math.max(1, started + budget - now)).pipe(
-          Effect.mapError((error) => failure(queue.brokerName, address, error.message))
+  const sendOneway = (message: Message): Effect.Effect<void, ProducerError> =>
+    observed("Producer.sendOneway", topicOfUnchecked(message), (started) =>
+      Effect.gen(function*() {
+        const prepared = yield* prepare(message, started)
+        const topic = prepared.topic
+        const deadline = started + budget
+        const failed = (attempt: FailedAttempt) =>
+          Effect.flatMap(Clock.currentTimeMillis, (now) =>
+            Effect.fail(
+              context.isClosed() ? closed() : new ProducerError({
+                reason: new SendFailed({ topic, attempts: [attempt], elapsedMillis: now - started, timedOut: false })
+              })
+            ))
+        const info = yield* lookup.publishInfo(topic, { deadline }).pipe(
+          Effect.mapError(({ reason }) => new ProducerError({ reason }))
         )
-      })
-    })
+        const now = yield* Clock.currentTimeMillis
+        const queue = yield* selector.select(info, undefined, false, now)
+        if (queue === undefined) return yield* failed({ brokerName: "-", address: "-", reason: new NoWritableQueue({ topic }) })
+        const address = info.masters.get(queue.brokerName)
+        if (address === undefined) {
+          return yield* failed({
+            brokerName: queue.brokerName,
+            address: "-",
+            reason: new NoMasterAddress({ topic, brokerName: queue.brokerName })
+          })
+        }
+        yield* client.invokeOneway(address, sendRequest(prepared, queue, requestContext, true), Math.max(1, deadline - now)).pipe(
+          Effect.catch((error) => failed({ brokerName: queue.brokerName, address, reason: error.reason }))
+        )
+      }))
 
   return { send, sendBatch, sendOrderly, sendOneway }
 }

@@ -4,6 +4,7 @@
  *
  * @since 0.1.0
  */
+export * from "./AttemptBudget.ts"
 export * from "./ClientId.ts"
 export * from "./ClientIp.ts"
 export * from "./FaultStrategy.ts"

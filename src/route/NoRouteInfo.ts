@@ -1,5 +1,5 @@
 /**
- * The error of a topic without a usable route.
+ * The reason of a route lookup for a topic without a usable route.
  *
  * @since 0.1.0
  */
@@ -22,5 +22,10 @@ export class NoRouteInfo extends Schema.TaggedError<NoRouteInfo>()("NoRouteInfo"
     return `No route info of topic "${this.topic}": ${this.detail}. Check that the topic exists, that the ` +
       `NameServer address (${this.nameServers.join(";")}) is right, and that a broker hosting the topic is ` +
       `registered with it (mqadmin topicRoute / clusterList).`
+  }
+
+  /** `false`: asking again gives the same answer until the topic's route changes. */
+  get isRetryable(): boolean {
+    return false
   }
 }

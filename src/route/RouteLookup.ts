@@ -1,25 +1,25 @@
 /**
  * Route lookup: what the Java producer does in `tryToFindTopicPublishInfo` and
  * `updateTopicRouteInfoFromNameServer`. A cached topic is answered at once; a miss asks a
- * NameServer (concurrent misses of one topic share one request), stores the route through
+ * NameServer (concurrent misses of one topic share one request, through a `Cache` that keeps a
+ * fetch only while it runs), stores the route through
  * `RouteDiff` and returns the publish info. A topic without a route falls back to the default
  * topic (TBW102) when auto-create is allowed. A scoped fiber refreshes every cached topic on a
  * schedule and publishes each change as a `RouteChanged` event.
  *
  * @since 0.1.0
  */
-import { Cause, Clock, Context, Deferred, Duration, Effect, Layer, Metric, PubSub, Schedule, Stream } from "effect"
+import { Cache, Cause, Clock, Context, Duration, Effect, Fiber, Layer, Metric, PubSub, Schedule, Stream } from "effect"
 import type { Scope } from "effect"
 import type { TopicRouteData } from "../protocol/TopicRouteData.ts"
 import { NameServerTransport } from "../transport/NameServerTransport.ts"
-import type { AccessDenied } from "../transport/AccessDenied.ts"
 import { NameServerUnavailable } from "../transport/NameServerError.ts"
-import type { InvalidNameServerResponse, NameServerRejected } from "../transport/NameServerError.ts"
 import { RouteCache } from "./RouteCache.ts"
 import type { RouteUpdate } from "./RouteCache.ts"
 import type { RouteChanged } from "./RouteChanged.ts"
 import type { RouteDiff } from "./RouteDiff.ts"
 import { NoRouteInfo } from "./NoRouteInfo.ts"
+import { RouteLookupError } from "./RouteLookupError.ts"
 import {
   nameServerFetches,
   nameServerFetchFailures,
@@ -47,11 +47,16 @@ export interface RouteLookupOptions {
 }
 
 /**
- * An error of a route lookup.
+ * How long a lookup that misses the cache may wait: `timeoutMillis` from now, or until `deadline`
+ * (epoch ms on the `Clock`; it wins when both are given). Without either, as long as the fetch takes.
  *
  * @since 0.1.0
+ * @category models
  */
-export type RouteLookupError = NoRouteInfo | NameServerUnavailable | NameServerRejected | InvalidNameServerResponse | AccessDenied
+export interface PublishInfoOptions {
+  readonly timeoutMillis?: number | undefined
+  readonly deadline?: number | undefined
+}
 
 /**
  * The route lookup service.
@@ -60,22 +65,24 @@ export type RouteLookupError = NoRouteInfo | NameServerUnavailable | NameServerR
  */
 export class RouteLookup extends Context.Service<RouteLookup, {
   /**
-   * The topic's publish info: from the cache, or fetched on a miss. With `timeoutMillis`, a miss
-   * that takes longer fails with `NameServerUnavailable` (`timedOut`); the fetch itself goes on
-   * for the other callers.
+   * The topic's publish info: from the cache, or fetched on a miss. With `timeoutMillis` or
+   * `deadline`, a miss that takes longer fails with `NameServerUnavailable` (`timedOut`); the fetch
+   * itself goes on, and its route lands in the cache.
    */
-  readonly publishInfo: (
-    topic: string,
-    options?: { readonly timeoutMillis?: number | undefined }
-  ) => Effect.Effect<TopicPublishInfo, RouteLookupError>
+  readonly publishInfo: (topic: string, options?: PublishInfoOptions) => Effect.Effect<TopicPublishInfo, RouteLookupError>
   /** Fetches the topic's route now, whether cached or not. */
   readonly refresh: (topic: string) => Effect.Effect<TopicPublishInfo, RouteLookupError>
   /** Refreshes every cached topic once, as the schedule does; failures keep the old routes. */
   readonly refreshAll: Effect.Effect<void>
   /** The address of a broker group's master, from the routes in the cache. */
   readonly masterAddress: (brokerName: string) => Effect.Effect<string | undefined>
-  /** Every route change from now on. */
-  readonly changes: Stream.Stream<RouteChanged>
+  /** The master address of every broker group in the cached routes (where heartbeats go). */
+  readonly masterAddresses: Effect.Effect<ReadonlyArray<string>>
+  /**
+   * Every route change from the moment this effect runs: it subscribes in the current scope, so a
+   * change published after it returns is in the stream, however late the stream is run.
+   */
+  readonly changes: Effect.Effect<Stream.Stream<RouteChanged>, never, Scope.Scope>
 }>()("effect-rocketmq/route/RouteLookup") {
   /** Route lookup with a refresh fiber living as long as the layer; needs the transport and a cache. */
   static readonly layer = (
@@ -101,14 +108,15 @@ export const makeRouteLookup = (
     const pollInterval = Duration.fromInputUnsafe(options?.pollNameServerInterval ?? "30 seconds")
     const events = yield* PubSub.unbounded<RouteChanged>()
     yield* Effect.addFinalizer(() => PubSub.shutdown(events))
-    const inFlight = new Map<string, Deferred.Deferred<TopicPublishInfo, RouteLookupError>>()
 
     const noRoute = (topic: string, detail: string) =>
-      new NoRouteInfo({ topic, nameServers: transport.addresses, detail })
+      new RouteLookupError({ reason: new NoRouteInfo({ topic, nameServers: transport.addresses, detail }) })
 
     const fetchRoute = (topic: string): Effect.Effect<TopicRouteData, RouteLookupError | NoRouteInfoSignal> =>
       transport.getRouteInfoByTopic(topic).pipe(
-        Effect.catchTag("TopicNotExist", () => Effect.fail(new NoRouteInfoSignal())),
+        Effect.mapError(({ reason }) =>
+          reason._tag === "TopicNotExist" ? new NoRouteInfoSignal() : new RouteLookupError({ reason })
+        ),
         Effect.tapError((error) => error instanceof NoRouteInfoSignal ? Effect.void : Metric.update(nameServerFetchFailures, 1)),
         Effect.trackDuration(nameServerFetchLatency),
         Effect.tap(() => Metric.update(nameServerFetches, 1)),
@@ -126,7 +134,7 @@ export const makeRouteLookup = (
         return update.info
       })
 
-    const usable = (info: TopicPublishInfo): Effect.Effect<TopicPublishInfo, NoRouteInfo> =>
+    const usable = (info: TopicPublishInfo): Effect.Effect<TopicPublishInfo, RouteLookupError> =>
       info.queues.length > 0
         ? Effect.succeed(info)
         : Effect.fail(noRoute(info.topic, "its route has no writable queue on a broker group with a master"))
@@ -150,42 +158,43 @@ export const makeRouteLookup = (
         Effect.flatMap(usable)
       )
 
-    /** Runs `update` for a topic once however many fibers ask at the same time. */
-    const shared = (topic: string): Effect.Effect<TopicPublishInfo, RouteLookupError> =>
-      Effect.suspend(() => {
-        const running = inFlight.get(topic)
-        if (running !== undefined) return Deferred.await(running)
-        const deferred = Deferred.makeUnsafe<TopicPublishInfo, RouteLookupError>()
-        inFlight.set(topic, deferred)
-        const work = update(topic).pipe(
-          Effect.onExit((exit) =>
-            Effect.sync(() => {
-              inFlight.delete(topic)
-              Deferred.doneUnsafe(deferred, exit)
-            })
-          )
-        )
-        // The fetch runs in the lookup's own scope: a caller giving up does not cancel it for others.
-        return Effect.andThen(Effect.forkIn(work, scope), Deferred.await(deferred))
-      })
+    /**
+     * Runs `update` for a topic once however many fibers ask at the same time: the cache holds a
+     * fetch only while it runs (time to live zero), so the next miss asks again.
+     */
+    const fetches = yield* Cache.makeWith(update, {
+      capacity: Number.POSITIVE_INFINITY,
+      timeToLive: () => Duration.zero
+    })
+    const shared = (topic: string): Effect.Effect<TopicPublishInfo, RouteLookupError> => Cache.get(fetches, topic)
 
     const publishInfo = (
       topic: string,
-      options?: { readonly timeoutMillis?: number | undefined }
+      options?: PublishInfoOptions
     ): Effect.Effect<TopicPublishInfo, RouteLookupError> =>
       Effect.flatMap(cache.get(topic), (cached) => {
-        const timeoutMillis = options?.timeoutMillis
         if (cached !== undefined && cached.queues.length > 0) return Effect.as(Metric.update(routeCacheHits, 1), cached)
         const fetch = Effect.andThen(Metric.update(routeCacheMisses, 1), shared(topic))
-        return timeoutMillis === undefined ? fetch : Effect.timeoutOrElse(fetch, {
-          duration: Math.max(1, timeoutMillis),
-          orElse: () =>
-            Effect.fail(new NameServerUnavailable({
-              operation: `route lookup of topic "${topic}"`,
-              tried: [...transport.addresses],
-              lastError: `no route within the ${Math.round(timeoutMillis)} ms left of the caller's budget`,
-              timedOut: true
-            }))
+        const deadline = options?.deadline
+        if (deadline === undefined && options?.timeoutMillis === undefined) return fetch
+        return Effect.flatMap(Clock.currentTimeMillis, (now) => {
+          const timeoutMillis = deadline === undefined ? options?.timeoutMillis ?? 0 : deadline - now
+          // The wait is bounded, the fetch is not: it is awaited from the lookup's own scope, so it
+          // goes on (and the route lands in the cache) even when every caller gave up.
+          return Effect.flatMap(Effect.forkIn(fetch, scope), Fiber.join).pipe(Effect.timeoutOrElse({
+            duration: Math.max(1, timeoutMillis),
+            orElse: () =>
+              Effect.fail(
+                new RouteLookupError({
+                  reason: new NameServerUnavailable({
+                    operation: `route lookup of topic "${topic}"`,
+                    tried: [...transport.addresses],
+                    lastError: `no route within the ${Math.max(0, Math.round(timeoutMillis))} ms left of the caller's budget`,
+                    timedOut: true
+                  })
+                })
+              )
+          }))
         })
       })
 
@@ -231,7 +240,15 @@ export const makeRouteLookup = (
       refresh: shared,
       refreshAll,
       masterAddress: (brokerName) => cache.brokerAddress(brokerName, 0),
-      changes: Stream.fromPubSub(events)
+      masterAddresses: Effect.map(cache.state, (state) => {
+        const addresses = new Set<string>()
+        for (const ids of state.brokers.values()) {
+          const master = ids.get(0)
+          if (master !== undefined) addresses.add(master)
+        }
+        return [...addresses]
+      }),
+      changes: Effect.map(PubSub.subscribe(events), Stream.fromSubscription)
     })
   })
 

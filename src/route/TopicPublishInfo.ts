@@ -1,6 +1,7 @@
 /**
- * What the send path needs of a topic's route: its writable queues in order, and where they came
- * from (Java `TopicPublishInfo`).
+ * What the send path needs of a topic's route: its writable queues in order, each broker group's
+ * master address, and where they came from (Java `TopicPublishInfo`), so that a send attempt reads
+ * everything it needs from one value.
  *
  * @since 0.1.0
  */
@@ -20,6 +21,11 @@ export interface TopicPublishInfo {
   readonly route: TopicRouteData
   /** The writable queues, ordered by broker name then queue id (or as `orderTopicConf` lists them). */
   readonly queues: ReadonlyArray<MessageQueue>
+  /**
+   * brokerName → the address of its master (broker id 0), from the first `BrokerData` of each name
+   * in the route, as Java's `findBrokerAddressInPublish` reads it.
+   */
+  readonly masters: ReadonlyMap<string, string>
   /** The route carries a global-order configuration. */
   readonly orderTopic: boolean
   /**
@@ -44,7 +50,31 @@ export const makeTopicPublishInfo = (
   updatedAt: number
 ): TopicPublishInfo => {
   const { orderTopic, queues } = publishQueues(topic, route)
-  return { topic, route, queues, orderTopic, fromDefaultTopic, updatedAt }
+  return { topic, route, queues, masters: masterAddresses(route), orderTopic, fromDefaultTopic, updatedAt }
+}
+
+/**
+ * Each broker group's master address in a route: the address under broker id 0 (`"0"`, or any
+ * decimal key whose value is 0, as `publishQueues` counts a master) of the first `BrokerData` of
+ * that name; groups without a master are left out.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const masterAddresses = (route: TopicRouteData): ReadonlyMap<string, string> => {
+  const masters = new Map<string, string>()
+  const seen = new Set<string>()
+  for (const brokerData of route.brokerDatas) {
+    if (seen.has(brokerData.brokerName)) continue
+    seen.add(brokerData.brokerName)
+    for (const [id, address] of Object.entries(brokerData.brokerAddrs)) {
+      if (/^[+-]?\d+$/.test(id) && BigInt(id) === 0n) {
+        masters.set(brokerData.brokerName, address)
+        break
+      }
+    }
+  }
+  return masters
 }
 
 /**

@@ -6,6 +6,7 @@
  */
 export * from "./MessageQueue.ts"
 export * from "./NoRouteInfo.ts"
+export * from "./RouteLookupError.ts"
 export * from "./PublishQueues.ts"
 export * from "./RouteCache.ts"
 export * from "./RouteChanged.ts"

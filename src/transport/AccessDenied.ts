@@ -35,6 +35,11 @@ export class AccessDenied extends Schema.TaggedError<AccessDenied>()("AccessDeni
     return `${this.operation} to ${this.address} was denied by ACL (${this.kind}, code ${this.code}): ` +
       `${aclDenialHint(this.kind, this.accessKey, this.resource)}; the server said: ${this.remark}`
   }
+
+  /** `false`: the same credentials get the same answer. */
+  get isRetryable(): boolean {
+    return false
+  }
 }
 
 /**

@@ -1,13 +1,14 @@
 /**
  * One long-lived TCP connection to one address, with requests pipelined on it: each request
  * carries a fresh opaque, a reader fiber decodes frames and completes the waiting request by
- * opaque, in whatever order responses come. Frames are queued and a writer fiber writes all that
- * are waiting in one go, so many requests in flight cost one system call, not one each.
+ * opaque, in whatever order responses come. Frames go through a `Queue` to a writer fiber that
+ * writes all that are waiting in one go, so many requests in flight cost one system call, not one
+ * each.
  *
  * @since 0.1.0
  */
 import * as NodeSocket from "@effect/platform-node/NodeSocket"
-import { Deferred, Effect, Exit, Latch, Result, Scope } from "effect"
+import { Array as Arr, Deferred, Effect, Exit, Queue, Result, Scope } from "effect"
 import * as Socket from "effect/socket/Socket"
 import { encodeFrameParts } from "../protocol/Frame.ts"
 import type { EncodedFrame } from "../protocol/Frame.ts"
@@ -42,8 +43,10 @@ export interface ConnectionOptions {
   readonly connectTimeoutMillis: number
   /** Largest frame accepted or sent, length word included. */
   readonly maxFrameSize: number
-  /** Called once when the connection closes, for whatever reason. */
+  /** Called once when the connection closes, for whatever reason, before anything else. */
   readonly onClose: (connection: Connection) => void
+  /** Run once after the connection closed, before its scope closes (the pool forgets it). */
+  readonly release: (connection: Connection) => Effect.Effect<void>
   /** Where requests register their deadlines. */
   readonly deadlines: Deadlines
   /** TLS for this address, or `undefined` for plain TCP. */
@@ -97,6 +100,12 @@ interface Waiting {
   readonly entry: DeadlineEntry
 }
 
+/** A frame waiting for the writer, and (for a oneway request) the signal of its write. */
+interface Outgoing {
+  readonly frame: EncodedFrame
+  readonly written: Deferred.Deferred<void, RemotingError> | undefined
+}
+
 const describe = (cause: unknown): string => (cause instanceof Error ? cause.message : String(cause))
 
 const socketErrorDetail = (error: Socket.SocketError): string => {
@@ -142,7 +151,8 @@ const closedReason = (address: string, error: Socket.SocketError, options: Conne
 }
 
 /**
- * Opens a connection to `address`; it lives in `clientScope` (closing that scope closes it).
+ * Opens a connection to `address`; it lives in `clientScope` (closing that scope closes it), e.g.
+ * the scope of its entry in the client's pool.
  *
  * @since 0.1.0
  */
@@ -175,10 +185,10 @@ export const openConnection = (
     const decoder = new FrameDecoder({ maxFrameSize: options.maxFrameSize })
     let closedWith: RemotingError | undefined
 
-    /** Frames waiting for the writer fiber, and the oneway requests waiting for their write. */
-    let queued: Array<Uint8Array> = []
-    let writtenSignals: Array<Deferred.Deferred<void, RemotingError>> = []
-    const hasQueued = Latch.makeUnsafe(false)
+    /** Frames waiting for the writer fiber. */
+    const outgoing = yield* Queue.unbounded<Outgoing>()
+    /** Asked for by a request that timed out with `closeOnTimeout`; a fiber of the client closes the scope. */
+    const closeRequested = Deferred.makeUnsafe<void>()
 
     /** Marks the connection closed and fails everything waiting on it; true if it was open. */
     const closeNow = (reason: RemotingErrorReason): boolean => {
@@ -193,38 +203,40 @@ export const openConnection = (
         request.entry.cancel()
         request.resume(failed)
       }
-      for (const signal of writtenSignals) Deferred.doneUnsafe(signal, failed)
-      queued = []
-      writtenSignals = []
+      for (let item = Queue.takeUnsafe(outgoing); item !== undefined; item = Queue.takeUnsafe(outgoing)) {
+        if (Exit.isSuccess(item) && item.value.written !== undefined) Deferred.doneUnsafe(item.value.written, failed)
+      }
       return true
     }
 
-    const close = (reason: RemotingErrorReason): Effect.Effect<void> =>
-      Effect.suspend(() => (closeNow(reason) ? Scope.close(scope, Exit.void) : Effect.void))
+    /** What follows `closeNow`: the pool forgets the connection, then its scope closes. */
+    const release = Effect.suspend(() => Effect.andThen(options.release(connection), Scope.close(scope, Exit.void)))
 
-    const enqueue = (frame: EncodedFrame) => {
-      queued.push(frame.head)
-      if (frame.body !== undefined) queued.push(frame.body)
-      hasQueued.openUnsafe()
+    const close = (reason: RemotingErrorReason): Effect.Effect<void> =>
+      Effect.suspend(() => (closeNow(reason) ? release : Effect.void))
+
+    const enqueue = (frame: EncodedFrame, written?: Deferred.Deferred<void, RemotingError>) => {
+      Queue.offerUnsafe(outgoing, { frame, written })
     }
 
     /** Writes everything queued since its last write, in one `writev`. */
     const writeLoop: Effect.Effect<never, RemotingErrorReason> = Effect.gen(function*() {
       while (true) {
-        yield* hasQueued.await
+        const first = yield* Queue.takeAll(outgoing)
         // Let the other fibers that are ready run first, so their frames join this write.
         yield* Effect.yieldNow
-        hasQueued.closeUnsafe()
-        const [first, ...rest] = queued
-        const signals = writtenSignals
-        queued = []
-        writtenSignals = []
-        if (first === undefined) continue
+        const batch = Queue.sizeUnsafe(outgoing) > 0 ? [...first, ...(yield* Queue.clear(outgoing))] : first
+        const chunks: Array<Uint8Array> = []
+        for (const { frame } of batch) {
+          chunks.push(frame.head)
+          if (frame.body !== undefined) chunks.push(frame.body)
+        }
+        if (!Arr.isArrayNonEmpty(chunks)) continue
         yield* Effect.mapError(
-          writer.writeAll([first, ...rest]),
+          writer.writeAll(chunks),
           (error) => new WriteFailed({ address, detail: socketErrorDetail(error) })
         )
-        for (const signal of signals) Deferred.doneUnsafe(signal, Exit.void)
+        for (const { written } of batch) if (written !== undefined) Deferred.doneUnsafe(written, Exit.void)
       }
     })
 
@@ -239,7 +251,7 @@ export const openConnection = (
             pending.delete(opaque)
             // Close first: resuming may run the caller on, and it must see the connection gone.
             if (spec.closeOnTimeout && closeNow(new ConnectionClosed({ address, detail: "closed after a request timed out" }))) {
-              Effect.runFork(Scope.close(scope, Exit.void))
+              Deferred.doneUnsafe(closeRequested, Exit.void)
             }
             resume(Exit.fail(remotingError(new RequestTimedOut({ address, code: spec.code, timeoutMillis: spec.timeoutMillis }))))
           })
@@ -257,8 +269,7 @@ export const openConnection = (
       Effect.suspend(() => {
         if (closedWith !== undefined) return Effect.fail(closedWith)
         const written = Deferred.makeUnsafe<void, RemotingError>()
-        writtenSignals.push(written)
-        enqueue(frame)
+        enqueue(frame, written)
         return Deferred.await(written)
       })
 
@@ -295,6 +306,13 @@ export const openConnection = (
         }
       }
     })
+
+    // Closes the connection's scope from a fiber of the client when a timed-out request asks for it
+    // (the deadline fires in a plain callback).
+    yield* Deferred.await(closeRequested).pipe(
+      Effect.andThen(release),
+      Effect.forkIn(clientScope)
+    )
 
     for (const loop of [readLoop, writeLoop]) {
       yield* loop.pipe(

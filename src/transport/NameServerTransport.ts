@@ -6,7 +6,7 @@
  *
  * @since 0.1.0
  */
-import { Config, Context, Effect, Layer, Result, Schedule } from "effect"
+import { Config, Context, Effect, Layer, Random, Result, Schedule } from "effect"
 import { parseClusterInfo } from "../protocol/ClusterInfo.ts"
 import type { ClusterInfo } from "../protocol/ClusterInfo.ts"
 import { makeRequest } from "../protocol/RemotingCommand.ts"
@@ -16,10 +16,12 @@ import { ResponseCode } from "../protocol/ResponseCode.ts"
 import { encodeGetRouteInfoRequestHeader } from "../protocol/RouteHeaders.ts"
 import { parseTopicRouteData } from "../protocol/TopicRouteData.ts"
 import type { TopicRouteData } from "../protocol/TopicRouteData.ts"
-import { AccessDenied, accessDeniedOf } from "./AccessDenied.ts"
+import { accessDeniedOf } from "./AccessDenied.ts"
+import type { AccessDenied } from "./AccessDenied.ts"
 import { parseAddressList } from "./Address.ts"
 import type { InvalidAddress } from "./Address.ts"
-import { InvalidNameServerResponse, NameServerRejected, NameServerUnavailable, TopicNotExist } from "./NameServerError.ts"
+import { InvalidNameServerResponse, NameServerError, NameServerRejected, NameServerUnavailable, TopicNotExist } from "./NameServerError.ts"
+import type { NameServerErrorReason } from "./NameServerError.ts"
 import { RemotingClient } from "./RemotingClient.ts"
 import type { RemotingError } from "./RemotingError.ts"
 
@@ -39,24 +41,11 @@ export interface NameServerTransportOptions {
    * NameServers (at least 500 ms), so that a hung NameServer leaves time for the next.
    */
   readonly attemptTimeoutMillis?: number | undefined
-  /** Source of the random start; default `Math.random`. */
+  /** Source of the random start, a number in [0, 1); default the `Random` service. */
   readonly random?: (() => number) | undefined
   /** The access key requests are signed with (signing itself is a `RemotingClient` request hook), for error messages. */
   readonly accessKey?: string | undefined
 }
-
-/**
- * An error from a NameServer call.
- *
- * @since 0.1.0
- * @category models
- */
-export type NameServerError =
-  | TopicNotExist
-  | NameServerUnavailable
-  | NameServerRejected
-  | InvalidNameServerResponse
-  | AccessDenied
 
 /**
  * The NameServer transport service.
@@ -72,14 +61,9 @@ export class NameServerTransport extends Context.Service<NameServerTransport, {
   /**
    * GET_ROUTEINFO_BY_TOPIC: the topic's route, asking for standard JSON and reading either form.
    */
-  readonly getRouteInfoByTopic: (
-    topic: string
-  ) => Effect.Effect<TopicRouteData, TopicNotExist | NameServerUnavailable | NameServerRejected | InvalidNameServerResponse | AccessDenied>
+  readonly getRouteInfoByTopic: (topic: string) => Effect.Effect<TopicRouteData, NameServerError>
   /** GET_BROKER_CLUSTER_INFO: every broker group and cluster the NameServer knows. */
-  readonly getBrokerClusterInfo: Effect.Effect<
-    ClusterInfo,
-    NameServerUnavailable | NameServerRejected | InvalidNameServerResponse | AccessDenied
-  >
+  readonly getBrokerClusterInfo: Effect.Effect<ClusterInfo, NameServerError>
 }>()("effect-rocketmq/transport/NameServerTransport") {
   /** The transport from explicit options; needs a `RemotingClient`. */
   static readonly layer = (
@@ -103,10 +87,8 @@ export class NameServerTransport extends Context.Service<NameServerTransport, {
  * Errors after which the next NameServer is tried: the address could not be reached or did not
  * answer in time, or answered that it cannot serve now.
  */
-const tryNext = (error: RemotingError | NameServerError): boolean =>
-  error._tag === "RemotingError"
-    ? error.retryable
-    : error._tag === "NameServerRejected" && (error.code === ResponseCode.SYSTEM_ERROR || error.code === ResponseCode.SYSTEM_BUSY)
+const tryNext = (error: RemotingError | NameServerErrorReason): boolean =>
+  error._tag === "RemotingError" ? error.isRetryable : error._tag === "NameServerRejected" && error.isRetryable
 
 /**
  * Builds the transport.
@@ -125,21 +107,23 @@ export const makeNameServerTransport = (options: NameServerTransportOptions) =>
     const timeoutMillis = options.timeoutMillis ?? 3000
     const attemptTimeoutMillis = options.attemptTimeoutMillis ??
       Math.min(timeoutMillis, Math.max(500, Math.floor(timeoutMillis / addresses.length)))
-    let index = Math.floor((options.random ?? Math.random)() * 999)
+    let index = options.random === undefined
+      ? yield* Random.nextIntBetween(0, 999)
+      : Math.floor(options.random() * 999)
 
     const currentAddress = () => addresses[Math.abs(index) % addresses.length] ?? addresses[0] ?? ""
 
     /** One attempt per NameServer at most, moving on only for errors that call for another. */
     const acrossNameServers = Schedule.recurs(addresses.length - 1).pipe(
-      Schedule.setInputType<RemotingError | NameServerError>(),
+      Schedule.setInputType<RemotingError | NameServerErrorReason>(),
       Schedule.while(({ input }) => tryNext(input))
     )
 
-    const call = <A, E extends NameServerError>(
+    const call = <A>(
       operation: string,
       request: RemotingCommand,
-      read: (response: RemotingCommand, nameServer: string) => Result.Result<A, E>
-    ): Effect.Effect<A, E | NameServerUnavailable> => {
+      read: (response: RemotingCommand, nameServer: string) => Result.Result<A, NameServerErrorReason>
+    ): Effect.Effect<A, NameServerError> => {
       const tried: Array<string> = []
       let lastError = "no attempt finished"
       const attempt = Effect.suspend(() => {
@@ -160,9 +144,13 @@ export const makeNameServerTransport = (options: NameServerTransportOptions) =>
         new NameServerUnavailable({ operation, tried: [...new Set(tried)], lastError, timedOut })
       return attempt.pipe(
         Effect.retry(acrossNameServers),
-        Effect.catchIf(tryNext, () => Effect.fail(unavailable(false))),
-        Effect.catchTag("RemotingError", () => Effect.fail(unavailable(false))),
-        Effect.timeoutOrElse({ duration: timeoutMillis, orElse: () => Effect.fail(unavailable(true)) })
+        Effect.mapError((error) =>
+          new NameServerError({ reason: error._tag === "RemotingError" || tryNext(error) ? unavailable(false) : error })
+        ),
+        Effect.timeoutOrElse({
+          duration: timeoutMillis,
+          orElse: () => Effect.fail(new NameServerError({ reason: unavailable(true) }))
+        })
       )
     }
 
@@ -178,10 +166,7 @@ export const makeNameServerTransport = (options: NameServerTransportOptions) =>
           code: RequestCode.GET_ROUTEINFO_BY_TOPIC,
           extFields: encodeGetRouteInfoRequestHeader({ topic, acceptStandardJsonOnly: true })
         }),
-        (
-          response,
-          nameServer
-        ): Result.Result<TopicRouteData, TopicNotExist | NameServerRejected | InvalidNameServerResponse | AccessDenied> => {
+        (response, nameServer): Result.Result<TopicRouteData, NameServerErrorReason> => {
           if (response.code === ResponseCode.TOPIC_NOT_EXIST) return Result.fail(new TopicNotExist({ topic, nameServer }))
           if (response.code !== ResponseCode.SUCCESS) {
             return Result.fail(rejected("GET_ROUTEINFO_BY_TOPIC", nameServer, response))
@@ -196,7 +181,7 @@ export const makeNameServerTransport = (options: NameServerTransportOptions) =>
     const getBrokerClusterInfo = call(
       "GET_BROKER_CLUSTER_INFO",
       makeRequest({ code: RequestCode.GET_BROKER_CLUSTER_INFO }),
-      (response, nameServer): Result.Result<ClusterInfo, NameServerRejected | InvalidNameServerResponse | AccessDenied> =>
+      (response, nameServer): Result.Result<ClusterInfo, NameServerErrorReason> =>
         response.code !== ResponseCode.SUCCESS
           ? Result.fail(rejected("GET_BROKER_CLUSTER_INFO", nameServer, response))
           : Result.mapError(
@@ -212,3 +197,5 @@ export const makeNameServerTransport = (options: NameServerTransportOptions) =>
       getBrokerClusterInfo: Effect.suspend(() => getBrokerClusterInfo)
     })
   })
+
+

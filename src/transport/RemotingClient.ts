@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { Context, Deferred, Effect, Exit, Layer, Result } from "effect"
+import { Cause, Context, Duration, Effect, Fiber, Layer, RcMap, Result } from "effect"
 import type { Scope } from "effect"
 import { DEFAULT_MAX_FRAME_SIZE, encodeFrameParts } from "../protocol/Frame.ts"
 import { withOpaque } from "../protocol/RemotingCommand.ts"
@@ -39,19 +39,33 @@ export interface RemotingClientOptions {
 }
 
 /**
- * Options of one request.
+ * Options of one request: its time, as a relative `timeoutMillis` or an absolute `deadline`.
  *
  * @since 0.1.0
  */
-export interface InvokeOptions {
-  /** The request's whole budget: connecting (if needed), writing and the response. */
-  readonly timeoutMillis: number
-  /**
-   * Close the connection when the request times out, failing the other requests on it, so that
-   * the next request dials again (Java's `clientCloseSocketIfTimeout`). Default false.
-   */
-  readonly closeOnTimeout?: boolean | undefined
-}
+export type InvokeOptions =
+  & {
+    /**
+     * Close the connection when the request times out, failing the other requests on it, so that
+     * the next request dials again (Java's `clientCloseSocketIfTimeout`). Default false.
+     */
+    readonly closeOnTimeout?: boolean | undefined
+  }
+  & (
+    | {
+      /** The request's whole budget: connecting (if needed), writing and the response. */
+      readonly timeoutMillis: number
+      readonly deadline?: undefined
+    }
+    | {
+      /**
+       * When the request times out, in epoch milliseconds on the `Clock`: one absolute deadline a
+       * caller passes down through its steps.
+       */
+      readonly deadline: number
+      readonly timeoutMillis?: undefined
+    }
+  )
 
 /**
  * A connection as seen from outside, for monitoring and tests.
@@ -104,63 +118,64 @@ export class RemotingClient extends Context.Service<RemotingClient, {
  */
 export const makeRemotingClient = (options?: RemotingClientOptions) =>
   Effect.gen(function*() {
-    const scope: Scope.Scope = yield* Effect.scope
+    const clientScope: Scope.Scope = yield* Effect.scope
     const connectTimeoutMillis = options?.connectTimeoutMillis ?? 3000
     const maxFrameSize = options?.maxFrameSize ?? DEFAULT_MAX_FRAME_SIZE
-    const connections = new Map<string, Connection>()
-    const dialing = new Map<string, Deferred.Deferred<Connection, RemotingError>>()
-    let shutDown = false
     let nextOpaque = 0
-
     const deadlines = yield* makeDeadlines
     const requestHooks = options?.requestHooks ?? []
     const tlsFor = options?.tlsFor
+
+    /**
+     * The open connections by address, read by the hot path without a scope per request: an index
+     * of the pool's live entries, kept by the connections themselves (added when one opens,
+     * removed the moment it closes).
+     */
+    const open = new Map<string, Connection>()
+
+    /**
+     * The pool: one connection per address, opened on first use (concurrent first uses share the
+     * dial, which goes on when a caller gives up), living in its entry's scope until it closes
+     * (then the entry is invalidated) or the client's scope closes (then every entry closes).
+     */
+    const pool: RcMap.RcMap<string, Connection, RemotingError> = yield* RcMap.make({
+      lookup: (address: string) =>
+        Effect.flatMap(Effect.scope, (entryScope) => openConnection(address, entryScope, { ...connectionOptions, tls: tlsFor?.(address) })).pipe(
+          Effect.tap((connection) => Effect.sync(() => open.set(address, connection))),
+          // A failed dial is not kept: the pool forgets it before its callers hear of the failure, so
+          // the next request dials again. (From a fiber of the client: with no caller left, the
+          // invalidation closes the entry's scope, and with it this lookup.)
+          Effect.tapError(() => Effect.flatMap(Effect.forkIn(RcMap.invalidate(pool, address), clientScope), Fiber.await))
+        ),
+      idleTimeToLive: Duration.infinity
+    })
+
     const connectionOptions = {
       connectTimeoutMillis,
       maxFrameSize,
       deadlines,
       onClose: (connection: Connection) => {
-        if (connections.get(connection.address) === connection) connections.delete(connection.address)
-      }
+        if (open.get(connection.address) === connection) open.delete(connection.address)
+      },
+      release: (connection: Connection) => RcMap.invalidate(pool, connection.address)
     }
 
-    yield* Effect.addFinalizer(() =>
-      Effect.sync(() => {
-        shutDown = true
-        for (const [address, deferred] of dialing) {
-          Deferred.doneUnsafe(deferred, Exit.fail(new RemotingError({ reason: new ClientClosed({ address }) })))
-        }
-        dialing.clear()
-      })
-    )
+    const clientClosed = (address: string) => new RemotingError({ reason: new ClientClosed({ address }) })
 
-    /** Dials in a fiber of its own, so a caller that gives up does not cancel it for the others. */
-    const dial = (address: string): Effect.Effect<Connection, RemotingError> => {
-      const deferred = Deferred.makeUnsafe<Connection, RemotingError>()
-      dialing.set(address, deferred)
-      const attempt = openConnection(address, scope, { ...connectionOptions, tls: tlsFor?.(address) }).pipe(
-        Effect.onExit((exit) => {
-          if (dialing.get(address) === deferred) dialing.delete(address)
-          if (Exit.isSuccess(exit) && shutDown) {
-            Deferred.doneUnsafe(deferred, Exit.fail(new RemotingError({ reason: new ClientClosed({ address }) })))
-            return exit.value.close(new ClientClosed({ address }))
-          }
-          if (Exit.isSuccess(exit)) connections.set(address, exit.value)
-          Deferred.doneUnsafe(deferred, exit)
-          return Effect.void
-        })
+    /** The pool's connection to `address`; after the client's scope closed, `ClientClosed`. */
+    const fromPool = (address: string): Effect.Effect<Connection, RemotingError> =>
+      Effect.scoped(RcMap.get(pool, address)).pipe(
+        Effect.catchCause((cause) =>
+          Cause.hasInterruptsOnly(cause) ? Effect.fail(clientClosed(address)) : Effect.failCause(cause)
+        )
       )
-      return Effect.andThen(Effect.forkIn(attempt, scope), Deferred.await(deferred))
-    }
 
     const connectionTo = (address: string): Effect.Effect<Connection, RemotingError> =>
-      Effect.suspend(() => {
-        if (shutDown) return Effect.fail(new RemotingError({ reason: new ClientClosed({ address }) }))
-        const open = connections.get(address)
-        if (open !== undefined && open.isOpen()) return Effect.succeed(open)
-        const inFlight = dialing.get(address)
-        return inFlight === undefined ? dial(address) : Deferred.await(inFlight)
-      })
+      Effect.flatMap(fromPool(address), (connection) =>
+        connection.isOpen()
+          ? Effect.succeed(connection)
+          // closed, and the pool not told yet: forget it and dial again
+          : Effect.andThen(RcMap.invalidate(pool, address), fromPool(address)))
 
     /**
      * A fresh opaque, the request hooks (signing goes last: every other field is final by then)
@@ -181,7 +196,7 @@ export const makeRemotingClient = (options?: RemotingClientOptions) =>
       address: string,
       request: RemotingCommand,
       deadline: number,
-      options: InvokeOptions
+      options: { readonly timeoutMillis: number; readonly closeOnTimeout: boolean | undefined }
     ): Effect.Effect<RemotingCommand, RemotingError> =>
       Effect.suspend(() => {
         const encoded = encode(address, request)
@@ -194,8 +209,8 @@ export const makeRemotingClient = (options?: RemotingClientOptions) =>
           timeoutMillis: options.timeoutMillis,
           closeOnTimeout: options.closeOnTimeout === true
         }
-        const open = connections.get(address)
-        if (open !== undefined && open.isOpen()) return open.request(spec)
+        const connection = open.get(address)
+        if (connection !== undefined && connection.isOpen()) return connection.request(spec)
         // Not connected yet: dial (or join the dial under way) within what is left of the budget.
         return connectionTo(address).pipe(
           Effect.timeoutOrElse({
@@ -213,13 +228,15 @@ export const makeRemotingClient = (options?: RemotingClientOptions) =>
       options: InvokeOptions
     ): Effect.Effect<RemotingCommand, RemotingError> =>
       Effect.suspend(() => {
-        const deadline = deadlines.now() + options.timeoutMillis
-        return Effect.flatMap(invokeUntil(address, request, deadline, options), (response) =>
+        const now = deadlines.now()
+        const deadline = options.deadline ?? now + options.timeoutMillis
+        const timed = { closeOnTimeout: options.closeOnTimeout, timeoutMillis: Math.max(0, Math.round(deadline - now)) }
+        return Effect.flatMap(invokeUntil(address, request, deadline, timed), (response) =>
           response.code !== ResponseCode.GO_AWAY
             ? Effect.succeed(response)
             : Effect.andThen(
               closeConnection(address, "the server answered GO_AWAY"),
-              invokeUntil(address, request, deadline, options)
+              invokeUntil(address, request, deadline, timed)
             ))
       })
 
@@ -247,7 +264,7 @@ export const makeRemotingClient = (options?: RemotingClientOptions) =>
 
     const closeConnection = (address: string, detail = "closed by the client") =>
       Effect.suspend(() => {
-        const connection = connections.get(address)
+        const connection = open.get(address)
         return connection === undefined ? Effect.void : connection.close(new ConnectionClosed({ address, detail }))
       })
 
@@ -256,7 +273,7 @@ export const makeRemotingClient = (options?: RemotingClientOptions) =>
       invokeOneway,
       closeConnection: (address) => closeConnection(address),
       connections: Effect.sync(() =>
-        [...connections.values()].map((connection) => ({
+        [...open.values()].map((connection) => ({
           address: connection.address,
           pendingRequests: connection.pendingCount()
         }))

@@ -20,6 +20,11 @@ export class ConnectFailed extends Schema.TaggedError<ConnectFailed>()("ConnectF
   override get message(): string {
     return `cannot connect to ${this.address}: ${this.detail}`
   }
+
+  /** `true`: another attempt, or another address, may connect. */
+  get isRetryable(): boolean {
+    return true
+  }
 }
 
 /**
@@ -34,6 +39,11 @@ export class ConnectTimedOut extends Schema.TaggedError<ConnectTimedOut>()("Conn
 }) {
   override get message(): string {
     return `connecting to ${this.address} timed out after ${this.timeoutMillis} ms`
+  }
+
+  /** `true`: another attempt may connect. */
+  get isRetryable(): boolean {
+    return true
   }
 }
 
@@ -51,6 +61,11 @@ export class RequestTimedOut extends Schema.TaggedError<RequestTimedOut>()("Requ
   override get message(): string {
     return `request ${this.code} to ${this.address} got no response within ${this.timeoutMillis} ms`
   }
+
+  /** `true`: the peer may only have been slow; the request may have reached it. */
+  get isRetryable(): boolean {
+    return true
+  }
 }
 
 /**
@@ -59,6 +74,7 @@ export class RequestTimedOut extends Schema.TaggedError<RequestTimedOut>()("Requ
  * it reached the peer is unknown.
  *
  * @since 0.1.0
+ * @category errors
  */
 export class WriteTimedOut extends Schema.TaggedError<WriteTimedOut>()("WriteTimedOut", {
   address: Schema.String,
@@ -67,6 +83,11 @@ export class WriteTimedOut extends Schema.TaggedError<WriteTimedOut>()("WriteTim
 }) {
   override get message(): string {
     return `oneway request ${this.code} to ${this.address} was not written within ${this.timeoutMillis} ms: the peer is not taking the bytes`
+  }
+
+  /** `true`: the peer may take bytes again, or another peer may. */
+  get isRetryable(): boolean {
+    return true
   }
 }
 
@@ -84,6 +105,11 @@ export class ConnectionClosed extends Schema.TaggedError<ConnectionClosed>()("Co
   override get message(): string {
     return `connection to ${this.address} closed: ${this.detail}`
   }
+
+  /** `true`: a new connection may succeed; the request may have reached the peer. */
+  get isRetryable(): boolean {
+    return true
+  }
 }
 
 /**
@@ -98,6 +124,11 @@ export class WriteFailed extends Schema.TaggedError<WriteFailed>()("WriteFailed"
 }) {
   override get message(): string {
     return `writing to ${this.address} failed: ${this.detail}`
+  }
+
+  /** `true`: a new connection may succeed. */
+  get isRetryable(): boolean {
+    return true
   }
 }
 
@@ -114,6 +145,11 @@ export class InvalidRequest extends Schema.TaggedError<InvalidRequest>()("Invali
 }) {
   override get message(): string {
     return `request to ${this.address} not sent: ${this.detail}`
+  }
+
+  /** `false`: the same request is refused the same way. */
+  get isRetryable(): boolean {
+    return false
   }
 }
 
@@ -132,6 +168,11 @@ export class TlsFailed extends Schema.TaggedError<TlsFailed>()("TlsFailed", {
   override get message(): string {
     return `TLS to ${this.address} failed (${this.kind}): ${this.detail}; ${tlsFailureHint(this.kind)}`
   }
+
+  /** `false` for a certificate problem (another attempt meets the same certificate); `true` for another handshake failure. */
+  get isRetryable(): boolean {
+    return this.kind === "Handshake"
+  }
 }
 
 /**
@@ -145,6 +186,11 @@ export class ClientClosed extends Schema.TaggedError<ClientClosed>()("ClientClos
 }) {
   override get message(): string {
     return `request to ${this.address} abandoned: the client is shut down`
+  }
+
+  /** `false`: the client is gone. */
+  get isRetryable(): boolean {
+    return false
   }
 }
 
@@ -192,10 +238,10 @@ export class RemotingError extends Schema.TaggedError<RemotingError>()("Remoting
 
   /**
    * `true` when the request may have reached the peer or another attempt may succeed: everything
-   * but an invalid request, a shut-down client and a certificate the client does not accept.
+   * but an invalid request, a shut-down client and a certificate the client does not accept (the
+   * reason's `isRetryable`).
    */
-  get retryable(): boolean {
-    return this.reason._tag !== "InvalidRequest" && this.reason._tag !== "ClientClosed" &&
-      !(this.reason._tag === "TlsFailed" && this.reason.kind !== "Handshake")
+  get isRetryable(): boolean {
+    return this.reason.isRetryable
   }
 }

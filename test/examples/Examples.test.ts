@@ -8,6 +8,7 @@ import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
 import { Arbitrary, Effect, Redacted } from "effect"
 import { makeMessage, Producer } from "../../src/index.ts"
+import type { Message } from "../../src/index.ts"
 import { makeTestCluster, validMessage } from "../../src/testkit/index.ts"
 
 describe("documented examples", () => {
@@ -64,5 +65,27 @@ describe("documented examples", () => {
       assert.strictEqual(result.status, "SEND_OK")
       assert.strictEqual(result.messageQueue.topic, "Orders")
       assert.strictEqual((yield* cluster.messagesIn("tenant1%Orders")).length, 1)
+    }).pipe(Effect.scoped))
+
+  it.live("guide: matching on the error's reason", () =>
+    Effect.gen(function*() {
+      const cluster = yield* makeTestCluster({ brokers: 1, topics: [{ topicName: "Orders" }] })
+      const sendOrLog = (producer: Producer["Service"], message: Message) =>
+        producer.send(message).pipe(
+          Effect.asVoid,
+          Effect.catchTag("ProducerError", (error) =>
+            error.reason._tag === "InvalidMessage"
+              ? Effect.fail(error.reason) // a bug in the caller: sending again will not help
+              : Effect.logWarning(`not sent (retryable: ${error.isRetryable}): ${error.message}`))
+        )
+      const outcomes = yield* Effect.gen(function*() {
+        const producer = yield* Producer
+        const invalid = yield* Effect.flip(sendOrLog(producer, makeMessage("Orders", new Uint8Array(0))))
+        yield* sendOrLog(producer, makeMessage("Orders", "order #1"))
+        return { invalid }
+      }).pipe(Effect.provide(Producer.layer({ nameServers: cluster.nameServerAddress })))
+      assert.strictEqual(outcomes.invalid._tag, "InvalidMessage")
+      assert.strictEqual(outcomes.invalid.rule, "BodyEmpty")
+      assert.strictEqual((yield* cluster.messagesIn("Orders")).length, 1)
     }).pipe(Effect.scoped))
 })

@@ -17,7 +17,7 @@ describe("ClientIp", () => {
     assert.strictEqual(pick({ lo: [v4("127.0.0.1")] }), "127.0.0.1")
     assert.strictEqual(pick({ lo: [v6("::1")], none: undefined }), undefined)
     assert.deepStrictEqual([...fakeClientIp(0x1_2345_6789)], [0x23, 0x45, 0x67, 0x89])
-    const local = localUniqueIdPrefix()
+    const local = localUniqueIdPrefix(Date.now())
     assert.include([4, 16], local.ip.length)
     assert.strictEqual(local.pid, process.pid & 0xffff)
   })

@@ -3,7 +3,7 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import { Buffer } from "node:buffer"
-import { Arbitrary, ConfigProvider, Effect, Layer, Schema } from "effect"
+import { Arbitrary, ConfigProvider, Context, Effect, Exit, Layer, Option, Schema, Scope, Tracer } from "effect"
 import { RequestCode } from "../../src/protocol/RequestCode.ts"
 import { ResponseCode } from "../../src/protocol/ResponseCode.ts"
 import { makeMessage } from "../../src/protocol/message/Message.ts"
@@ -11,6 +11,7 @@ import type { Message } from "../../src/protocol/message/Message.ts"
 import { UNIQ_KEY } from "../../src/protocol/message/MessageConst.ts"
 import { messageProperties } from "../../src/protocol/message/MessageProperties.ts"
 import { Producer } from "../../src/producer/Producer.ts"
+import { ProducerError } from "../../src/producer/ProducerError.ts"
 import type { ProducerOptions } from "../../src/producer/ProducerOptions.ts"
 import type { StoredMessage } from "../../src/testkit/broker/BrokerStore.ts"
 import { messageBatch, validMessage } from "../../src/testkit/MessageArbitraries.ts"
@@ -142,6 +143,17 @@ describe("Producer over the testkit cluster", () => {
           const elapsed = Date.now() - started
           assert.strictEqual(failureTag(exit), "SendFailed")
           assert.include(String(exit), "timed out")
+          // each attempt keeps its typed reason
+          const error = Exit.isFailure(exit) ? exit.cause.reasons.find((r) => r._tag === "Fail")?.error : undefined
+          assert.instanceOf(error, ProducerError)
+          assert.strictEqual(error?.reason._tag, "SendFailed")
+          if (error?.reason._tag === "SendFailed") {
+            assert.isTrue(error.reason.timedOut)
+            assert.isAbove(error.reason.attempts.length, 0)
+            assert.isTrue(error.reason.attempts.every((a) => a.reason._tag === "RequestTimedOut" || a.reason._tag === "ConnectionClosed"))
+            assert.strictEqual(error.reason.attempts[0]?.reason._tag, "RequestTimedOut")
+            assert.isTrue(error.isRetryable)
+          }
           assert.isAtMost(elapsed, 800 + 500) // the budget, plus slack for a loaded machine
         }), { sendMsgTimeout: "800 millis" })
     }).pipe(Effect.scoped))
@@ -159,6 +171,103 @@ describe("Producer over the testkit cluster", () => {
           }
           assert.strictEqual((yield* b!.messagesIn("Half")).length, 6)
         }), { sendMsgTimeout: "1500 millis" })
+    }).pipe(Effect.scoped))
+
+  it.live("a slow but healthy broker (1.5 s) beside a fast one, default 3 s budget: 200 sends succeed, none stored twice", () =>
+    Effect.gen(function*() {
+      const cluster = yield* makeTestCluster({ brokers: 2, topics: [{ topicName: "Slow" }] })
+      const [slow, fast] = cluster.brokers
+      // the broker stores at once and answers 1.5 s later: a resend elsewhere would store it twice
+      slow!.faults.add({ code: RequestCode.SEND_MESSAGE_V2, fault: { _tag: "Delay", millis: 1500 } })
+      yield* withProducer(cluster, (producer) =>
+        Effect.gen(function*() {
+          const results = yield* Effect.forEach(
+            Array.from({ length: 200 }, (_, i) => i),
+            (i) => producer.send(makeMessage("Slow", `m${i}`)),
+            { concurrency: 40 }
+          )
+          assert.strictEqual(results.length, 200)
+          assert.isTrue(results.every((r) => r.status === "SEND_OK"))
+          const stored = yield* cluster.messagesIn("Slow")
+          const ids = stored.map((m) => m.properties[UNIQ_KEY])
+          assert.strictEqual(new Set(ids).size, 200)
+          assert.strictEqual(stored.length, 200, "a message was stored twice")
+          // the slow broker was used, and waited for
+          assert.isAbove((yield* slow!.messagesIn("Slow")).length, 0)
+          assert.isAbove((yield* fast!.messagesIn("Slow")).length, 0)
+        }))
+    }).pipe(Effect.scoped), 60_000)
+
+  it.live("a hung broker beside a healthy one, default 3 s budget: every send succeeds within the budget", () =>
+    Effect.gen(function*() {
+      const cluster = yield* makeTestCluster({ brokers: 2, topics: [{ topicName: "Hung" }] })
+      const [hung, healthy] = cluster.brokers
+      hung!.faults.add({ code: RequestCode.SEND_MESSAGE_V2, fault: { _tag: "NoResponse" } })
+      yield* withProducer(cluster, (producer) =>
+        Effect.gen(function*() {
+          const elapsed = yield* Effect.forEach(Array.from({ length: 40 }, (_, i) => i), (i) =>
+            Effect.gen(function*() {
+              const started = Date.now()
+              const result = yield* producer.send(makeMessage("Hung", `m${i}`))
+              assert.strictEqual(result.messageQueue.brokerName, healthy!.brokerName)
+              return Date.now() - started
+            }), { concurrency: 20 })
+          assert.strictEqual(elapsed.length, 40)
+          assert.isAtMost(Math.max(...elapsed), 3000 + 500) // the budget, plus slack for a loaded machine
+          assert.strictEqual((yield* healthy!.messagesIn("Hung")).length, 40)
+        }))
+    }).pipe(Effect.scoped), 30_000)
+
+  it.effect("a producer used after its scope closed fails at once with ProducerClosed (no clock needed)", () =>
+    Effect.gen(function*() {
+      const cluster = yield* makeTestCluster({ brokers: 1, topics: [{ topicName: "Closed" }] })
+      const scope = yield* Scope.make()
+      const context = yield* Layer.buildWithScope(producerLayer(cluster), scope)
+      const producer = Context.get(context, Producer)
+      yield* Scope.close(scope, Exit.void)
+      const before = brokerRequests(cluster)
+      const exits: ReadonlyArray<Exit.Exit<unknown, ProducerError>> = [
+        yield* Effect.exit(producer.send(makeMessage("Closed", "x"))),
+        yield* Effect.exit(producer.sendBatch([makeMessage("Closed", "x")])),
+        yield* Effect.exit(producer.sendOrderly(makeMessage("Closed", "x"), "k")),
+        yield* Effect.exit(producer.sendOneway(makeMessage("Closed", "x")))
+      ]
+      for (const exit of exits) {
+        assert.strictEqual(failureTag(exit), "ProducerClosed")
+        const error = Exit.isFailure(exit) ? exit.cause.reasons.find((r) => r._tag === "Fail")?.error : undefined
+        assert.isFalse(error instanceof ProducerError && error.isRetryable)
+      }
+      assert.strictEqual(brokerRequests(cluster), before)
+    }).pipe(Effect.scoped))
+
+  it.live("the steps of a send are spans under Producer.send with stepSpans; by default only the operation is", () =>
+    Effect.gen(function*() {
+      const cluster = yield* makeTestCluster({ brokers: 1, topics: [{ topicName: "Spans" }] })
+      const spanNames = (stepSpans: boolean) =>
+        Effect.gen(function*() {
+          const spans: Array<Tracer.NativeSpan> = []
+          const tracer = Tracer.make({
+            span: (options) => {
+              const span = new Tracer.NativeSpan(options)
+              spans.push(span)
+              return span
+            }
+          })
+          yield* withProducer(cluster, (producer) => producer.send(makeMessage("Spans", "x")), { stepSpans }).pipe(
+            Effect.withTracer(tracer)
+          )
+          const parentName = (span: Tracer.NativeSpan) =>
+            Option.match(span.parent, { onNone: () => "-", onSome: (parent) => parent._tag === "Span" ? parent.name : "-" })
+          return spans.filter((span) => span.name.startsWith("SendPipeline.") || span.name === "Producer.send")
+            .map((span) => `${span.name}<${parentName(span)}`)
+        })
+      assert.deepStrictEqual(yield* spanNames(true), [
+        "Producer.send<-",
+        "SendPipeline.prepare<Producer.send",
+        "SendPipeline.attempt<Producer.send",
+        "SendPipeline.request<SendPipeline.attempt"
+      ])
+      assert.deepStrictEqual(yield* spanNames(false), ["Producer.send<-"])
     }).pipe(Effect.scoped))
 
   it.live("invalid messages fail before any byte is written: the brokers count nothing", () =>

@@ -107,7 +107,7 @@ describe("a testkit cluster that requires ACL", () => {
         const options = given === undefined ? {} : { credentials: given }
         const exit = yield* withProducer(cluster, options, (producer) =>
           Effect.exit(producer.send(makeMessage("AclTopic", "x"))), logs)
-        const error = failureOf(exit)
+        const error = failureOf(exit)?.reason
         assert.strictEqual(error?._tag, "AccessDenied", JSON.stringify(error))
         if (error?._tag !== "AccessDenied") continue
         assert.strictEqual(error.kind, kind)
@@ -142,7 +142,7 @@ describe("a testkit cluster that requires ACL", () => {
             }
             return result
           }), logs)
-        const error = failureOf(exit)
+        const error = failureOf(exit)?.reason
         assert.strictEqual(error?._tag, "AccessDenied")
         if (error?._tag === "AccessDenied") {
           assert.strictEqual(error.kind, kind)
@@ -178,7 +178,7 @@ describe("a testkit cluster that requires ACL", () => {
         const before = cluster.brokers.reduce((n, broker) => n + broker.requestCount(RequestCode.SEND_MESSAGE_V2), 0)
         const exit = yield* withProducer(cluster, given === undefined ? {} : { credentials: given }, (producer) =>
           Effect.exit(producer.send(makeMessage(topic, "x"))))
-        const error = failureOf(exit)
+        const error = failureOf(exit)?.reason
         assert.strictEqual(error?._tag, "AccessDenied", JSON.stringify(error))
         if (error?._tag === "AccessDenied") {
           assert.strictEqual(error.code, 16)
@@ -195,7 +195,7 @@ describe("a testkit cluster that requires ACL", () => {
       const cluster = yield* makeTestCluster({ brokers: 2, acl: accounts, topics: aclTopics, autoCreateTopicEnable: false })
       const exit = yield* withProducer(cluster, { credentials: credentials("rocketmq2", "87654321") }, (producer) =>
         Effect.exit(producer.send(makeMessage("AclTopic2", "x"))))
-      const error = failureOf(exit)
+      const error = failureOf(exit)?.reason
       assert.strictEqual(error?._tag, "AccessDenied")
       if (error?._tag === "AccessDenied") {
         assert.strictEqual(error.kind, "NoPermission")
@@ -272,7 +272,7 @@ describe("TLS and namespaces through the producer", () => {
       assert.strictEqual(ok.status, "SEND_OK")
       const started = Date.now()
       const plain = yield* withProducer(cluster, { sendMsgTimeout: 1500 }, (producer) => Effect.exit(producer.send(makeMessage("TlsTopic", "x"))))
-      assert.strictEqual(failureOf(plain)?._tag, "SendFailed")
+      assert.strictEqual(failureOf(plain)?.reason._tag, "SendFailed")
       assert.isBelow(Date.now() - started, 6000)
     }).pipe(Effect.scoped))
 
@@ -286,7 +286,7 @@ describe("TLS and namespaces through the producer", () => {
       assert.strictEqual(ok.status, "SEND_OK")
       const exit = yield* withProducer(cluster, { tls: trust, nameServerTls: { ca: pem("other-ca.crt") } }, (producer) =>
         Effect.exit(producer.send(makeMessage("TlsTopic", "x"))))
-      const error = failureOf(exit)
+      const error = failureOf(exit)?.reason
       assert.strictEqual(error?._tag, "NameServerUnavailable")
       assert.include(error?.message ?? "", "UnknownCa")
     }).pipe(Effect.scoped))

@@ -72,6 +72,25 @@ describe("RouteLookup over the testkit NameServer", () => {
       assert.strictEqual(routeRequests(ns), 1)
     }).pipe(Effect.scoped))
 
+  it.live("a miss whose only caller gives up still fills the cache: the next lookup is a hit, one request in all", () =>
+    Effect.gen(function*() {
+      const ns = yield* makeTestNameServer()
+      yield* ns.putTopicRoute("Late", routeOf([["broker-a", "127.0.0.1:1", 4, 6]]))
+      ns.faults.add({ fault: { _tag: "Delay", millis: 300 }, times: 1 })
+      yield* Effect.gen(function*() {
+        const lookup = yield* RouteLookup
+        const impatient = yield* Effect.exit(lookup.publishInfo("Late", { timeoutMillis: 50 }))
+        assert.strictEqual(failureTag(impatient), "NameServerUnavailable")
+        // the fetch goes on without its caller; wait for it (bounded), then the cache answers
+        for (let i = 0; i < 300 && (yield* RouteCache.use((cache) => cache.get("Late"))) === undefined; i++) {
+          yield* Effect.sleep("10 millis")
+        }
+        const info = yield* lookup.publishInfo("Late")
+        assert.strictEqual(info.queues.length, 4)
+        assert.strictEqual(routeRequests(ns), 1)
+      }).pipe(Effect.provide(lookupLayer(ns)))
+    }).pipe(Effect.scoped))
+
   it.live("a topic without a route falls back to TBW102, queue counts capped at defaultTopicQueueNums", () =>
     Effect.gen(function*() {
       const ns = yield* makeTestNameServer()
@@ -129,8 +148,7 @@ describe("RouteLookup over the testkit NameServer", () => {
       yield* Effect.gen(function*() {
         const lookup = yield* RouteLookup
         yield* lookup.publishInfo("Gone")
-        const event = yield* Effect.forkChild(Stream.runHead(lookup.changes))
-        yield* Effect.sleep("20 millis") // let the subscriber attach
+        const event = yield* Effect.forkChild(Stream.runHead(yield* lookup.changes))
         yield* ns.removeTopic("Gone")
         yield* lookup.refreshAll
         const change = Option.getOrThrow(yield* Fiber.join(event))
@@ -149,7 +167,7 @@ describe("RouteLookup over the testkit NameServer", () => {
         const lookup = yield* RouteLookup
         yield* lookup.publishInfo("T1")
         assert.strictEqual(routeRequests(ns), 1)
-        const event = yield* Effect.forkChild(Stream.runHead(lookup.changes))
+        const event = yield* Effect.forkChild(Stream.runHead(yield* lookup.changes))
         yield* ns.putTopicRoute("T1", routeOf([["broker-a", "127.0.0.1:1", 8, 6], ["broker-b", "127.0.0.1:2", 4, 6]]))
         yield* TestClock.adjust("29 seconds")
         assert.strictEqual(routeRequests(ns), 1) // not yet
@@ -167,7 +185,13 @@ describe("RouteLookup over the testkit NameServer", () => {
         // and the next tick again, 30 s later; an unchanged route publishes nothing and keeps the entry
         const infoBefore = yield* lookup.publishInfo("T1")
         yield* TestClock.adjust("30 seconds")
-        while (routeRequests(ns) < 3) yield* Effect.yieldNow
+        // the refresh is a real socket round trip: wait for it on the live clock, at most 5 s
+        yield* TestClock.withLive(
+          Effect.gen(function*() {
+            for (let i = 0; i < 500 && routeRequests(ns) < 3; i++) yield* Effect.sleep("10 millis")
+          })
+        )
+        assert.strictEqual(routeRequests(ns), 3)
         yield* Effect.yieldNow
         assert.strictEqual(yield* lookup.publishInfo("T1"), infoBefore)
       }).pipe(Effect.provide(lookupLayer(ns)))

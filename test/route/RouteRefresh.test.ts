@@ -4,7 +4,7 @@ import { TestClock } from "effect/testing"
 import type { TopicRouteData } from "../../src/protocol/TopicRouteData.ts"
 import { RouteCache } from "../../src/route/RouteCache.ts"
 import { RouteLookup } from "../../src/route/RouteLookup.ts"
-import { NameServerUnavailable } from "../../src/transport/NameServerError.ts"
+import { NameServerError, NameServerUnavailable } from "../../src/transport/NameServerError.ts"
 import { NameServerTransport } from "../../src/transport/NameServerTransport.ts"
 
 const route: TopicRouteData = {
@@ -36,7 +36,9 @@ const transportWith = (misbehaviour: Misbehaviour) => {
           })
         }
         return Effect.fail(
-          new NameServerUnavailable({ operation: "route lookup", tried: ["127.0.0.1:9876"], lastError: "down", timedOut: false })
+          new NameServerError({
+            reason: new NameServerUnavailable({ operation: "route lookup", tried: ["127.0.0.1:9876"], lastError: "down", timedOut: false })
+          })
         )
       }),
     getBrokerClusterInfo: Effect.die("not used")

@@ -126,7 +126,9 @@ describe("RemotingClient over loopback sockets", () => {
             [1, 2, 3],
             () => Effect.forkChild(Effect.exit(client.invoke(server.address, makeRequest({ code: 5 }), { timeoutMillis: 10_000 })))
           )
-          while ((yield* client.connections)[0]?.pendingRequests !== 3) yield* Effect.sleep("5 millis")
+          // bounded wait (at most 5 s) for the three requests to be on the wire
+          for (let i = 0; i < 1000 && (yield* client.connections)[0]?.pendingRequests !== 3; i++) yield* Effect.sleep("5 millis")
+          assert.strictEqual((yield* client.connections)[0]?.pendingRequests, 3)
           const started = Date.now()
           yield* server.dropConnections
           const exits = yield* Effect.forEach(waiting, Fiber.join)
@@ -199,7 +201,7 @@ describe("RemotingClient over loopback sockets", () => {
         Effect.gen(function*() {
           yield* client.invokeOneway(server.address, makeRequest({ code: 35, oneway: true }), 1000)
           yield* client.invokeOneway(server.address, makeRequest({ code: 35, oneway: true }), 1000)
-          while (server.requestCount(35) < 2) yield* Effect.sleep("5 millis")
+          for (let i = 0; i < 1000 && server.requestCount(35) < 2; i++) yield* Effect.sleep("5 millis") // at most 5 s
           assert.strictEqual(server.requestCount(35), 2)
         }))
     }).pipe(Effect.scoped))

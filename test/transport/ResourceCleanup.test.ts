@@ -38,6 +38,13 @@ describe("RemotingClient resources", () => {
       yield* Scope.close(clientScope, Exit.void)
       const exit = yield* Fiber.join(inFlight)
       assert.strictEqual(failureTag(exit), "ClientClosed")
+      // and a request after the close fails at once, without dialing
+      const after = yield* Effect.exit(
+        RemotingClient.use((c) => c.invoke(server.address, makeRequest({ code: 1 }), { timeoutMillis: 30_000 })).pipe(
+          Effect.provideContext(context)
+        )
+      )
+      assert.strictEqual(failureTag(after), "ClientClosed")
       // Transient scheduler timers come and go; a leaked socket or request timer (30 s) would not.
       for (let i = 0; i < 100 && JSON.stringify(handles()) !== JSON.stringify(before); i++) yield* Effect.sleep("10 millis")
       assert.deepStrictEqual(handles(), before)

@@ -112,7 +112,7 @@ describe("TLS", () => {
         assert.strictEqual(reasonOf(exit), expected, `${certificate} with ${JSON.stringify(Object.keys(settings))}`)
         if (Exit.isFailure(exit)) {
           const error = exit.cause.reasons.find((reason) => reason._tag === "Fail")
-          if (error?._tag === "Fail") assert.isFalse(error.error.retryable)
+          if (error?._tag === "Fail") assert.isFalse(error.error.isRetryable)
         }
       }
     }).pipe(Effect.scoped))
