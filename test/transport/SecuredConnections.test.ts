@@ -13,6 +13,7 @@ import { makeRequest } from "../../src/protocol/RemotingCommand.ts"
 import type { RemotingCommand } from "../../src/protocol/RemotingCommand.ts"
 import { makeRemotingServer } from "../../src/testkit/RemotingServer.ts"
 import type { ServerTlsSettings } from "../../src/testkit/RemotingServer.ts"
+import { testCaCertificate, testServerCertificate, testServerKey, testServerTls } from "../../src/testkit/TestCertificates.ts"
 import { RemotingClient } from "../../src/transport/RemotingClient.ts"
 import type { RemotingClientOptions } from "../../src/transport/RemotingClient.ts"
 import { aclSigning } from "../../src/transport/RequestHook.ts"
@@ -95,6 +96,16 @@ describe("TLS", () => {
       // By name too: the certificate carries localhost.
       const byName = yield* withClient({ tlsFor: () => trustingTestCa }, (client) => ping(client, `localhost:${server.port}`))
       assert.strictEqual(byName.code, 0)
+    }).pipe(Effect.scoped))
+
+  it.live("the testkit's built-in certificate is the one in test/fixtures/tls, and serves TLS", () =>
+    Effect.gen(function*() {
+      assert.strictEqual(testCaCertificate, pem("ca.crt"))
+      assert.strictEqual(testServerCertificate, pem("server.crt"))
+      assert.strictEqual(testServerKey, pem("server.key"))
+      const server = yield* makeRemotingServer(() => ({ code: 0 }), { tls: testServerTls })
+      const response = yield* withClient({ tlsFor: () => ({ ca: testCaCertificate }) }, (client) => ping(client, server.address))
+      assert.strictEqual(response.code, 0)
     }).pipe(Effect.scoped))
 
   it.live("certificate failures are typed and not retryable: unknown CA, name mismatch, expired", () =>
