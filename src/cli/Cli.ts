@@ -4,6 +4,7 @@
  * @since 0.1.0
  */
 import { Command } from "effect/cli"
+import { benchCommand } from "./BenchCommand.ts"
 import { brokersCommand } from "./BrokersCommand.ts"
 import { demoCommand } from "./DemoCommand.ts"
 import { inspectCommand } from "./InspectCommand.ts"
@@ -26,7 +27,7 @@ export const cliVersion = "0.1.0"
  */
 export const cli = Command.make("effect-rocketmq").pipe(
   Command.withDescription("A RocketMQ producer client on Effect, speaking the remoting protocol"),
-  Command.withSubcommands([inspectCommand, brokersCommand, routeCommand, sendCommand, demoCommand])
+  Command.withSubcommands([inspectCommand, brokersCommand, routeCommand, sendCommand, benchCommand, demoCommand])
 )
 
 /**

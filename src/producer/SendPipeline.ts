@@ -38,7 +38,7 @@ import { BrokerRejected, NoMasterAddress, NoWritableQueue, ProducerClosed, Produ
 import type { FailedAttempt } from "./ProducerError.ts"
 import { messagesSent, sendFailures, sendLatency, sendRetries } from "./ProducerMetrics.ts"
 import type { ResolvedProducerOptions } from "./ProducerOptions.ts"
-import type { AttemptOutcome as SelectorOutcome, QueueSelector } from "./QueueSelector.ts"
+import type { QueueSelector } from "./QueueSelector.ts"
 import { prepareBatch, prepareMessage, readSendResponse, sendRequest } from "./SendRequest.ts"
 import type { PreparedMessage, RequestContext } from "./SendRequest.ts"
 import type { SendResult } from "./SendResult.ts"
@@ -47,6 +47,7 @@ import type { SendResult } from "./SendResult.ts"
  * What the pipeline runs on.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface SendPipelineContext {
   readonly client: RemotingClient["Service"]
@@ -105,6 +106,7 @@ const firstAttempt: AttemptState = { number: 1, lastBrokerName: undefined, failu
  * Builds the pipeline's operations.
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const makeSendPipeline = (context: SendPipelineContext) => {
   const { client, lookup, options, selector } = context
@@ -134,124 +136,140 @@ export const makeSendPipeline = (context: SendPipelineContext) => {
     options.stepSpans ? (...args) => Effect.withSpan(body(...args), name, { captureStackTrace: false }) : body
 
   /** Step: validate and prepare a message once for every attempt. */
-  const prepare = step("SendPipeline.prepare", Effect.fnUntraced(function*(message: Message, now: number) {
-    const valid = validateMessage(message, { maxMessageSize: options.maxMessageSize })
-    if (Result.isFailure(valid)) return yield* new ProducerError({ reason: valid.failure })
-    return prepareMessage(valid.success, prepareOptions(now))
-  }))
+  const prepare = step("SendPipeline.prepare", (message: Message, now: number): Effect.Effect<PreparedMessage, ProducerError> =>
+    Effect.suspend(() => {
+      const valid = validateMessage(message, { maxMessageSize: options.maxMessageSize })
+      return Result.isFailure(valid)
+        ? Effect.fail(new ProducerError({ reason: valid.failure }))
+        : Effect.succeed(prepareMessage(valid.success, prepareOptions(now)))
+    }))
 
   /** Step: validate and prepare a batch as one request. */
-  const prepareBatchStep = step("SendPipeline.prepareBatch", Effect.fnUntraced(function*(messages: ReadonlyArray<Message>, now: number) {
-    const valid = validateMessages(messages, { maxMessageSize: options.maxMessageSize })
-    if (Result.isFailure(valid)) return yield* new ProducerError({ reason: valid.failure })
-    const prepared = prepareBatch(valid.success, { ...prepareOptions(now), maxMessageSize: options.maxMessageSize })
-    if (Result.isFailure(prepared)) return yield* new ProducerError({ reason: prepared.failure })
-    return prepared.success
-  }))
+  const prepareBatchStep = step(
+    "SendPipeline.prepareBatch",
+    (messages: ReadonlyArray<Message>, now: number): Effect.Effect<PreparedMessage, ProducerError> =>
+      Effect.suspend(() => {
+        const valid = validateMessages(messages, { maxMessageSize: options.maxMessageSize })
+        if (Result.isFailure(valid)) return Effect.fail(new ProducerError({ reason: valid.failure }))
+        const prepared = prepareBatch(valid.success, { ...prepareOptions(now), maxMessageSize: options.maxMessageSize })
+        return Result.isFailure(prepared)
+          ? Effect.fail(new ProducerError({ reason: prepared.failure }))
+          : Effect.succeed(prepared.success)
+      })
+  )
 
   /**
-   * Step: the request to the broker, until the attempt's absolute `until`, and its answer read
-   * into the attempt's outcome and what the selector records of it.
+   * Step: the request to the broker, until the attempt's absolute `until`; its answer is read into
+   * the attempt's outcome, which is recorded in the selector here, once.
    */
-  const request = step("SendPipeline.request", Effect.fnUntraced(function*(
+  const request = step("SendPipeline.request", (
     job: SendJob,
     queue: MessageQueue,
     address: string,
     sentAt: number,
     until: number
-  ) {
-    const response = yield* Effect.result(
-      client.invoke(address, sendRequest(job.prepared, queue, requestContext), { deadline: until, closeOnTimeout: true })
-    )
-    const now = yield* Clock.currentTimeMillis
-    const retries = job.maxAttempts > 1
+  ): Effect.Effect<Outcome> => {
     const brokerName = queue.brokerName
-    const latencyMs = now - sentAt
-    if (Result.isFailure(response)) {
-      const error = response.failure
-      const outcome: Outcome = {
-        _tag: "Failed",
-        failure: { brokerName, address, reason: error.reason },
-        retryable: retries && error.isRetryable
+    const retries = job.maxAttempts > 1
+    const settle = (outcome: Outcome, isolation: boolean, reachable: boolean, answered: boolean) =>
+      Effect.clockWith((clock) => {
+        const now = clock.currentTimeMillisUnsafe()
+        return Effect.as(selector.record({ brokerName, latencyMs: now - sentAt, isolation, reachable, now, answered }), outcome)
+      })
+    return Effect.matchEffect(
+      client.invoke(address, sendRequest(job.prepared, queue, requestContext), { deadline: until, closeOnTimeout: true }),
+      {
+        onFailure: (error) =>
+          settle({
+            _tag: "Failed",
+            failure: { brokerName, address, reason: error.reason },
+            retryable: retries && error.isRetryable
+          }, true, true, false),
+        onSuccess: (response) => {
+          // An ACL denial is final: the same credentials get the same answer from every broker.
+          const denied = accessDeniedOf(response, {
+            operation: `send to topic "${job.prepared.topic}"`,
+            address,
+            accessKey: options.credentials?.accessKey
+          })
+          if (denied !== undefined) {
+            return settle({ _tag: "Failed", failure: { brokerName, address, reason: denied }, retryable: false }, false, true, false)
+          }
+          const answer = readSendResponse(response, job.prepared, queue)
+          if (Result.isFailure(answer)) {
+            const { code, remark } = answer.failure
+            const rejection = new BrokerRejected({ topic: job.prepared.topic, brokerName, address, code, remark })
+            return settle({
+              _tag: "Failed",
+              failure: { brokerName, address, reason: rejection },
+              retryable: retries && options.retryResponseCodes.has(code)
+            }, true, false, false)
+          }
+          const result = answer.success
+          return settle(
+            result.status !== "SEND_OK" && options.retryAnotherBrokerWhenNotStoreOK && retries
+              ? { _tag: "NotStoredOk", result, brokerName }
+              : { _tag: "Stored", result },
+            false,
+            true,
+            true
+          )
+        }
       }
-      const recorded: SelectorOutcome = { brokerName, latencyMs, isolation: true, reachable: true, now, answered: false }
-      return [outcome, recorded] as const
+    )
+  })
+
+  /** An attempt that got no further than its route: nothing was sent. */
+  const unsent = (job: SendJob, queue: MessageQueue | undefined, now: number): Effect.Effect<Outcome> => {
+    const topic = job.prepared.topic
+    if (queue === undefined) {
+      return Effect.succeed({
+        _tag: "Failed",
+        failure: { brokerName: "-", address: "-", reason: new NoWritableQueue({ topic }) },
+        retryable: false
+      })
     }
-    // An ACL denial is final: the same credentials get the same answer from every broker.
-    const denied = accessDeniedOf(response.success, {
-      operation: `send to topic "${job.prepared.topic}"`,
-      address,
-      accessKey: options.credentials?.accessKey
+    const brokerName = queue.brokerName
+    return Effect.as(selector.record({ brokerName, latencyMs: 0, isolation: false, reachable: true, now, answered: false }), {
+      _tag: "Failed",
+      failure: { brokerName, address: "-", reason: new NoMasterAddress({ topic, brokerName }) },
+      retryable: job.maxAttempts > 1
     })
-    if (denied !== undefined) {
-      const outcome: Outcome = { _tag: "Failed", failure: { brokerName, address, reason: denied }, retryable: false }
-      const recorded: SelectorOutcome = { brokerName, latencyMs, isolation: false, reachable: true, now, answered: false }
-      return [outcome, recorded] as const
-    }
-    const answer = readSendResponse(response.success, job.prepared, queue)
-    if (Result.isFailure(answer)) {
-      const { code, remark } = answer.failure
-      const rejection = new BrokerRejected({ topic: job.prepared.topic, brokerName, address, code, remark })
-      const outcome: Outcome = {
-        _tag: "Failed",
-        failure: { brokerName, address, reason: rejection },
-        retryable: retries && options.retryResponseCodes.has(code)
-      }
-      const recorded: SelectorOutcome = { brokerName, latencyMs, isolation: true, reachable: false, now, answered: false }
-      return [outcome, recorded] as const
-    }
-    const result = answer.success
-    const outcome: Outcome = result.status !== "SEND_OK" && options.retryAnotherBrokerWhenNotStoreOK && retries
-      ? { _tag: "NotStoredOk", result, brokerName }
-      : { _tag: "Stored", result }
-    const recorded: SelectorOutcome = { brokerName, latencyMs, isolation: false, reachable: true, now, answered: true }
-    return [outcome, recorded] as const
-  }))
+  }
 
   /**
    * Step: one attempt. Reads the publish info once (queue and master address come from the same
-   * value), caps the attempt, sends, and records the outcome once.
+   * value), caps the attempt, and sends.
    */
-  const attempt = step("SendPipeline.attempt", Effect.fnUntraced(function*(job: SendJob, state: AttemptState) {
+  const attempt = step("SendPipeline.attempt", (job: SendJob, state: AttemptState): Effect.Effect<Outcome, ProducerError> => {
     const retry = state.number > 1
-    if (retry) yield* Metric.update(sendRetries, 1)
-    const info = yield* lookup.publishInfo(job.prepared.topic, { deadline: job.deadline }).pipe(
-      Effect.mapError(({ reason }) => new ProducerError({ reason }))
-    )
-    const now = yield* Clock.currentTimeMillis
-    const queue = yield* job.queueFor(info, state.lastBrokerName, retry, now)
-    if (queue === undefined) {
-      const outcome: Outcome = {
-        _tag: "Failed",
-        failure: { brokerName: "-", address: "-", reason: new NoWritableQueue({ topic: job.prepared.topic }) },
-        retryable: false
-      }
-      return outcome
-    }
-    const address = info.masters.get(queue.brokerName)
-    if (address === undefined) {
-      yield* selector.record({ brokerName: queue.brokerName, latencyMs: 0, isolation: false, reachable: true, now, answered: false })
-      const outcome: Outcome = {
-        _tag: "Failed",
-        failure: {
-          brokerName: queue.brokerName,
-          address: "-",
-          reason: new NoMasterAddress({ topic: job.prepared.topic, brokerName: queue.brokerName })
-        },
-        retryable: job.maxAttempts > 1
-      }
-      return outcome
-    }
-    const remaining = job.deadline - now
     const attemptsLeft = job.maxAttempts - state.number + 1
-    const reserve = attemptsLeft > 1 && options.attemptTimeoutMillis === undefined
-      ? retryReserve(yield* selector.healthyLatency(info.masters.keys(), queue.brokerName), defaultAttemptBudgetOptions)
-      : 0
-    const cap = attemptCap({ remaining, attemptsLeft, reserve, attemptTimeoutMillis: options.attemptTimeoutMillis })
-    const [outcome, recorded] = yield* request(job, queue, address, now, now + cap)
-    yield* selector.record(recorded)
-    return outcome
-  }))
+    const run = Effect.flatMap(
+      Effect.mapError(lookup.publishInfo(job.prepared.topic, { deadline: job.deadline }), ({ reason }) => new ProducerError({ reason })),
+      (info) =>
+        Effect.clockWith((clock) => {
+          const now = clock.currentTimeMillisUnsafe()
+          return Effect.flatMap(job.queueFor(info, state.lastBrokerName, retry, now), (queue) => {
+            const address = queue === undefined ? undefined : info.masters.get(queue.brokerName)
+            if (queue === undefined || address === undefined) return unsent(job, queue, now)
+            const send = (reserve: number) =>
+              request(job, queue, address, now, now + attemptCap({
+                remaining: job.deadline - now,
+                attemptsLeft,
+                reserve,
+                attemptTimeoutMillis: options.attemptTimeoutMillis
+              }))
+            return attemptsLeft > 1 && options.attemptTimeoutMillis === undefined
+              ? Effect.flatMap(
+                selector.healthyLatency(info.masters.keys(), queue.brokerName),
+                (healthy) => send(retryReserve(healthy, defaultAttemptBudgetOptions))
+              )
+              : send(0)
+          })
+        })
+    )
+    return retry ? Effect.andThen(Metric.update(sendRetries, 1), run) : run
+  })
 
   /**
    * The failure a send ends with: the broker's answer when a broker rejected it for good, else
@@ -272,36 +290,37 @@ export const makeSendPipeline = (context: SendPipelineContext) => {
     })
   }
 
-  /** Attempts one after the other, the state carried in the recursion. */
+  /** Attempts one after the other, the state carried in the recursion; a retry only while time is left. */
   const attempts = (job: SendJob, state: AttemptState): Effect.Effect<SendResult, ProducerError> =>
-    Effect.flatMap(Clock.currentTimeMillis, (start) => {
-      if (start >= job.deadline) {
-        return state.notStoredOk !== undefined
-          ? Effect.succeed(state.notStoredOk)
-          : Effect.fail(failure(job, state, start, undefined))
-      }
-      return Effect.flatMap(attempt(job, state), (outcome): Effect.Effect<SendResult, ProducerError> => {
-        switch (outcome._tag) {
-          case "Stored":
-            return Effect.succeed(outcome.result)
-          case "NotStoredOk":
-            return state.number < job.maxAttempts
-              ? attempts(job, { ...state, number: state.number + 1, lastBrokerName: outcome.brokerName, notStoredOk: outcome.result })
-              : Effect.succeed(outcome.result)
-          case "Failed": {
-            const next: AttemptState = {
-              number: state.number + 1,
-              lastBrokerName: outcome.failure.brokerName === "-" ? state.lastBrokerName : outcome.failure.brokerName,
-              failures: [...state.failures, outcome.failure],
-              notStoredOk: state.notStoredOk
-            }
-            if (outcome.retryable && state.number < job.maxAttempts && !context.isClosed()) return attempts(job, next)
-            if (next.notStoredOk !== undefined) return Effect.succeed(next.notStoredOk)
-            const final = outcome.retryable ? undefined : outcome.failure
-            return Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.fail(failure(job, next, now, final)))
+    state.number === 1 ? attemptAndGoOn(job, state) : Effect.flatMap(Clock.currentTimeMillis, (start) => {
+      if (start < job.deadline) return attemptAndGoOn(job, state)
+      return state.notStoredOk !== undefined
+        ? Effect.succeed(state.notStoredOk)
+        : Effect.fail(failure(job, state, start, undefined))
+    })
+
+  const attemptAndGoOn = (job: SendJob, state: AttemptState): Effect.Effect<SendResult, ProducerError> =>
+    Effect.flatMap(attempt(job, state), (outcome): Effect.Effect<SendResult, ProducerError> => {
+      switch (outcome._tag) {
+        case "Stored":
+          return Effect.succeed(outcome.result)
+        case "NotStoredOk":
+          return state.number < job.maxAttempts
+            ? attempts(job, { ...state, number: state.number + 1, lastBrokerName: outcome.brokerName, notStoredOk: outcome.result })
+            : Effect.succeed(outcome.result)
+        case "Failed": {
+          const next: AttemptState = {
+            number: state.number + 1,
+            lastBrokerName: outcome.failure.brokerName === "-" ? state.lastBrokerName : outcome.failure.brokerName,
+            failures: [...state.failures, outcome.failure],
+            notStoredOk: state.notStoredOk
           }
+          if (outcome.retryable && state.number < job.maxAttempts && !context.isClosed()) return attempts(job, next)
+          if (next.notStoredOk !== undefined) return Effect.succeed(next.notStoredOk)
+          const final = outcome.retryable ? undefined : outcome.failure
+          return Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.fail(failure(job, next, now, final)))
         }
-      })
+      }
     })
 
   /** Metrics and a span around a public operation; a closed producer fails at once. */

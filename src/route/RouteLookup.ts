@@ -34,6 +34,7 @@ import type { TopicPublishInfo } from "./TopicPublishInfo.ts"
  * Settings of route lookup, with the Java producer's defaults.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface RouteLookupOptions {
   /** Fall back to the default topic's route for a topic without one; default true. */
@@ -62,6 +63,7 @@ export interface PublishInfoOptions {
  * The route lookup service.
  *
  * @since 0.1.0
+ * @category services
  */
 export class RouteLookup extends Context.Service<RouteLookup, {
   /**
@@ -94,6 +96,7 @@ export class RouteLookup extends Context.Service<RouteLookup, {
  * Builds route lookup and starts its refresh fiber in the current scope.
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const makeRouteLookup = (
   options?: RouteLookupOptions

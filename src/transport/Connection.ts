@@ -37,6 +37,7 @@ import type { RemotingErrorReason } from "./RemotingError.ts"
  * How a connection behaves.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface ConnectionOptions {
   /** How long opening the TCP connection may take. */
@@ -57,6 +58,7 @@ export interface ConnectionOptions {
  * One request to send on a connection.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface PendingRequest {
   readonly opaque: number
@@ -74,6 +76,7 @@ export interface PendingRequest {
  * A live connection.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface Connection {
   readonly address: string
@@ -155,6 +158,7 @@ const closedReason = (address: string, error: Socket.SocketError, options: Conne
  * the scope of its entry in the client's pool.
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const openConnection = (
   address: string,
