@@ -7,7 +7,8 @@
  * @since 0.1.0
  */
 import { Buffer } from "node:buffer"
-import { createHmac } from "node:crypto"
+import { createHmac, createSecretKey } from "node:crypto"
+import type { KeyObject } from "node:crypto"
 import { Redacted } from "effect"
 import type { ExtFields, RemotingCommand } from "./RemotingCommand.ts"
 
@@ -42,6 +43,31 @@ export const AclFields = {
  */
 const javaOrder = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
 
+/** The HMAC key of each secret, made once: a `KeyObject` keeps the secret out of JavaScript strings. */
+const hmacKeys = new WeakMap<Redacted.Redacted<string>, KeyObject>()
+
+const hmacKey = (secretKey: Redacted.Redacted<string>): KeyObject => {
+  const cached = hmacKeys.get(secretKey)
+  if (cached !== undefined) return cached
+  const key = createSecretKey(Buffer.from(Redacted.value(secretKey), "utf8"))
+  hmacKeys.set(secretKey, key)
+  return key
+}
+
+/** The values of every extField but `Signature`, in Java `TreeMap` key order, concatenated. */
+const signedText = (extFields: ExtFields): string => {
+  const keys = Object.keys(extFields).filter((key) => key !== AclFields.signature).sort(javaOrder)
+  let text = ""
+  for (const key of keys) text += extFields[key] ?? ""
+  return text
+}
+
+const sign = (extFields: ExtFields, body: Uint8Array | undefined, secretKey: Redacted.Redacted<string>): string => {
+  const hmac = createHmac("sha1", hmacKey(secretKey)).update(signedText(extFields), "utf8")
+  if (body !== undefined && body.length > 0) hmac.update(body)
+  return hmac.digest("base64")
+}
+
 /**
  * The bytes a signature covers: the values of every extField but `Signature`, in Java `TreeMap`
  * key order, without separators, UTF-8, then the body (`AclUtils.combineRequestContent`).
@@ -50,8 +76,7 @@ const javaOrder = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
  * @category constructors
  */
 export const signedContent = (extFields: ExtFields, body: Uint8Array | undefined): Buffer => {
-  const keys = Object.keys(extFields).filter((key) => key !== AclFields.signature).sort(javaOrder)
-  const text = Buffer.from(keys.map((key) => extFields[key] ?? "").join(""), "utf8")
+  const text = Buffer.from(signedText(extFields), "utf8")
   return body === undefined || body.length === 0 ? text : Buffer.concat([text, body])
 }
 
@@ -62,7 +87,7 @@ export const signedContent = (extFields: ExtFields, body: Uint8Array | undefined
  * @category utils
  */
 export const calculateSignature = (content: Uint8Array, secretKey: Redacted.Redacted<string>): string =>
-  createHmac("sha1", Buffer.from(Redacted.value(secretKey), "utf8")).update(content).digest("base64")
+  createHmac("sha1", hmacKey(secretKey)).update(content).digest("base64")
 
 /**
  * Signs a request: the same command with `AccessKey` (and `SecurityToken`) and `Signature` in its
@@ -78,7 +103,7 @@ export const signRequest = (command: RemotingCommand, credentials: Credentials):
   if (credentials.securityToken !== undefined) {
     extFields[AclFields.securityToken] = Redacted.value(credentials.securityToken)
   }
-  extFields[AclFields.signature] = calculateSignature(signedContent(extFields, command.body), credentials.secretKey)
+  extFields[AclFields.signature] = sign(extFields, command.body, credentials.secretKey)
   return { ...command, extFields }
 }
 
@@ -94,5 +119,5 @@ export const verifySignature = (command: RemotingCommand, secretKey: Redacted.Re
   const signature = fields?.[AclFields.signature]
   if (fields === undefined || signature === undefined) return false
   const { _UNIQUE_KEY_QUERY: _ignored, ...covered } = fields
-  return calculateSignature(signedContent(covered, command.body), secretKey) === signature
+  return sign(covered, command.body, secretKey) === signature
 }
