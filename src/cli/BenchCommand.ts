@@ -14,7 +14,9 @@ import { runBench } from "../measure/BenchRun.ts"
 import type { BenchPlan } from "../measure/BenchRun.ts"
 import { formatSummary, summarize } from "../measure/BenchSummary.ts"
 import { reportFailures } from "./CliFailure.ts"
+import { describedWithDefault } from "./CliFlags.ts"
 import { jsonFlag, namesrvFlag, resolveNameServers } from "./NameServerFlags.ts"
+import { resolveSecurity, securityFlags } from "./SecurityFlags.ts"
 
 /**
  * Flags out of range.
@@ -46,12 +48,13 @@ export const benchCommand = Command.make(
       Flag.optional
     ),
     count: Flag.Int("count").pipe(Flag.withDescription("Sends to measure after the warm-up"), Flag.optional),
-    size: Flag.Int("size").pipe(Flag.withDescription("Body size in bytes"), Flag.withDefault(1024)),
-    concurrency: Flag.Int("concurrency").pipe(Flag.withDescription("Sends in flight"), Flag.withDefault(64)),
-    warmup: Flag.Finite("warmup").pipe(Flag.withDescription("Seconds of warm-up, not measured"), Flag.withDefault(2)),
-    group: Flag.String("group").pipe(Flag.withDescription("Producer group"), Flag.withDefault("effect_rocketmq_bench")),
-    timeout: Flag.Int("timeout").pipe(Flag.withDescription("Send budget in milliseconds"), Flag.withDefault(3000)),
-    json: jsonFlag
+    size: Flag.Int("size").pipe(describedWithDefault("Body size in bytes", 1024)),
+    concurrency: Flag.Int("concurrency").pipe(describedWithDefault("Sends in flight", 64)),
+    warmup: Flag.Finite("warmup").pipe(describedWithDefault("Seconds of warm-up, not measured", 2)),
+    group: Flag.String("group").pipe(describedWithDefault("Producer group", "effect_rocketmq_bench")),
+    timeout: Flag.Int("timeout").pipe(describedWithDefault("Send budget in milliseconds", 3000)),
+    json: jsonFlag,
+    ...securityFlags
   },
   Effect.fnUntraced(function*(flags) {
     const invalid = (detail: string) => Effect.fail(new InvalidBenchFlags({ detail }))
@@ -66,6 +69,7 @@ export const benchCommand = Command.make(
     if (!(flags.warmup >= 0)) return yield* invalid(`--warmup must be 0 or more, got ${flags.warmup}`)
     if (flags.timeout < 1) return yield* invalid(`--timeout must be positive, got ${flags.timeout}`)
     const nameServers = yield* resolveNameServers(flags.namesrv)
+    const security = yield* resolveSecurity(flags)
     const message = makeMessage(flags.topic, new Uint8Array(flags.size).fill(0x78))
     const live = !flags.json && process.stderr.isTTY === true
     const plan: BenchPlan = {
@@ -83,7 +87,8 @@ export const benchCommand = Command.make(
       nameServers,
       producerGroup: flags.group,
       sendMsgTimeout: flags.timeout,
-      nameServerTimeout: flags.timeout
+      nameServerTimeout: flags.timeout,
+      ...security
     })))
     if (live) process.stderr.write("\r\u001b[K")
     yield* Console.log(

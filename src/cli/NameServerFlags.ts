@@ -10,6 +10,7 @@ import { securedClientOptions } from "../transport/ClientSecurity.ts"
 import type { ClientSecurity } from "../transport/ClientSecurity.ts"
 import { NameServerTransport } from "../transport/NameServerTransport.ts"
 import { RemotingClient } from "../transport/RemotingClient.ts"
+import { describedWithDefault, intAtLeast } from "./CliFlags.ts"
 
 /**
  * Neither `--namesrv` nor `NAMESRV_ADDR` says where the NameServers are.
@@ -40,9 +41,8 @@ export const namesrvFlag = Flag.String("namesrv").pipe(
  * @since 0.1.0
  * @category cli
  */
-export const timeoutFlag = Flag.Int("timeout").pipe(
-  Flag.withDescription("Time budget of each NameServer call in milliseconds"),
-  Flag.withDefault(3000)
+export const timeoutFlag = intAtLeast("timeout", 1).pipe(
+  describedWithDefault("Time budget of each NameServer call in milliseconds", 3000)
 )
 
 /**
@@ -51,7 +51,7 @@ export const timeoutFlag = Flag.Int("timeout").pipe(
  * @since 0.1.0
  * @category cli
  */
-export const jsonFlag = Flag.Boolean("json").pipe(Flag.withDescription("Print JSON"), Flag.withDefault(false))
+export const jsonFlag = Flag.Boolean("json").pipe(describedWithDefault("Print JSON", false))
 
 /**
  * The NameServer list from the flag, else from `NAMESRV_ADDR`.

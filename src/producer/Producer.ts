@@ -6,8 +6,10 @@
  * @since 0.1.0
  */
 import { Clock, Config, Context, Effect, Layer, Option, Random, Result, Schedule } from "effect"
+import type { Stream } from "effect"
 import type { Scope } from "effect"
 import { RouteCache } from "../route/RouteCache.ts"
+import type { RouteChanged } from "../route/RouteChanged.ts"
 import { RouteLookup } from "../route/RouteLookup.ts"
 import type { InvalidAddress } from "../transport/Address.ts"
 import { NameServerTransport } from "../transport/NameServerTransport.ts"
@@ -24,7 +26,7 @@ import { credentialsConfig, defaultProducerGroup, InvalidProducerOptions, resolv
 import type { ProducerOptions, ResolvedProducerOptions } from "./ProducerOptions.ts"
 import { makeQueueSelector } from "./QueueSelector.ts"
 import { makeSendPipeline } from "./SendPipeline.ts"
-import type { SendResult } from "./SendResult.ts"
+import type { OnewaySent, SendResult } from "./SendResult.ts"
 import { makeUniqueIdGenerator } from "../protocol/message/UniqueId.ts"
 import { localUniqueIdPrefix } from "./ClientIp.ts"
 
@@ -51,8 +53,18 @@ export class Producer extends Context.Service<Producer, {
    * `SelectMessageQueueByHash`), in one attempt, so per-key order is never broken by a failover.
    */
   readonly sendOrderly: (message: Message, shardingKey: string) => Effect.Effect<SendResult, ProducerError>
-  /** Writes the message once and does not wait for the broker (no result, no retry). */
-  readonly sendOneway: (message: Message) => Effect.Effect<void, ProducerError>
+  /**
+   * Writes the message once and does not wait for the broker (no retry): the result is the
+   * message's unique id and the queue it was written to, known before any answer.
+   */
+  readonly sendOneway: (message: Message) => Effect.Effect<OnewaySent, ProducerError>
+  /**
+   * The route changes this producer's route lookup sees (`RouteLookup.changes`): the first route of
+   * a topic, brokers and queues added or removed by a refresh, a topic leaving the cache. The
+   * subscription is made when this effect runs (every change from then on is in the stream) and
+   * lasts as long as the scope.
+   */
+  readonly routeChanges: Effect.Effect<Stream.Stream<RouteChanged>, never, Scope.Scope>
 }>()("effect-rocketmq/producer/Producer") {
   /** The producer on a route lookup and a remoting client provided from outside. */
   static readonly layerNoDeps = (
@@ -88,6 +100,16 @@ export class Producer extends Context.Service<Producer, {
     }
   ): Layer.Layer<Producer, InvalidProducerOptions | InvalidAddress | Config.ConfigError> =>
     Layer.unwrap(Effect.map(Config.unwrap(options), Producer.layer))
+
+  /**
+   * The producer with options an effect computes from other services: for example the NameServer
+   * address of a testkit cluster, `Producer.layerFrom(TestCluster.producerOptions({}))` provided
+   * with `TestCluster.layer(...)`.
+   */
+  static readonly layerFrom = <E, R>(
+    options: Effect.Effect<ProducerOptions, E, R>
+  ): Layer.Layer<Producer, E | InvalidProducerOptions | InvalidAddress, R> =>
+    Layer.unwrap(Effect.map(options, Producer.layer))
 }
 
 /**
@@ -149,19 +171,19 @@ export const makeProducer = (
       closed = true
     }))
 
-    if (namespace === undefined) return Producer.of({ clientId, producerGroup: options.producerGroup, ...pipeline })
+    const base = { clientId, producerGroup: options.producerGroup, routeChanges: lookup.changes }
+    if (namespace === undefined) return Producer.of({ ...base, ...pipeline })
     // Topics travel wrapped; results name them as the user did.
     const wrap = (message: Message): Message => ({ ...message, topic: wrapNamespace(namespace, message.topic) })
-    const unwrap = (result: SendResult): SendResult => ({
+    const unwrap = <A extends { readonly messageQueue: SendResult["messageQueue"] }>(result: A): A => ({
       ...result,
       messageQueue: { ...result.messageQueue, topic: withoutNamespace(namespace, result.messageQueue.topic) }
     })
     return Producer.of({
-      clientId,
-      producerGroup: options.producerGroup,
+      ...base,
       send: (message) => Effect.map(pipeline.send(wrap(message)), unwrap),
       sendBatch: (messages) => Effect.map(pipeline.sendBatch(messages.map(wrap)), unwrap),
       sendOrderly: (message, shardingKey) => Effect.map(pipeline.sendOrderly(wrap(message), shardingKey), unwrap),
-      sendOneway: (message) => pipeline.sendOneway(wrap(message))
+      sendOneway: (message) => Effect.map(pipeline.sendOneway(wrap(message)), unwrap)
     })
   })
