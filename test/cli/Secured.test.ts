@@ -4,12 +4,13 @@
  * in what it prints.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { readFileSync } from "node:fs"
+import { existsSync, readFileSync } from "node:fs"
 import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
 import { ConfigProvider, Effect } from "effect"
 import { makeTestCluster } from "../../src/testkit/TestCluster.ts"
 import { runCliCapture } from "./cliHarness.ts"
+import { startCli } from "./cliProcess.ts"
 
 const tlsDir = Path.resolve(Path.dirname(fileURLToPath(import.meta.url)), "../fixtures/tls")
 const file = (name: string) => Path.join(tlsDir, name)
@@ -103,6 +104,41 @@ describe("CLI against a secured cluster", () => {
         assert.strictEqual(run.exitCode, 1)
         assert.match(run.stderr.join("\n"), expected)
         noSecret(run.stderr)
+      }
+    }))
+
+  it.live("effect-rocketmq cluster --acl … --tls --namesrv-tls: a secured stand-in the other commands reach with the printed flags", () =>
+    Effect.gen(function*() {
+      const cluster = yield* startCli([
+        "cluster", "--json", "--namesrv-port", "0", "--broker-port", "0", "--brokers", "1", "--topic", "Orders",
+        "--acl", "app:app-secret-7:Orders=PUB", "--acl", "ops:ops-secret-7", "--tls", "--namesrv-tls"
+      ])
+      const ready: { nameServer: string; tlsCaFile: string } = JSON.parse(yield* cluster.line(/^\{/))
+      assert.isTrue(existsSync(ready.tlsCaFile))
+      const reach = ["--namesrv", ready.nameServer, "--tls", "--namesrv-tls", "--tls-ca", ready.tlsCaFile]
+      const send = yield* runCliCapture(["send", "Orders", ...reach, "--access-key", "app", "--secret-key", "app-secret-7", "--json"])
+      assert.strictEqual(send.exitCode, 0, send.stderr.join("\n"))
+      assert.strictEqual(JSON.parse(send.stdout[0] ?? "{}").status, "SEND_OK")
+      const denied = yield* runCliCapture(["send", "Other", ...reach, "--access-key", "app", "--secret-key", "app-secret-7"])
+      assert.strictEqual(denied.exitCode, 1)
+      assert.match(denied.stderr.join("\n"), /denied by ACL \(NoPermission/)
+      const admin = yield* runCliCapture(["brokers", ...reach, "--access-key", "ops", "--secret-key", "ops-secret-7"])
+      assert.strictEqual(admin.exitCode, 0, admin.stderr.join("\n"))
+      const plain = yield* runCliCapture(["brokers", "--namesrv", ready.nameServer, "--access-key", "ops", "--secret-key", "ops-secret-7", "--timeout", "1500"])
+      assert.strictEqual(plain.exitCode, 1)
+      cluster.interrupt()
+      assert.strictEqual(yield* cluster.exited, 0)
+      assert.isFalse(existsSync(ready.tlsCaFile), "the CA file is removed when the cluster stops")
+      for (const line of [...cluster.stdout, ...cluster.stderr]) assert.notInclude(line, "secret-7")
+    }).pipe(Effect.scoped), { timeout: 60_000 })
+
+  it.effect("cluster --acl: a malformed account is one line, exit 1, and never repeats the secret", () =>
+    Effect.gen(function*() {
+      for (const [value, expected] of [["nosecret", /--acl: expected ak:sk/], ["a:topsecret:Orders=WRITE", /--acl: invalid topic permission/], ["a:topsecret:x:y", /--acl: expected/]] as const) {
+        const run = yield* runCliCapture(["cluster", "--acl", value, "--namesrv-port", "0", "--broker-port", "0"])
+        assert.strictEqual(run.exitCode, 1)
+        assert.match(run.stderr.join("\n"), expected)
+        assert.notInclude(run.stderr.join("\n"), "topsecret")
       }
     }))
 })

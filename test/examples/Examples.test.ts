@@ -4,10 +4,7 @@
  * the docs is in a file of test/examples, so the docs cannot drift from the code.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { readFileSync } from "node:fs"
-import * as Path from "node:path"
-import { fileURLToPath } from "node:url"
-import { Arbitrary, Effect, Redacted } from "effect"
+import { Arbitrary, Effect } from "effect"
 import { makeMessage, Producer } from "../../src/index.ts"
 import type { Message } from "../../src/index.ts"
 import { makeTestCluster, validMessage } from "../../src/testkit/index.ts"
@@ -41,31 +38,6 @@ describe("documented examples", () => {
           }), { runs: 100 })
       }).pipe(Effect.provide(Producer.layer({ nameServers: cluster.nameServerAddress })))
       assert.strictEqual(result._tag, "Passed")
-    }).pipe(Effect.scoped))
-
-  it.live("secured-cluster guide: ACL credentials, TLS to brokers and a namespace, against a secured testkit cluster", () =>
-    Effect.gen(function*() {
-      const tls = Path.resolve(Path.dirname(fileURLToPath(import.meta.url)), "../fixtures/tls")
-      const serverPem = readFileSync(Path.join(tls, "server.crt"), "utf8")
-      const serverKeyPem = readFileSync(Path.join(tls, "server.key"), "utf8")
-      const cluster = yield* makeTestCluster({
-        topics: [{ topicName: "tenant1%Orders" }],
-        acl: [
-          { accessKey: "admin", secretKey: "admin-secret", admin: true },
-          { accessKey: "app", secretKey: "app-secret", topicPerms: { "tenant1%Orders": "PUB" }, defaultTopicPerm: "DENY" }
-        ],
-        tls: { cert: serverPem, key: serverKeyPem }
-      })
-      const producer = Producer.layer({
-        nameServers: cluster.nameServerAddress,
-        credentials: { accessKey: "app", secretKey: Redacted.make("app-secret") },
-        tls: { ca: readFileSync(Path.join(tls, "ca.crt"), "utf8") },
-        namespace: "tenant1"
-      })
-      const result = yield* Producer.use((p) => p.send(makeMessage("Orders", "hello"))).pipe(Effect.provide(producer))
-      assert.strictEqual(result.status, "SEND_OK")
-      assert.strictEqual(result.messageQueue.topic, "Orders")
-      assert.strictEqual((yield* cluster.messagesIn("tenant1%Orders")).length, 1)
     }).pipe(Effect.scoped))
 
   it.live("guide: matching on the error's reason", () =>
