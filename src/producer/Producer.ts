@@ -149,7 +149,12 @@ export const makeProducer = (
     const namespace = options.namespace
     // With a namespace the group travels wrapped (Java wraps it when the producer starts).
     const onWire = { ...options, producerGroup: wrapNamespace(namespace, options.producerGroup) }
-    const identity = { clientId, producerGroup: onWire.producerGroup, serializeType: options.serializeType }
+    const identity = {
+      clientId,
+      producerGroup: onWire.producerGroup,
+      serializeType: options.serializeType,
+      accessKey: options.credentials?.accessKey
+    }
     let closed = false
     const pipeline = makeSendPipeline({
       client,

@@ -154,6 +154,7 @@ describe("a testkit cluster that requires ACL", () => {
         const heartbeat = logs.find((line) => line.includes("heartbeat"))
         assert.isDefined(heartbeat)
         assert.include(heartbeat ?? "", `denied by ACL (${kind}`)
+        assert.include(heartbeat ?? "", `access key "${given.accessKey}"`)
         for (const line of logs) assertNoSecret(line, "a log line")
       }
     }).pipe(Effect.scoped))
