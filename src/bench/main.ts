@@ -1,75 +1,319 @@
 /**
- * `npm run bench`: the benchmarks, each printed with how it was measured.
+ * `npm run bench`: every benchmark, side by side in one run, each with how it was measured, then
+ * one table. `-- --json` prints one JSON line per case instead:
+ * `{"bench", "ops_per_sec", "peer", "peer_ops_per_sec", "ratio", …the case's own figures}`.
+ * `-- --quick` shortens every case (for a smoke run; not for figures). `-- --only codec,producer`
+ * runs some of `codec`, `deadlines`, `producer`, `route`, `rss`, `brokers`.
  *
  * @since 0.1.0
  */
-import { Effect } from "effect"
-import { Producer } from "../producer/Producer.ts"
+import * as Os from "node:os"
+import { Effect, Schema } from "effect"
+import { aliOnsVersion } from "./AliOns.ts"
 import { runCodecBench } from "./CodecBench.ts"
 import { runDeadlinesBench } from "./DeadlinesBench.ts"
-import { measureProducer, startClusterProcess } from "./ProducerBench.ts"
+import { runCase, startCluster } from "./Processes.ts"
 
-const format = (n: number) => Math.round(n).toLocaleString("en-US")
+const args = process.argv.slice(2)
+const json = args.includes("--json")
+const quick = args.includes("--quick")
+const onlyIndex = args.indexOf("--only")
+const only = onlyIndex >= 0 ? (args[onlyIndex + 1] ?? "").split(",") : ["codec", "deadlines", "producer", "route", "rss", "brokers"]
+const selected = (name: string) => only.includes(name)
 
-const codec = Effect.sync(() => {
-  console.log("Codec: encode/decode of a SEND_MESSAGE_V2 frame with a 1 KiB body and 13 header fields")
-  console.log("  measured in one process, 300 ms rounds alternating the two cases, median of 3, after 2 000 warm-up ops")
-  const samples = runCodecBench()
-  for (const sample of samples) {
-    console.log(`  ${sample.serializeType.padEnd(8)}  encode ${format(sample.encodesPerSecond).padStart(10)}/s   decode ${format(sample.decodesPerSecond).padStart(10)}/s`)
-  }
-  const [json, binary] = samples
-  if (json !== undefined && binary !== undefined) {
-    console.log(`  ratio ROCKETMQ/JSON: encode ${(binary.encodesPerSecond / json.encodesPerSecond).toFixed(2)}x, decode ${(binary.decodesPerSecond / json.decodesPerSecond).toFixed(2)}x`)
-  }
+const say = (text = "") => {
+  if (!json) process.stdout.write(`${text}\n`)
+}
+const emit = (line: Record<string, unknown>) => {
+  if (json) process.stdout.write(`${JSON.stringify(line)}\n`)
+}
+const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits })
+const median = (values: ReadonlyArray<number>) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0
+
+const CaseSummary = Schema.Struct({
+  client: Schema.String,
+  inFlight: Schema.Number,
+  msgsPerSec: Schema.Number,
+  mbPerSec: Schema.Number,
+  p50: Schema.Number,
+  p90: Schema.Number,
+  p99: Schema.Number,
+  max: Schema.Number,
+  sent: Schema.Number,
+  errors: Schema.Record(Schema.String, Schema.Number),
+  cpuMsPerKmsg: Schema.Number
+})
+type CaseSummary = typeof CaseSummary.Type
+const decodeCase = Schema.decodeUnknownSync(CaseSummary)
+
+const SendSummary = Schema.Struct({ msgsPerSec: Schema.Number, p50: Schema.Number, p99: Schema.Number, cpuMsPerKmsg: Schema.Number })
+const RouteResult = Schema.Struct({
+  lookup: Schema.Struct({
+    lookupCpuMicros: Schema.Number,
+    lookupWallMicros: Schema.Number,
+    sendCpuMicros: Schema.Number,
+    share: Schema.Number,
+    send: SendSummary
+  }),
+  scale: Schema.Struct({
+    topics: Schema.Number,
+    loadMillis: Schema.Number,
+    heapBytesPerTopic: Schema.Number,
+    cycleMillis: Schema.Number,
+    cycleCpuMillis: Schema.Number,
+    requestsPerCycle: Schema.Number,
+    cyclesDuringSends: Schema.Number,
+    p99Quiet: Schema.Number,
+    p99DuringRefresh: Schema.Number,
+    p99Ratio: Schema.Number,
+    quiet: SendSummary,
+    during: SendSummary
+  })
+})
+const RssResult = Schema.Struct({
+  before: Schema.Number,
+  after: Schema.Number,
+  growth: Schema.Number,
+  heapBefore: Schema.Number,
+  heapAfter: Schema.Number,
+  externalBefore: Schema.Number,
+  externalAfter: Schema.Number,
+  newSpaceBefore: Schema.Number,
+  newSpaceAfter: Schema.Number,
+  msgsPerSec: Schema.Number,
+  sent: Schema.Number,
+  errors: Schema.Record(Schema.String, Schema.Number)
 })
 
-const deadlines = Effect.gen(function*() {
-  console.log("\nRequest deadlines: the client's Deadlines (one fiber, an entry per request) vs Effect.timeoutOrElse per request")
-  console.log("  requests answered on the next event-loop turn, 3 s deadlines; median of 3 alternating rounds")
-  const samples = yield* runDeadlinesBench
+const describeMachine = () => {
+  const cpus = Os.cpus()
+  const [one, five] = Os.loadavg()
+  return {
+    cpu: `${cpus.length} × ${cpus[0]?.model.trim() ?? "unknown CPU"}`,
+    memory: `${fmt(Os.totalmem() / 2 ** 30, 1)} GiB`,
+    os: `${Os.type()} ${Os.release()} ${Os.arch()}`,
+    node: process.version,
+    load: `load average ${fmt(one ?? 0, 2)} (1 min), ${fmt(five ?? 0, 2)} (5 min) at the start`
+  }
+}
+
+const warmup = quick ? 1 : 2
+const duration = quick ? 2 : 8
+const clients = ["effect-rocketmq", "ali-ons", "raw"] as const
+const peerName = { "effect-rocketmq": "effect-rocketmq", "ali-ons": `ali-ons ${aliOnsVersion()}`, raw: "raw pipelined" }
+
+const codec = () => {
+  say("== Codec: this client against ali-ons's RemotingCommand, in this process")
+  say("   9 rounds of 300 ms per side back to back (which side goes first alternates), after 200 ms of warm-up each;")
+  say("   medians of the rounds' rates, and the median of the rounds' ratios")
+  const samples = quick ? runCodecBench(100, 3) : runCodecBench()
+  for (const sample of samples) {
+    const ratio = sample.ratio
+    say(`   ${sample.description}`)
+    say(`     effect-rocketmq ${fmt(sample.opsPerSec).padStart(10)} ops/s   ali-ons ${fmt(sample.peerOpsPerSec).padStart(10)} ops/s   ratio ${ratio.toFixed(2)}×`)
+    emit({ bench: sample.bench, ops_per_sec: Math.round(sample.opsPerSec), peer: peerName["ali-ons"], peer_ops_per_sec: Math.round(sample.peerOpsPerSec), ratio: Number(ratio.toFixed(3)) })
+  }
+  say()
+}
+
+const deadlines = async () => {
+  say("== Request deadlines: the client's Deadlines (one fiber, an entry per request) against Effect.timeoutOrElse per request")
+  say("   requests answered on the next event-loop turn, 3 s deadlines; median of 3 alternating rounds")
+  const samples = await Effect.runPromise(runDeadlinesBench)
   for (const inFlight of [1, 64, 1024]) {
     const own = samples.find((s) => s.variant === "Deadlines" && s.inFlight === inFlight)?.requestsPerSecond ?? 0
     const effect = samples.find((s) => s.variant === "Effect.timeout" && s.inFlight === inFlight)?.requestsPerSecond ?? 1
-    console.log(
-      `  ${String(inFlight).padStart(4)} in flight: Deadlines ${format(own).padStart(9)}/s   Effect.timeout ${format(effect).padStart(9)}/s   ` +
-        `ratio ${(own / effect).toFixed(2)}x`
-    )
+    say(`   ${String(inFlight).padStart(4)} in flight: Deadlines ${fmt(own).padStart(9)}/s   Effect.timeout ${fmt(effect).padStart(9)}/s   ratio ${(own / effect).toFixed(2)}×`)
+    emit({ bench: `deadlines.inflight-${inFlight}`, ops_per_sec: Math.round(own), peer: "Effect.timeoutOrElse", peer_ops_per_sec: Math.round(effect), ratio: Number((own / effect).toFixed(3)) })
   }
-})
+  say()
+}
 
-const producer = Effect.gen(function*() {
-  const topic = "BenchTopic"
-  console.log("\nProducer: sync sends, 1 KiB bodies, against a testkit cluster (1 broker) in a separate process")
-  console.log("  each concurrency: 2 000 warm-up sends, then 20 000 timed sends; one producer, one connection per broker")
-  const { address } = yield* startClusterProcess(1, topic)
-  const samples = yield* Effect.forEach([1, 16, 64], (inFlight) =>
-    measureProducer(topic, inFlight, inFlight === 1 ? 5000 : 20_000)).pipe(
-    Effect.provide(Producer.layer({ nameServers: address, producerGroup: "bench_group" }))
-  )
-  const base = samples[0]?.perSecond ?? 1
-  for (const sample of samples) {
-    console.log(
-      `  ${String(sample.inFlight).padStart(2)} in flight: ${format(sample.perSecond).padStart(8)} msg/s ` +
-        `(${sample.messages} in ${format(sample.millis)} ms, ${(sample.perSecond / base).toFixed(2)}x one in flight)`
-    )
+let producer64: CaseSummary | undefined
+
+const producer = async () => {
+  say("== Producer: sync sends of 1 KiB bodies against a testkit cluster (1 broker) in another process")
+  say(`   each client in its own process, one after the other: ${warmup} s warm-up, then ${duration} s measured;`)
+  say(`   the order of the clients rotates each round; ${quick ? "one round" : "three rounds at 64 in flight"}, medians shown.`)
+  say("   CPU: the client process's user + system time over the measured window, per 1 000 messages.")
+  say("   raw pipelined: one SEND_MESSAGE_V2 frame encoded once, per send a copy with a new opaque, answers matched by opaque.")
+  const cluster = await startCluster(1, "BenchTopic")
+  try {
+    const rows: Array<Array<string>> = []
+    for (const inFlight of [1, 16, 64]) {
+      const rounds = inFlight === 64 && !quick ? 3 : 1
+      const results: Record<string, Array<CaseSummary>> = { "effect-rocketmq": [], "ali-ons": [], raw: [] }
+      for (let round = 0; round < rounds; round++) {
+        const order = [...clients.slice(round % 3), ...clients.slice(0, round % 3)]
+        for (const client of order) {
+          if (client === "raw" && inFlight < 64) continue
+          const result = decodeCase(await runCase("ProducerCase", [client, cluster.address, "BenchTopic", String(inFlight), String(warmup), String(duration)]))
+          results[client]!.push(result)
+        }
+      }
+      const pick = (client: string) => {
+        const list = results[client] ?? []
+        if (list.length === 0) return undefined
+        return { ...list[0]!, msgsPerSec: median(list.map((r) => r.msgsPerSec)), p50: median(list.map((r) => r.p50)), p99: median(list.map((r) => r.p99)), cpuMsPerKmsg: median(list.map((r) => r.cpuMsPerKmsg)), rounds: list }
+      }
+      const ours = pick("effect-rocketmq")!
+      if (inFlight === 64) producer64 = ours
+      const floor = pick("raw")
+      for (const client of clients) {
+        const r = pick(client)
+        if (r === undefined) continue
+        const range = (values: ReadonlyArray<number>, digits: number) =>
+          values.length > 1 ? `${fmt(Math.min(...values), digits)}–${fmt(Math.max(...values), digits)}` : fmt(values[0] ?? 0, digits)
+        rows.push([
+          String(inFlight), peerName[client], range(r.rounds.map((x) => x.msgsPerSec), 0), fmt(r.p50, 3), fmt(r.p99, 3),
+          range(r.rounds.map((x) => x.cpuMsPerKmsg), 1),
+          floor === undefined ? "" : `${(r.cpuMsPerKmsg / floor.cpuMsPerKmsg).toFixed(2)}×`,
+          Object.entries(r.errors).map(([tag, n]) => `${tag} ${n}`).join(", ") || "0"
+        ])
+        if (client === "effect-rocketmq") continue
+        emit({
+          bench: `producer.inflight-${inFlight}.vs-${client}`,
+          ops_per_sec: ours.msgsPerSec, peer: peerName[client], peer_ops_per_sec: r.msgsPerSec,
+          ratio: Number((ours.msgsPerSec / r.msgsPerSec).toFixed(3)),
+          p50: ours.p50, p99: ours.p99, cpuMsPerKmsg: ours.cpuMsPerKmsg,
+          peer_p50: r.p50, peer_p99: r.p99, peer_cpuMsPerKmsg: r.cpuMsPerKmsg,
+          cpu_ratio: Number((ours.cpuMsPerKmsg / r.cpuMsPerKmsg).toFixed(3)),
+          p50_ratio: Number((ours.p50 / r.p50).toFixed(3)),
+          rounds: ours.rounds.length
+        })
+      }
+    }
+    // The same at 64 in flight with a span per pipeline step (the `stepSpans` option), to show what they cost.
+    const spans = decodeCase(await runCase("ProducerCase", ["effect-rocketmq-spans", cluster.address, "BenchTopic", "64", String(warmup), String(duration)]))
+    rows.push(["64", "effect-rocketmq, stepSpans", fmt(spans.msgsPerSec), fmt(spans.p50, 3), fmt(spans.p99, 3), fmt(spans.cpuMsPerKmsg, 1), "", Object.entries(spans.errors).map(([tag, n]) => `${tag} ${n}`).join(", ") || "0"])
+    if (producer64 !== undefined) {
+      emit({
+        bench: "producer.inflight-64.step-spans", ops_per_sec: spans.msgsPerSec, peer: "effect-rocketmq without step spans",
+        peer_ops_per_sec: producer64.msgsPerSec, ratio: Number((spans.msgsPerSec / producer64.msgsPerSec).toFixed(3)),
+        cpuMsPerKmsg: spans.cpuMsPerKmsg, peer_cpuMsPerKmsg: producer64.cpuMsPerKmsg
+      })
+    }
+    say()
+    say(table(["in flight", "client", "msgs/s", "p50 ms", "p99 ms", "CPU ms/1000", "CPU vs raw", "errors"], rows))
+    say()
+  } finally {
+    cluster.stop()
   }
-  // The same 64 in flight with a span per pipeline step (the `stepSpans` option), to show what they cost.
-  const spanned = yield* measureProducer(topic, 64, 20_000).pipe(
-    Effect.provide(Producer.layer({ nameServers: address, producerGroup: "bench_group", stepSpans: true }))
-  )
-  const plain = samples.find((sample) => sample.inFlight === 64)?.perSecond ?? 1
-  console.log(
-    `  64 in flight, stepSpans: ${format(spanned.perSecond).padStart(8)} msg/s ` +
-      `(${(spanned.perSecond / plain).toFixed(2)}x without step spans)`
-  )
-  console.log("  note: the testkit broker is a Node process too; against a real broker the ratios, not the absolute numbers, carry over")
-}).pipe(Effect.scoped)
+}
 
-Effect.runPromise(Effect.andThen(Effect.andThen(codec, deadlines), producer)).then(
+const route = async () => {
+  const topics = quick ? 1000 : 10_000
+  say(`== Route: a cached lookup's CPU against a send's; ${fmt(topics)} cached topics`)
+  say("   one process against a testkit cluster process; 200 000 cached lookups of one topic timed by process CPU;")
+  say(`   ${fmt(topics)} topics (one queue each) looked up, heap after a full GC; one refreshAll cycle timed;`)
+  say("   then 64 sends in flight for the same time without refreshing and while refresh cycles run back to back.")
+  const cluster = await startCluster(1, "BenchTopic", topics)
+  try {
+    const r = Schema.decodeUnknownSync(RouteResult)(await runCase("RouteCase", [cluster.address, "BenchTopic", String(topics), String(quick ? 2 : 4)], ["--expose-gc"]))
+    say(`   cached lookup ${fmt(r.lookup.lookupCpuMicros, 2)} µs CPU (${fmt(r.lookup.lookupWallMicros, 2)} µs wall); a send ${fmt(r.lookup.sendCpuMicros, 1)} µs CPU: ${(r.lookup.share * 100).toFixed(1)} % of a send`)
+    say(`   ${fmt(r.scale.topics)} topics: loaded in ${fmt(r.scale.loadMillis)} ms, ${fmt(r.scale.heapBytesPerTopic)} bytes of heap per cached topic`)
+    say(`   refresh cycle: ${fmt(r.scale.cycleMillis)} ms, ${fmt(r.scale.requestsPerCycle)} NameServer requests, ${fmt(r.scale.cycleCpuMillis)} ms CPU`)
+    say(`   send p99 ${fmt(r.scale.p99Quiet, 3)} ms without refresh, ${fmt(r.scale.p99DuringRefresh, 3)} ms while refresh cycles ran back to back (${r.scale.cyclesDuringSends} started): ${r.scale.p99Ratio.toFixed(2)}×`)
+    say(`   (msgs/s ${fmt(r.scale.quiet.msgsPerSec)} without, ${fmt(r.scale.during.msgsPerSec)} during)`)
+    say()
+    emit({
+      bench: "route.cached-lookup", ops_per_sec: Math.round(1e6 / r.lookup.lookupCpuMicros), peer: "send at 64 in flight (CPU)",
+      peer_ops_per_sec: Math.round(1e6 / r.lookup.sendCpuMicros), ratio: Number((r.lookup.sendCpuMicros / r.lookup.lookupCpuMicros).toFixed(1)),
+      lookup_cpu_us: r.lookup.lookupCpuMicros, send_cpu_us: r.lookup.sendCpuMicros, share: Number(r.lookup.share.toFixed(4))
+    })
+    emit({
+      bench: `scale.${topics}-topics-refresh`, ops_per_sec: Math.round((r.scale.topics / r.scale.cycleMillis) * 1000), peer: "sends without refresh",
+      peer_ops_per_sec: r.scale.quiet.msgsPerSec, ratio: Number((r.scale.during.msgsPerSec / r.scale.quiet.msgsPerSec).toFixed(3)),
+      cycle_ms: Math.round(r.scale.cycleMillis), requests_per_cycle: r.scale.requestsPerCycle, cycle_cpu_ms: Math.round(r.scale.cycleCpuMillis),
+      heap_bytes_per_topic: Math.round(r.scale.heapBytesPerTopic), p99_quiet: r.scale.p99Quiet, p99_during_refresh: r.scale.p99DuringRefresh,
+      p99_ratio: Number(r.scale.p99Ratio.toFixed(3))
+    })
+  } finally {
+    cluster.stop()
+  }
+}
+
+const rss = async () => {
+  const sends = quick ? 100_000 : 1_000_000
+  say(`== Memory: RSS before and after ${fmt(sends)} sends (64 in flight, 1 KiB), one producer, after a full GC each`)
+  say("   in a process of its own, after 20 000 sends to warm up; twice: with Node's defaults, and with the young")
+  say("   generation capped (--max-semi-space-size=16), since V8 grows it with the allocation rate and keeps it")
+  const cluster = await startCluster(1, "BenchTopic")
+  try {
+    for (const [label, flags] of [["defaults", []], ["semi-space 16 MiB", ["--max-semi-space-size=16"]]] as const) {
+      const r = Schema.decodeUnknownSync(RssResult)(await runCase("RssCase", [cluster.address, "BenchTopic", String(sends)], ["--expose-gc", ...flags]))
+      const mb = (bytes: number) => bytes / 2 ** 20
+      const delta = (before: number, after: number) => `${after >= before ? "+" : ""}${fmt(mb(after - before), 1)}`
+      say(`   ${label}: RSS ${fmt(mb(r.before), 1)} → ${fmt(mb(r.after), 1)} MiB (${delta(r.before, r.after)} MiB) over ${fmt(r.sent)} sends at ${fmt(r.msgsPerSec)} msgs/s;`)
+      say(`     JS heap in use ${delta(r.heapBefore, r.heapAfter)} MiB, external ${delta(r.externalBefore, r.externalAfter)} MiB, young generation committed ${fmt(mb(r.newSpaceBefore), 1)} → ${fmt(mb(r.newSpaceAfter), 1)} MiB`)
+      emit({
+        bench: `rss.${sends}-sends${flags.length === 0 ? "" : ".semi-space-16"}`, ops_per_sec: r.msgsPerSec, peer: null, peer_ops_per_sec: null, ratio: null,
+        rss_before_mb: Number(mb(r.before).toFixed(1)), rss_after_mb: Number(mb(r.after).toFixed(1)), growth_mb: Number(mb(r.growth).toFixed(1)),
+        heap_growth_mb: Number(mb(r.heapAfter - r.heapBefore).toFixed(1)), external_growth_mb: Number(mb(r.externalAfter - r.externalBefore).toFixed(1)),
+        new_space_before_mb: Number(mb(r.newSpaceBefore).toFixed(1)), new_space_after_mb: Number(mb(r.newSpaceAfter).toFixed(1)),
+        sent: r.sent, errors: r.errors, node_flags: flags.join(" ")
+      })
+    }
+    say()
+  } finally {
+    cluster.stop()
+  }
+}
+
+const brokers = async () => {
+  const count = quick ? 20 : 100
+  say(`== Scale: one producer sending to a topic on ${count} brokers (64 in flight, ${duration} s), against one broker`)
+  const wide = await startCluster(count, "WideTopic")
+  let many: CaseSummary
+  try {
+    many = decodeCase(await runCase("ProducerCase", ["effect-rocketmq", wide.address, "WideTopic", "64", String(warmup), String(duration)]))
+  } finally {
+    wide.stop()
+  }
+  let one = producer64
+  if (one === undefined) {
+    const single = await startCluster(1, "BenchTopic")
+    try {
+      one = decodeCase(await runCase("ProducerCase", ["effect-rocketmq", single.address, "BenchTopic", "64", String(warmup), String(duration)]))
+    } finally {
+      single.stop()
+    }
+  }
+  say(`   ${count} brokers: ${fmt(many.msgsPerSec)} msgs/s, p50 ${many.p50} ms, p99 ${many.p99} ms, ${many.cpuMsPerKmsg} ms CPU per 1 000`)
+  say(`   1 broker:   ${fmt(one.msgsPerSec)} msgs/s, p50 ${one.p50} ms, p99 ${one.p99} ms, ${one.cpuMsPerKmsg} ms CPU per 1 000`)
+  say()
+  emit({
+    bench: `scale.${count}-brokers`, ops_per_sec: many.msgsPerSec, peer: "1 broker", peer_ops_per_sec: one.msgsPerSec,
+    ratio: Number((many.msgsPerSec / one.msgsPerSec).toFixed(3)), p99: many.p99, peer_p99: one.p99,
+    cpuMsPerKmsg: many.cpuMsPerKmsg, peer_cpuMsPerKmsg: one.cpuMsPerKmsg, errors: many.errors
+  })
+}
+
+const table = (header: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArray<string>>) => {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? "").length)))
+  const line = (cells: ReadonlyArray<string>) => `| ${cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join(" | ")} |`
+  return [line(header), `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`, ...rows.map(line)].join("\n")
+}
+
+const main = async () => {
+  const machine = describeMachine()
+  say("effect-rocketmq benchmarks")
+  say(`machine: ${machine.cpu}, ${machine.memory}, ${machine.os}; Node ${machine.node}; ${machine.load}`)
+  say("The broker is the testkit's (a Node process), not Apache RocketMQ: compare the clients side by side, not the absolute numbers.")
+  say()
+  emit({ bench: "machine", ...machine })
+  if (selected("codec")) codec()
+  if (selected("deadlines")) await deadlines()
+  if (selected("producer")) await producer()
+  if (selected("route")) await route()
+  if (selected("rss")) await rss()
+  if (selected("brokers")) await brokers()
+}
+
+main().then(
   () => process.exit(0),
-  (error) => {
-    console.error(String(error))
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`)
     process.exit(1)
   }
 )

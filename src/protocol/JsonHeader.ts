@@ -37,9 +37,17 @@ const readInt = (header: Record<string, unknown>, key: string): number | Malform
   return malformed(`"${key}" is ${JSON.stringify(value)}, not an integer`)
 }
 
+/** Whether every own value is a string: then JSON.parse's object is the map itself, no copy. */
+const isStringMap = (value: object): value is Record<string, string> => {
+  for (const field of Object.values(value)) if (typeof field !== "string") return false
+  return true
+}
+
 const readExtFields = (value: unknown): ExtFields | undefined | MalformedHeader => {
   if (value === undefined || value === null) return undefined
   if (!Predicate.isObject(value) || Array.isArray(value)) return malformed(`"extFields" is not an object`)
+  // JSON.parse made the object, with plain own properties ("__proto__" included): keep it.
+  if (isStringMap(value)) return value
   const fields: Record<string, string> = {}
   for (const [key, field] of Object.entries(value)) {
     // fastjson fills Map<String,String> by coercing scalars; null entries are dropped.

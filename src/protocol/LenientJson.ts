@@ -2,9 +2,8 @@
  * A parser for the JSON that RocketMQ servers write, which is not always JSON: fastjson writes maps
  * with integer keys without quotes (`{"brokerAddrs":{0:"127.0.0.1:10911"}}`, REMOTING.md §8.3).
  *
- * Standard JSON goes straight to `JSON.parse`. Only when that fails does a single pass quote bare
- * integer keys (optionally negative) that follow `{` or `,` outside string literals, and parse
- * again. No `eval`, no `Function`.
+ * One pass quotes bare integer keys (optionally negative) that follow `{` or `,` outside string
+ * literals, then `JSON.parse` reads the text. No `eval`, no `Function`.
  *
  * @since 0.1.0
  */
@@ -17,6 +16,7 @@ import { Result } from "effect"
  * @category decoding
  */
 export const quoteBareIntegerKeys = (text: string): string => {
+  if (!maybeBareKey.test(text)) return text
   let out = ""
   let copiedUpTo = 0
   let inString = false
@@ -51,26 +51,25 @@ export const quoteBareIntegerKeys = (text: string): string => {
   return copiedUpTo === 0 ? text : out + text.slice(copiedUpTo)
 }
 
+/** A bare key needs `{` or `,`, maybe spaces, then a digit or `-`: without one, nothing to scan. */
+const maybeBareKey = /[{,][ \t\n\r]*[-\d]/
+
 const isDigit = (ch: number): boolean => ch >= 0x30 && ch <= 0x39
 const isSpace = (ch: number): boolean => ch === 0x20 || ch === 0x09 || ch === 0x0a || ch === 0x0d
 
 /**
- * Parses standard JSON or fastjson's bare-integer-key form. Bare keys come out as strings.
+ * Parses standard JSON or fastjson's bare-integer-key form. Bare keys come out as strings. The text
+ * is scanned for bare keys first (a standard JSON text comes back unchanged from that scan), so
+ * fastjson text is parsed once, without a failed parse and its thrown error first.
  *
  * @since 0.1.0
  * @category decoding
  */
 export const parseLenientJson = (text: string): Result.Result<unknown, string> => {
   try {
-    return Result.succeed(JSON.parse(text))
-  } catch (first) {
-    const quoted = quoteBareIntegerKeys(text)
-    if (quoted === text) return Result.fail(messageOf(first))
-    try {
-      return Result.succeed(JSON.parse(quoted))
-    } catch (second) {
-      return Result.fail(messageOf(second))
-    }
+    return Result.succeed(JSON.parse(quoteBareIntegerKeys(text)))
+  } catch (cause) {
+    return Result.fail(messageOf(cause))
   }
 }
 

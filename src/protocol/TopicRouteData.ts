@@ -161,7 +161,7 @@ export const TopicRouteDataFromWire = Schema.Struct({
   )
 )
 
-const parseRouteJson = jsonBodyParser(TopicRouteDataFromWire, "TopicRouteData")
+const parseRouteJson = jsonBodyParser(TopicRouteDataFromWire, "TopicRouteData", (json) => readTopicRouteData(json))
 
 /**
  * Reads a route body in either of the forms servers send (standard JSON or fastjson's bare integer
@@ -177,6 +177,92 @@ export const parseTopicRouteData = (body: Uint8Array | string | undefined): Resu
       ? Result.succeed(route)
       : Result.fail(new MalformedBody({ what: "TopicRouteData", detail: formatRouteLimitExceeded(exceeded) }))
   })
+
+type JsonObject = { readonly [key: string]: unknown }
+
+const isObject = (value: unknown): value is JsonObject =>
+  typeof value === "object" && value !== null && !Array.isArray(value)
+
+const brokerIdKey = /^-?\d{1,19}$/
+
+const readBrokerData = (value: unknown): BrokerData | undefined => {
+  if (!isObject(value)) return undefined
+  const { cluster, brokerName, brokerAddrs, enableActingMaster, zoneName } = value
+  if (typeof cluster !== "string" || typeof brokerName !== "string" || !isObject(brokerAddrs)) return undefined
+  if (enableActingMaster !== undefined && typeof enableActingMaster !== "boolean") return undefined
+  if (zoneName !== undefined && typeof zoneName !== "string") return undefined
+  const addrs: Record<string, string> = {}
+  for (const id of Object.keys(brokerAddrs)) {
+    const address = brokerAddrs[id]
+    if (typeof address !== "string" || !brokerIdKey.test(id)) return undefined
+    addrs[id] = address
+  }
+  return {
+    cluster,
+    brokerName,
+    brokerAddrs: addrs,
+    ...(enableActingMaster === undefined ? {} : { enableActingMaster }),
+    ...(zoneName === undefined ? {} : { zoneName })
+  }
+}
+
+const isInt = (value: unknown): value is number => typeof value === "number" && Number.isSafeInteger(value)
+
+const readQueueData = (value: unknown): QueueData | undefined => {
+  if (!isObject(value)) return undefined
+  const { brokerName, readQueueNums, writeQueueNums, perm, topicSysFlag, topicSynFlag } = value
+  if (typeof brokerName !== "string") return undefined
+  if (!isInt(readQueueNums) || !isInt(writeQueueNums) || !isInt(perm)) return undefined
+  if ((topicSysFlag !== undefined && !isInt(topicSysFlag)) || (topicSynFlag !== undefined && !isInt(topicSynFlag))) return undefined
+  return { brokerName, readQueueNums, writeQueueNums, perm, topicSysFlag: topicSysFlag ?? topicSynFlag ?? 0 }
+}
+
+const readList = <A>(value: unknown, read: (item: unknown) => A | undefined): Array<A> | undefined => {
+  if (!Array.isArray(value)) return undefined
+  const out: Array<A> = []
+  for (const item of value) {
+    const one = read(item)
+    if (one === undefined) return undefined
+    out.push(one)
+  }
+  return out
+}
+
+const readFilterServerTable = (value: unknown): Record<string, ReadonlyArray<string>> | undefined => {
+  if (value === undefined) return {}
+  if (!isObject(value)) return undefined
+  const table: Record<string, ReadonlyArray<string>> = {}
+  for (const key of Object.keys(value)) {
+    const servers = value[key]
+    if (key === "__proto__" || !Array.isArray(servers) || !servers.every((server) => typeof server === "string")) return undefined
+    table[key] = [...servers]
+  }
+  return table
+}
+
+/**
+ * The route in a parsed JSON value of the usual shape, as `TopicRouteDataFromWire` decodes it, or
+ * `undefined` when the value is anything else (invalid, or carrying 5.x static-topic mappings):
+ * the fast path of `parseTopicRouteData`, held equal to the schema by property tests.
+ *
+ * @since 0.1.0
+ * @category internals
+ */
+export const readTopicRouteData = (json: unknown): TopicRouteData | undefined => {
+  if (!isObject(json) || json["topicQueueMappingByBroker"] !== undefined) return undefined
+  const { orderTopicConf } = json
+  if (orderTopicConf !== undefined && typeof orderTopicConf !== "string") return undefined
+  const brokerDatas = readList(json["brokerDatas"], readBrokerData)
+  const queueDatas = readList(json["queueDatas"], readQueueData)
+  const filterServerTable = readFilterServerTable(json["filterServerTable"])
+  if (brokerDatas === undefined || queueDatas === undefined || filterServerTable === undefined) return undefined
+  return {
+    ...(orderTopicConf === undefined ? {} : { orderTopicConf }),
+    brokerDatas,
+    filterServerTable,
+    queueDatas
+  }
+}
 
 /**
  * The JSON a NameServer writes for a route in the given style (`"legacy"` for clients below

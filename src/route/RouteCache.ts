@@ -67,6 +67,30 @@ const withTopics = (topics: ReadonlyMap<string, TopicPublishInfo>): RouteCacheSt
   brokers: mergeBrokerAddresses([...topics.values()].map((info) => info.route))
 })
 
+const sameAddresses = (table: ReadonlyMap<number, string> | undefined, addrs: Readonly<Record<string, string>>): boolean => {
+  if (table === undefined) return false
+  const ids = Object.keys(addrs)
+  if (ids.length !== table.size) return false
+  for (const id of ids) if (table.get(Number(id)) !== addrs[id]) return false
+  return true
+}
+
+/**
+ * The state with `topic` set to `info`. The broker table is merged again only when the route
+ * could change it: when it names a broker group with other addresses than the table holds, or
+ * drops a group the topic's previous route named. Otherwise the merge would give the same table, so
+ * caching many topics on the same brokers costs no merge over every cached route each time.
+ */
+const withTopic = (state: RouteCacheState, topic: string, info: TopicPublishInfo, previous: TopicRouteData | undefined) => {
+  const topics = new Map(state.topics)
+  topics.set(topic, info)
+  const route = info.route
+  const keeps = route.brokerDatas.every((brokerData) => sameAddresses(state.brokers.get(brokerData.brokerName), brokerData.brokerAddrs)) &&
+    (previous === undefined ||
+      previous.brokerDatas.every((old) => route.brokerDatas.some((brokerData) => brokerData.brokerName === old.brokerName)))
+  return keeps ? { topics, brokers: state.brokers } : withTopics(topics)
+}
+
 /**
  * The route cache service.
  *
@@ -114,9 +138,7 @@ export const makeRouteCache = Effect.gen(function*() {
           return [{ info: cached, diff: undefined }, state]
         }
         const info = makeTopicPublishInfo(topic, route, fromDefaultTopic, now)
-        const topics = new Map(state.topics)
-        topics.set(topic, info)
-        return [{ info, diff: diff(cached?.route, route) }, withTopics(topics)]
+        return [{ info, diff: diff(cached?.route, route) }, withTopic(state, topic, info, cached?.route)]
       }),
     remove: (topic) =>
       Ref.modify(ref, (state): [RouteDiff | undefined, RouteCacheState] => {

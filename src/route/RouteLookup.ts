@@ -34,6 +34,7 @@ import type { TopicPublishInfo } from "./TopicPublishInfo.ts"
  * Settings of route lookup, with the Java producer's defaults.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface RouteLookupOptions {
   /** Fall back to the default topic's route for a topic without one; default true. */
@@ -62,6 +63,7 @@ export interface PublishInfoOptions {
  * The route lookup service.
  *
  * @since 0.1.0
+ * @category services
  */
 export class RouteLookup extends Context.Service<RouteLookup, {
   /**
@@ -94,6 +96,7 @@ export class RouteLookup extends Context.Service<RouteLookup, {
  * Builds route lookup and starts its refresh fiber in the current scope.
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const makeRouteLookup = (
   options?: RouteLookupOptions
@@ -117,9 +120,11 @@ export const makeRouteLookup = (
         Effect.mapError(({ reason }) =>
           reason._tag === "TopicNotExist" ? new NoRouteInfoSignal() : new RouteLookupError({ reason })
         ),
-        Effect.tapError((error) => error instanceof NoRouteInfoSignal ? Effect.void : Metric.update(nameServerFetchFailures, 1)),
-        Effect.trackDuration(nameServerFetchLatency),
-        Effect.tap(() => Metric.update(nameServerFetches, 1)),
+        Effect.tapError((error) =>
+          error instanceof NoRouteInfoSignal ? Effect.void : Metric.update(Metric.withAttributes(nameServerFetchFailures, { topic }), 1)
+        ),
+        Effect.trackDuration(Metric.withAttributes(nameServerFetchLatency, { topic })),
+        Effect.tap(() => Metric.update(Metric.withAttributes(nameServerFetches, { topic }), 1)),
         Effect.withSpan("RouteLookup.fetchRoute", { attributes: { topic } })
       )
 
@@ -173,8 +178,10 @@ export const makeRouteLookup = (
       options?: PublishInfoOptions
     ): Effect.Effect<TopicPublishInfo, RouteLookupError> =>
       Effect.flatMap(cache.get(topic), (cached) => {
-        if (cached !== undefined && cached.queues.length > 0) return Effect.as(Metric.update(routeCacheHits, 1), cached)
-        const fetch = Effect.andThen(Metric.update(routeCacheMisses, 1), shared(topic))
+        if (cached !== undefined && cached.queues.length > 0) {
+          return Effect.as(Metric.update(Metric.withAttributes(routeCacheHits, { topic }), 1), cached)
+        }
+        const fetch = Effect.andThen(Metric.update(Metric.withAttributes(routeCacheMisses, { topic }), 1), shared(topic))
         const deadline = options?.deadline
         if (deadline === undefined && options?.timeoutMillis === undefined) return fetch
         return Effect.flatMap(Clock.currentTimeMillis, (now) => {

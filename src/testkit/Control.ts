@@ -18,11 +18,12 @@
  * Hooks are consulted in the order they were added; a hook that passes lets the next one decide, and
  * the handler answers when every hook has passed. A hook added with `times` is removed after it has
  * decided (anything but `pass`) that many times; every hook is removed when the scope it was added
- * in closes. A request without any hook for its code is answered at once, without an Effect.
+ * in closes. A hook that dies is answered SYSTEM_ERROR with the defect's message (and counts as a
+ * decision). A request without any hook for its code is answered at once, without an Effect.
  *
  * @since 0.1.0
  */
-import { Effect } from "effect"
+import { Cause, Effect, Exit } from "effect"
 import type { RemotingCommand, ResponseOptions } from "../protocol/RemotingCommand.ts"
 import type { Session } from "./Session.ts"
 
@@ -73,29 +74,39 @@ export interface ControlOptions {
  * @since 0.1.0
  * @category constructors
  */
-export const Control = {
+export const Control: {
+  readonly pass: ControlDecision
+  readonly drop: ControlDecision
+  readonly closeConnection: ControlDecision
+  readonly respond: (code: number, remark?: string, extra?: Omit<ResponseOptions, "code" | "remark">) => ControlDecision
+  readonly garbage: (bytes: Uint8Array) => ControlDecision
+  readonly trickle: (intervalMillis: number) => ControlDecision
+  readonly answerLate: (millis: number) => ControlDecision
+  readonly always: (decision: ControlDecision) => ControlHook
+  readonly delay: (millis: number) => ControlHook
+} = {
   /** Let the handler answer. */
-  pass: { _tag: "Pass" } as ControlDecision,
+  pass: { _tag: "Pass" },
   /** Never answer. */
-  drop: { _tag: "Drop" } as ControlDecision,
+  drop: { _tag: "Drop" },
   /** Close the connection. */
-  closeConnection: { _tag: "CloseConnection" } as ControlDecision,
+  closeConnection: { _tag: "CloseConnection" },
   /** Answer with `code` (and `remark`, `extFields`, `body`) instead of handling the request. */
-  respond: (code: number, remark?: string, extra?: Omit<ResponseOptions, "code" | "remark">): ControlDecision => ({
+  respond: (code, remark, extra) => ({
     _tag: "Respond",
     response: { ...extra, code, ...(remark === undefined ? {} : { remark }) }
   }),
   /** Answer with bytes that are not a frame. */
-  garbage: (bytes: Uint8Array): ControlDecision => ({ _tag: "Garbage", bytes }),
+  garbage: (bytes) => ({ _tag: "Garbage", bytes }),
   /** Let the handler answer, one byte every `intervalMillis`. */
-  trickle: (intervalMillis: number): ControlDecision => ({ _tag: "Trickle", intervalMillis }),
+  trickle: (intervalMillis) => ({ _tag: "Trickle", intervalMillis }),
   /** Let the handler answer now, and write the answer `millis` later. */
-  answerLate: (millis: number): ControlDecision => ({ _tag: "AnswerLate", millis }),
+  answerLate: (millis) => ({ _tag: "AnswerLate", millis }),
   /** A hook that always takes `decision`. */
-  always: (decision: ControlDecision): ControlHook => () => Effect.succeed(decision),
+  always: (decision) => () => Effect.succeed(decision),
   /** A hook that waits `millis` on the Effect clock (TestClock under test), then lets the handler answer. */
-  delay: (millis: number): ControlHook => () => Effect.as(Effect.sleep(millis), Control.pass)
-} as const
+  delay: (millis) => () => Effect.as(Effect.sleep(millis), Control.pass)
+}
 
 interface Entry {
   readonly code: number | undefined
@@ -131,7 +142,7 @@ export class ControlTable {
 
   /**
    * Runs the hooks of `request` in order until one decides; `pass` when none does. A hook's use is
-   * counted when it decides.
+   * counted when it decides, or dies.
    */
   decide(request: RemotingCommand, session: Session): Effect.Effect<ControlDecision> {
     const hooks = this.entries.filter((entry) => entry.code === undefined || entry.code === request.code)
@@ -140,14 +151,25 @@ export class ControlTable {
       if (entry === undefined) return Effect.succeed(Control.pass)
       // A hook used up (or removed) while an earlier one ran is skipped.
       if (!this.entries.includes(entry)) return step(index + 1)
-      return Effect.flatMap(entry.hook(request, session), (decision) => {
-        if (decision._tag === "Pass") return step(index + 1)
-        entry.remaining -= 1
-        if (entry.remaining <= 0) this.remove(entry)
-        return Effect.succeed(decision)
-      })
+      return entry.hook(request, session).pipe(
+        Effect.onExit((exit) =>
+          Effect.sync(() => {
+            if (Exit.isFailure(exit) && !Cause.hasInterruptsOnly(exit.cause)) this.use(entry)
+          })
+        ),
+        Effect.flatMap((decision) => {
+          if (decision._tag === "Pass") return step(index + 1)
+          this.use(entry)
+          return Effect.succeed(decision)
+        })
+      )
     }
     return step(0)
+  }
+
+  private use(entry: Entry): void {
+    entry.remaining -= 1
+    if (entry.remaining <= 0) this.remove(entry)
   }
 
   private remove(entry: Entry): void {

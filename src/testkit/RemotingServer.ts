@@ -7,7 +7,7 @@
  * @since 0.1.0
  */
 import * as Net from "node:net"
-import { Effect, FiberSet, Result, Schema } from "effect"
+import { Cause, Effect, FiberSet, Result, Schema } from "effect"
 import type { Scope } from "effect"
 import { encodeFrameParts } from "../protocol/Frame.ts"
 import { FrameDecoder } from "../protocol/FrameDecoder.ts"
@@ -172,10 +172,23 @@ export const makeRemotingServer = (
       else write(socket, response)
     }
 
-    /** Without a hook for its code a request is answered at once; with one, in a fiber of the hooks. */
+    /**
+     * Without a hook for its code a request is answered at once; with one, in a fiber of the hooks.
+     * A hook that dies is answered SYSTEM_ERROR with the defect, as a throwing handler is.
+     */
     const onRequest = (socket: Net.Socket, session: Session, request: RemotingCommand) => {
       if (!controls.has(request.code)) return answer(socket, session, request, { _tag: "Pass" })
-      runFork(Effect.map(controls.decide(request, session), (decision) => answer(socket, session, request, decision)))
+      runFork(Effect.matchCause(controls.decide(request, session), {
+        onSuccess: (decision) => answer(socket, session, request, decision),
+        onFailure: (cause) => {
+          if (Cause.hasInterruptsOnly(cause)) return
+          const defect = Cause.squash(cause)
+          answer(socket, session, request, {
+            _tag: "Respond",
+            response: { code: ResponseCode.SYSTEM_ERROR, remark: defect instanceof Error ? defect.message : String(defect) }
+          })
+        }
+      }))
     }
 
     const onConnection = (socket: Net.Socket) => {

@@ -58,6 +58,8 @@ export interface TestBrokerOptions extends Omit<ServerOptions, "version" | "onDi
   readonly systemTopics?: boolean | undefined
   /** Largest body (or batch body) accepted, in bytes; default 4 MiB. */
   readonly maxMessageSize?: number | undefined
+  /** Keep only about this many of the latest messages (see `BrokerStoreOptions`); default all. */
+  readonly retainMessages?: number | undefined
   /**
    * Answer NO_PERMISSION to a send to a topic without PERM_WRITE; default false, as real 4.9.8 and
    * 5.3.3 brokers do not check the topic's permission on a producer's send (only the NameServer
@@ -202,6 +204,7 @@ export const makeTestBroker = (
       storeHost: host,
       storePort: server.port,
       now: now(),
+      retainMessages: options.retainMessages,
       topics: [
         ...systemTopicConfigs({
           clusterName,

@@ -27,6 +27,18 @@
  * @since 0.1.0
  */
 export * from "./Arbitraries.ts"
+/**
+ * The request and response codes, for scripting control hooks without a second import.
+ *
+ * @since 0.1.0
+ * @category codes
+ */
+export { RequestCode } from "../protocol/RequestCode.ts"
+/**
+ * @since 0.1.0
+ * @category codes
+ */
+export { ResponseCode } from "../protocol/ResponseCode.ts"
 export * from "./RouteArbitraries.ts"
 export * from "./MessageArbitraries.ts"
 export * from "./Control.ts"

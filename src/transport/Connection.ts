@@ -34,6 +34,7 @@ import type { RemotingErrorReason } from "./RemotingError.ts"
  * How a connection behaves.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface ConnectionOptions {
   /** How long opening the TCP connection may take. */
@@ -52,6 +53,7 @@ export interface ConnectionOptions {
  * One request to send on a connection.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface PendingRequest {
   readonly opaque: number
@@ -69,6 +71,7 @@ export interface PendingRequest {
  * A live connection.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface Connection {
   readonly address: string
@@ -121,6 +124,7 @@ const socketErrorDetail = (error: Socket.SocketError): string => {
  * the scope of its entry in the client's pool.
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const openConnection = (
   address: string,

@@ -16,6 +16,7 @@ import type { Scope } from "effect"
  * A registered deadline.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface DeadlineEntry {
   readonly deadline: number
@@ -27,6 +28,7 @@ export interface DeadlineEntry {
  * The deadline scheduler.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface Deadlines {
   /** The clock's current time in milliseconds. */
@@ -109,6 +111,7 @@ class DeadlineHeap {
  * Starts a deadline scheduler whose fiber lives in the current scope.
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const makeDeadlines: Effect.Effect<Deadlines, never, Scope.Scope> = Effect.gen(function*() {
   const clock = yield* Clock.Clock

@@ -20,6 +20,7 @@ import { ClientClosed, ConnectionClosed, ConnectTimedOut, InvalidRequest, Remoti
  * Settings of the remoting client.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface RemotingClientOptions {
   /** How long opening a TCP connection may take; default 3000 ms (Java `connectTimeoutMillis`). */
@@ -32,6 +33,7 @@ export interface RemotingClientOptions {
  * Options of one request: its time, as a relative `timeoutMillis` or an absolute `deadline`.
  *
  * @since 0.1.0
+ * @category models
  */
 export type InvokeOptions =
   & {
@@ -61,6 +63,7 @@ export type InvokeOptions =
  * A connection as seen from outside, for monitoring and tests.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface ConnectionInfo {
   readonly address: string
@@ -71,6 +74,7 @@ export interface ConnectionInfo {
  * The remoting client service.
  *
  * @since 0.1.0
+ * @category services
  */
 export class RemotingClient extends Context.Service<RemotingClient, {
   /**
@@ -105,6 +109,7 @@ export class RemotingClient extends Context.Service<RemotingClient, {
  * Builds the client in the current scope.
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const makeRemotingClient = (options?: RemotingClientOptions) =>
   Effect.gen(function*() {

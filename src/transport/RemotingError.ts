@@ -73,6 +73,7 @@ export class RequestTimedOut extends Schema.TaggedError<RequestTimedOut>()("Requ
  * it reached the peer is unknown.
  *
  * @since 0.1.0
+ * @category errors
  */
 export class WriteTimedOut extends Schema.TaggedError<WriteTimedOut>()("WriteTimedOut", {
   address: Schema.String,

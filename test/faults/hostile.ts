@@ -35,14 +35,20 @@ import type { RawPeer } from "./peers.ts"
 export type HostileAnswer =
   /** Random bytes, then close. */
   | { readonly kind: "random"; readonly bytes: Uint8Array }
-  /** The right answer cut after `keep` bytes, then close. */
-  | { readonly kind: "truncated"; readonly keep: number }
+  /** A frame of the right length holding random header and body bytes (type byte included), then close. */
+  | { readonly kind: "framedRandom"; readonly payload: Uint8Array }
+  /** The right answer (in the binary header when `binary`) cut after `keep` bytes, then close. */
+  | { readonly kind: "truncated"; readonly keep: number; readonly binary: boolean }
   /** A length word above the largest frame, then close. */
   | { readonly kind: "oversized"; readonly length: number; readonly tail: Uint8Array }
   /** `count` well-formed answers carrying other opaques, then the right answer. */
   | { readonly kind: "wrongOpaque"; readonly count: number; readonly delta: number }
-  /** The right answer with bytes overwritten, then close. */
-  | { readonly kind: "mutated"; readonly edits: ReadonlyArray<readonly [position: number, byte: number]> }
+  /** The right answer (in the binary header when `binary`) with bytes overwritten, then close. */
+  | {
+    readonly kind: "mutated"
+    readonly edits: ReadonlyArray<readonly [position: number, byte: number]>
+    readonly binary: boolean
+  }
   /** A well-framed SUCCESS answer whose body is the given (hostile) route text. */
   | { readonly kind: "routeBody"; readonly body: string }
   /** A well-framed answer to a send with the given code and header fields. */
@@ -63,15 +69,19 @@ const oneOf = <A>(first: Arbitrary.Arbitrary<A>, ...rest: ReadonlyArray<Arbitrar
 /** Frame-level hostile answers: random, truncated, oversized, wrong-opaque and mutated frames. */
 export const frameAnswer: Arbitrary.Arbitrary<HostileAnswer> = oneOf<HostileAnswer>(
   Arbitrary.map(bytes(64), (b) => ({ kind: "random", bytes: b })),
-  Arbitrary.map(intBetween(0, 60), (keep) => ({ kind: "truncated", keep })),
+  Arbitrary.map(bytes(96), (payload) => ({ kind: "framedRandom", payload })),
+  Arbitrary.map(Arbitrary.all([intBetween(0, 60), Arbitrary.schema(Schema.Boolean)]), ([keep, binary]) => ({ kind: "truncated", keep, binary })),
   Arbitrary.map(
     Arbitrary.all([intBetween(16 * 1024 * 1024 + 1, 2_147_483_647), bytes(16)]),
     ([length, tail]) => ({ kind: "oversized", length, tail })
   ),
   Arbitrary.map(Arbitrary.all([intBetween(1, 4), intBetween(1, 1_000_000)]), ([count, delta]) => ({ kind: "wrongOpaque", count, delta })),
   Arbitrary.map(
-    Arbitrary.array(Arbitrary.all([intBetween(0, 80), intBetween(0, 255)]), { minLength: 1, maxLength: 4 }),
-    (edits) => ({ kind: "mutated", edits })
+    Arbitrary.all([
+      Arbitrary.array(Arbitrary.all([intBetween(0, 80), intBetween(0, 255)]), { minLength: 1, maxLength: 4 }),
+      Arbitrary.schema(Schema.Boolean)
+    ]),
+    ([edits, binary]) => ({ kind: "mutated", edits, binary })
   )
 )
 
@@ -209,12 +219,21 @@ const closeAfter = (socket: Net.Socket, data: Uint8Array) => {
 }
 
 const applyAnswer = (socket: Net.Socket, request: RemotingCommand, answer: HostileAnswer) => {
-  const right = respond(request, { code: 0, remark: "ok", extFields: { msgId: "00", queueId: "0", queueOffset: "0" } })
+  const rightAnswer: ResponseOptions = { code: 0, remark: "ok", extFields: { msgId: "00", queueId: "0", queueOffset: "0" } }
+  const right = respond(request, rightAnswer)
+  const rightIn = (binary: boolean) => (binary ? respond(request, { ...rightAnswer, serializeType: "ROCKETMQ" }) : right)
   switch (answer.kind) {
     case "random":
       return closeAfter(socket, answer.bytes)
-    case "truncated":
-      return closeAfter(socket, right.subarray(0, Math.min(answer.keep, right.length - 1)))
+    case "framedRandom": {
+      const head = Buffer.alloc(4)
+      head.writeUInt32BE(answer.payload.length)
+      return closeAfter(socket, Buffer.concat([head, answer.payload]))
+    }
+    case "truncated": {
+      const full = rightIn(answer.binary)
+      return closeAfter(socket, full.subarray(0, Math.min(answer.keep, full.length - 1)))
+    }
     case "oversized": {
       const head = Buffer.alloc(4)
       head.writeUInt32BE(answer.length >>> 0)
@@ -226,7 +245,7 @@ const applyAnswer = (socket: Net.Socket, request: RemotingCommand, answer: Hosti
       return void socket.write(Buffer.concat([...others, right]))
     }
     case "mutated": {
-      const copy = Buffer.from(right)
+      const copy = Buffer.from(rightIn(answer.binary))
       for (const [position, byte] of answer.edits) if (position < copy.length) copy[position] = byte
       return closeAfter(socket, copy)
     }

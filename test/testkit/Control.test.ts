@@ -124,6 +124,17 @@ describe("testkit control hooks", () => {
       assert.strictEqual(ns.requestCount(RequestCode.GET_BROKER_CLUSTER_INFO), 1)
     }).pipe(Effect.scoped))
 
+  it.live("a hook that dies is answered SYSTEM_ERROR with the defect, and the server carries on", () =>
+    Effect.gen(function*() {
+      const ns = yield* makeTestNameServer()
+      yield* ns.control(RequestCode.GET_ROUTEINFO_BY_TOPIC, () => Effect.die(new Error("hook bug")), { times: 1 })
+      const connection = yield* rawConnection(ns.port)
+      const broken = yield* connection.request(routeRequest("T"))
+      assert.strictEqual(broken.code, ResponseCode.SYSTEM_ERROR)
+      assert.strictEqual(broken.remark, "hook bug")
+      assert.strictEqual((yield* connection.request(routeRequest("T"))).code, ResponseCode.TOPIC_NOT_EXIST)
+    }).pipe(Effect.scoped))
+
   it.live("on a broker: the first send is refused with a given code, the producer's retry is stored once", () =>
     Effect.gen(function*() {
       const cluster = yield* makeTestCluster({ brokers: 1, topics: [{ topicName: "Scripted" }] })

@@ -247,6 +247,11 @@ export interface BrokerStoreOptions {
   readonly topics?: Iterable<TopicConfig> | undefined
   /** Timestamp of the first data version. */
   readonly now?: number | undefined
+  /**
+   * Keep about this many of the latest messages (between this and twice this), dropping the oldest
+   * as a real broker deletes old commit-log files; offsets go on. Default: keep every message.
+   */
+  readonly retainMessages?: number | undefined
 }
 
 /** Bytes of a commit-log record besides its body, topic and properties (`CommitLog.calMsgLength`). */
@@ -265,9 +270,19 @@ export const makeBrokerStore = (options: BrokerStoreOptions): BrokerStore => {
   const topics = new Map<string, TopicConfig>()
   for (const config of options.topics ?? []) topics.set(config.topicName, config)
   let version: DataVersion = { counter: 0, timestamp: options.now ?? 0 }
-  const all: Array<StoredMessage> = []
+  let all: Array<StoredMessage> = []
   const queues = new Map<string, Array<StoredMessage>>()
+  const nextOffsets = new Map<string, number>()
   let commitLogOffset = 0
+  const retain = options.retainMessages ?? Number.POSITIVE_INFINITY
+
+  /** Drops the oldest messages once twice `retain` are stored. */
+  const trim = () => {
+    if (all.length < 2 * retain) return
+    all = all.slice(all.length - retain)
+    const first = all[0]?.commitLogOffset ?? commitLogOffset
+    for (const [key, queue] of queues) queues.set(key, queue.filter((message) => message.commitLogOffset >= first))
+  }
 
   const queueKey = (topic: string, queueId: number) => `${queueId}@${topic}`
 
@@ -281,13 +296,14 @@ export const makeBrokerStore = (options: BrokerStoreOptions): BrokerStore => {
     const key = queueKey(request.topic, request.queueId)
     const queue = queues.get(key) ?? []
     queues.set(key, queue)
+    let nextOffset = nextOffsets.get(key) ?? 0
     const topicLength = utf8Length(request.topic)
     const stored = request.messages.map((message) => {
       const record: StoredMessage = {
         brokerName: options.brokerName,
         topic: request.topic,
         queueId: request.queueId,
-        queueOffset: queue.length,
+        queueOffset: nextOffset++,
         commitLogOffset,
         offsetMsgId: offsetMsgId(commitLogOffset),
         body: message.body,
@@ -307,6 +323,8 @@ export const makeBrokerStore = (options: BrokerStoreOptions): BrokerStore => {
       all.push(record)
       return record
     })
+    nextOffsets.set(key, nextOffset)
+    trim()
     return stored
   }
 
@@ -325,6 +343,6 @@ export const makeBrokerStore = (options: BrokerStoreOptions): BrokerStore => {
       queueId === undefined
         ? all.filter((message) => message.topic === topic)
         : (queues.get(queueKey(topic, queueId)) ?? []).slice(),
-    nextQueueOffset: (topic, queueId) => queues.get(queueKey(topic, queueId))?.length ?? 0
+    nextQueueOffset: (topic, queueId) => nextOffsets.get(queueKey(topic, queueId)) ?? 0
   }
 }

@@ -1,0 +1,111 @@
+/**
+ * The raw pipelined reference client: one SEND_MESSAGE_V2 frame encoded once (binary header, so the
+ * opaque sits at a fixed offset), then per send only a copy with a new opaque, written to one
+ * socket (writes of a tick corked together) and answered by opaque. About the least CPU a Node
+ * client can spend per send on this protocol; the producer benchmark's floor.
+ *
+ * @since 0.1.0
+ */
+import { Buffer } from "node:buffer"
+import * as Net from "node:net"
+
+/** Offset of the opaque in a frame with a binary header: length 4, type 4, code 2, language 1, version 2. */
+const OPAQUE_OFFSET = 13
+
+/**
+ * A connected raw client.
+ *
+ * @since 0.1.0
+ */
+export interface RawClient {
+  /** Sends the template frame with a fresh opaque; resolves with the response code. */
+  readonly send: () => Promise<number>
+  readonly close: () => void
+}
+
+interface Waiter {
+  readonly resolve: (code: number) => void
+  readonly reject: (error: Error) => void
+}
+
+/**
+ * Connects to `address` and sends copies of `frame` (a request with a binary header).
+ *
+ * @since 0.1.0
+ */
+export const connectRawClient = (address: string, frame: Uint8Array): Promise<RawClient> =>
+  new Promise((resolve, reject) => {
+    const [host, port] = address.split(":")
+    const socket = Net.connect({ host: host ?? "127.0.0.1", port: Number(port), noDelay: true })
+    const template = Buffer.from(frame)
+    const waiting = new Map<number, Waiter>()
+    let nextOpaque = 1
+    let corked = false
+    let pending: Buffer | undefined
+
+    const uncork = () => {
+      corked = false
+      socket.uncork()
+    }
+
+    const onFrame = (bytes: Buffer, start: number, headerLength: number, serializeType: number) => {
+      let code: number
+      let opaque: number
+      if (serializeType === 1) {
+        code = bytes.readInt16BE(start + 8)
+        opaque = bytes.readInt32BE(start + 13)
+      } else {
+        const header: unknown = JSON.parse(bytes.toString("utf8", start + 8, start + 8 + headerLength))
+        if (typeof header !== "object" || header === null || !("code" in header) || !("opaque" in header)) return
+        code = Number(header.code)
+        opaque = Number(header.opaque)
+      }
+      const waiter = waiting.get(opaque)
+      if (waiter !== undefined) {
+        waiting.delete(opaque)
+        waiter.resolve(code)
+      }
+    }
+
+    socket.on("data", (chunk: Buffer) => {
+      let bytes = pending === undefined ? chunk : Buffer.concat([pending, chunk])
+      let offset = 0
+      while (bytes.length - offset >= 8) {
+        const length = bytes.readInt32BE(offset)
+        if (bytes.length - offset < 4 + length) break
+        const typeWord = bytes.readUInt32BE(offset + 4)
+        onFrame(bytes, offset, typeWord & 0xffffff, typeWord >>> 24)
+        offset += 4 + length
+      }
+      pending = offset === bytes.length ? undefined : bytes.subarray(offset)
+      bytes = Buffer.alloc(0)
+    })
+    const failAll = (error: Error) => {
+      for (const waiter of waiting.values()) waiter.reject(error)
+      waiting.clear()
+    }
+    socket.on("error", (error) => {
+      failAll(error)
+      reject(error)
+    })
+    socket.on("close", () => failAll(new Error("connection closed")))
+    socket.on("connect", () =>
+      resolve({
+        send: () =>
+          new Promise<number>((resolveSend, rejectSend) => {
+            const opaque = nextOpaque
+            nextOpaque = nextOpaque === 0x7fffffff ? 1 : nextOpaque + 1
+            const copy = Buffer.allocUnsafe(template.length)
+            template.copy(copy)
+            copy.writeInt32BE(opaque, OPAQUE_OFFSET)
+            waiting.set(opaque, { resolve: resolveSend, reject: rejectSend })
+            if (!corked) {
+              corked = true
+              socket.cork()
+              process.nextTick(uncork)
+            }
+            socket.write(copy)
+          }),
+        close: () => socket.destroy()
+      }))
+  })
