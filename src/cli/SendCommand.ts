@@ -18,6 +18,7 @@ import type { MessageQueue } from "../route/MessageQueue.ts"
 import { reportFailures } from "./CliFailure.ts"
 import { describedWithDefault, intAtLeast } from "./CliFlags.ts"
 import { jsonFlag, namesrvFlag, resolveNameServers } from "./NameServerFlags.ts"
+import { resolveSecurity, securityFlags } from "./SecurityFlags.ts"
 
 /**
  * Flags that contradict each other or are out of range.
@@ -224,7 +225,8 @@ export const sendCommand = Command.make(
     ),
     queue: intAtLeast("queue", 0).pipe(Flag.withDescription("Send to this queue id only"), Flag.optional),
     broker: Flag.String("broker").pipe(Flag.withDescription("Send to this broker group only"), Flag.optional),
-    json: jsonFlag
+    json: jsonFlag,
+    ...securityFlags
   },
   Effect.fnUntraced(function*(flags) {
     const invalid = (detail: string) => Effect.fail(new InvalidSendFlags({ detail }))
@@ -238,6 +240,7 @@ export const sendCommand = Command.make(
       return yield* invalid("--queue and --broker cannot be combined with --oneway or --batch")
     }
     const nameServers = yield* resolveNameServers(flags.namesrv)
+    const security = yield* resolveSecurity(flags)
     const body = Option.isSome(flags.size)
       ? new Uint8Array(flags.size.value).fill(0x78)
       : encodeUtf8(Option.getOrElse(flags.body, () => defaultBody))
@@ -256,7 +259,7 @@ export const sendCommand = Command.make(
         count: flags.count,
         checkTimeoutSeconds: flags.checkTimeout,
         json: flags.json,
-        options: { nameServers, producerGroup: flags.group, sendMsgTimeout: flags.timeout, nameServerTimeout: flags.timeout }
+        options: { nameServers, producerGroup: flags.group, sendMsgTimeout: flags.timeout, nameServerTimeout: flags.timeout, ...security }
       })
     }
 
@@ -296,7 +299,8 @@ export const sendCommand = Command.make(
       nameServers,
       producerGroup: flags.group,
       sendMsgTimeout: flags.timeout,
-      nameServerTimeout: flags.timeout
+      nameServerTimeout: flags.timeout,
+      ...security
     })))
   }, reportFailures)
 ).pipe(Command.withDescription("Send messages to a topic through the producer pipeline"))

@@ -5,17 +5,18 @@
  *
  * @since 0.1.0
  */
-import { Config, Context, Effect, Layer } from "effect"
+import { Config, Context, Effect, Layer, Option } from "effect"
 import type { Scope, Stream } from "effect"
 import type { Message } from "../protocol/message/Message.ts"
+import { withoutNamespace, wrapNamespace } from "../protocol/Namespace.ts"
 import type { MessageQueue } from "../route/MessageQueue.ts"
 import type { RouteChanged } from "../route/RouteChanged.ts"
 import type { RouteLookup } from "../route/RouteLookup.ts"
 import type { InvalidAddress } from "../transport/Address.ts"
 import type { RemotingClient } from "../transport/RemotingClient.ts"
-import { makeClientInstance, provideClientLayers } from "./ClientInstance.ts"
+import { makeClientInstance, provideClientLayers, remotingClientOptions as clientOptions } from "./ClientInstance.ts"
 import type { ProducerError } from "./ProducerError.ts"
-import { defaultProducerGroup, InvalidProducerOptions, resolveProducerOptions } from "./ProducerOptions.ts"
+import { credentialsConfig, defaultProducerGroup, InvalidProducerOptions, resolveProducerOptions } from "./ProducerOptions.ts"
 import type { ProducerOptions, ResolvedProducerOptions } from "./ProducerOptions.ts"
 import type { OnewaySent, SendResult } from "./SendResult.ts"
 
@@ -83,13 +84,17 @@ export class Producer extends Context.Service<Producer, {
     ))
 
   /**
-   * The producer from configuration: by default the NameServers come from `NAMESRV_ADDR` and the
-   * group from `ROCKETMQ_PRODUCER_GROUP` (optional).
+   * The producer from configuration: by default the NameServers come from `NAMESRV_ADDR`, the
+   * group from `ROCKETMQ_PRODUCER_GROUP` (optional), ACL credentials from `ROCKETMQ_ACCESS_KEY`,
+   * `ROCKETMQ_SECRET_KEY` and `ROCKETMQ_SECURITY_TOKEN` (optional; the secrets read as `Redacted`)
+   * and the namespace from `ROCKETMQ_NAMESPACE` (optional).
    */
   static readonly layerConfig = (
     options: Config.Wrap<ProducerOptions> = {
       nameServers: Config.String("NAMESRV_ADDR"),
-      producerGroup: Config.String("ROCKETMQ_PRODUCER_GROUP").pipe(Config.withDefault(defaultProducerGroup))
+      producerGroup: Config.String("ROCKETMQ_PRODUCER_GROUP").pipe(Config.withDefault(defaultProducerGroup)),
+      credentials: credentialsConfig,
+      namespace: Config.String("ROCKETMQ_NAMESPACE").pipe(Config.option, Config.map(Option.getOrUndefined))
     }
   ): Layer.Layer<Producer, InvalidProducerOptions | InvalidAddress | Config.ConfigError> =>
     Layer.unwrap(Effect.map(Config.unwrap(options), Producer.layer))
@@ -106,6 +111,13 @@ export class Producer extends Context.Service<Producer, {
 }
 
 /**
+ * The remoting client's settings for a producer (ACL signing, TLS per address).
+ *
+ * @since 0.1.0
+ */
+export const remotingClientOptions = clientOptions
+
+/**
  * Builds a producer in the current scope.
  *
  * @since 0.1.0
@@ -115,16 +127,37 @@ export const makeProducer = (
   options: ResolvedProducerOptions
 ): Effect.Effect<Producer["Service"], never, RemotingClient | RouteLookup | Scope.Scope> =>
   Effect.gen(function*() {
-    const { identity, lookup, pipeline } = yield* makeClientInstance(options)
+    const { identity, lookup, pipeline, unwrap, wrap } = yield* makeClientInstance(options)
+    const namespace = options.namespace
+    const base = { clientId: identity.clientId, producerGroup: options.producerGroup, routeChanges: lookup.changes }
+    if (namespace === undefined) {
+      return Producer.of({
+        ...base,
+        send: (message) => pipeline.send(message),
+        sendBatch: pipeline.sendBatch,
+        sendOrderly: pipeline.sendOrderly,
+        sendToQueue: pipeline.sendToQueue,
+        sendWithSelector: pipeline.sendWithSelector,
+        sendOneway: pipeline.sendOneway
+      })
+    }
+    // Topics travel wrapped; results (and the queues a selector sees) name them as the user did.
+    const wrapQueue = (queue: MessageQueue): MessageQueue => ({ ...queue, topic: wrapNamespace(namespace, queue.topic) })
+    const unwrapQueue = (queue: MessageQueue): MessageQueue => ({ ...queue, topic: withoutNamespace(namespace, queue.topic) })
     return Producer.of({
-      clientId: identity.clientId,
-      producerGroup: options.producerGroup,
-      send: (message) => pipeline.send(message),
-      sendBatch: pipeline.sendBatch,
-      sendOrderly: pipeline.sendOrderly,
-      sendToQueue: pipeline.sendToQueue,
-      sendWithSelector: pipeline.sendWithSelector,
-      sendOneway: pipeline.sendOneway,
-      routeChanges: lookup.changes
+      ...base,
+      send: (message) => Effect.map(pipeline.send(wrap(message)), unwrap),
+      sendBatch: (messages) => Effect.map(pipeline.sendBatch(messages.map(wrap)), unwrap),
+      sendOrderly: (message, shardingKey) => Effect.map(pipeline.sendOrderly(wrap(message), shardingKey), unwrap),
+      sendToQueue: (message, queue) => Effect.map(pipeline.sendToQueue(wrap(message), wrapQueue(queue)), unwrap),
+      sendWithSelector: (message, select) =>
+        Effect.map(
+          pipeline.sendWithSelector(wrap(message), (queues) => {
+            const chosen = select(queues.map(unwrapQueue), message)
+            return chosen === undefined ? undefined : wrapQueue(chosen)
+          }),
+          unwrap
+        ),
+      sendOneway: (message) => Effect.map(pipeline.sendOneway(wrap(message)), unwrap)
     })
   })

@@ -7,6 +7,7 @@
  */
 import { Schema } from "effect"
 import { NoRouteInfo } from "../route/NoRouteInfo.ts"
+import { AccessDenied } from "../transport/AccessDenied.ts"
 import { InvalidNameServerResponse, NameServerRejected, NameServerUnavailable } from "../transport/NameServerError.ts"
 import {
   ClientClosed,
@@ -15,6 +16,7 @@ import {
   ConnectTimedOut,
   InvalidRequest,
   RequestTimedOut,
+  TlsFailed,
   WriteFailed,
   WriteTimedOut
 } from "../transport/RemotingError.ts"
@@ -122,7 +124,9 @@ export const AttemptFailureReason = Schema.Union([
   WriteFailed,
   InvalidRequest,
   ClientClosed,
+  TlsFailed,
   BrokerRejected,
+  AccessDenied,
   NoMasterAddress,
   NoWritableQueue,
   QueueNotSelected
@@ -210,6 +214,7 @@ export const ProducerErrorReason = Schema.Union([
   NameServerRejected,
   InvalidNameServerResponse,
   BrokerRejected,
+  AccessDenied,
   SendFailed,
   ProducerClosed
 ])

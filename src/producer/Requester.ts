@@ -148,7 +148,7 @@ export const makeRequester = (
   options: ResolvedProducerOptions
 ): Effect.Effect<Requester["Service"], never, RemotingClient | RouteLookup | Scope.Scope> =>
   Effect.gen(function*() {
-    const { client, heartbeat, identity, lookup, pipeline } = yield* makeClientInstance(options)
+    const { client, heartbeat, identity, lookup, pipeline, wrap } = yield* makeClientInstance(options)
     const clientId = identity.clientId
     const waiting = new Map<string, Deferred.Deferred<ReplyMessage>>()
     /** Topics whose clusters' brokers have been heartbeated. */
@@ -210,12 +210,13 @@ export const makeRequester = (
         const valid = validateMessage(message, { maxMessageSize: options.maxMessageSize })
         if (Result.isFailure(valid)) return yield* new ProducerError({ reason: valid.failure })
         const started = yield* Clock.currentTimeMillis
-        yield* prepare(valid.success.topic, timeoutMillis)
+        const wrapped = wrap(valid.success)
+        yield* prepare(wrapped.topic, timeoutMillis)
         const correlationId = randomUUID()
         const deferred = Deferred.makeUnsafe<ReplyMessage>()
         waiting.set(correlationId, deferred)
         return yield* Effect.gen(function*() {
-          const sent: SendResult = yield* pipeline.send(message, {
+          const sent: SendResult = yield* pipeline.send(wrapped, {
             [CORRELATION_ID]: correlationId,
             [REPLY_TO_CLIENT]: clientId,
             [TTL]: String(timeoutMillis)

@@ -16,7 +16,7 @@ import type { MessageQueue } from "../route/MessageQueue.ts"
 import { encodeBatch } from "../protocol/message/BatchEncoding.ts"
 import { compressBody } from "../protocol/message/Compression.ts"
 import type { Message } from "../protocol/message/Message.ts"
-import { DELAY, TRAN_MSG, UNIQ_KEY, WAIT } from "../protocol/message/MessageConst.ts"
+import { DELAY, INSTANCE_ID, TRAN_MSG, UNIQ_KEY, WAIT } from "../protocol/message/MessageConst.ts"
 import { encodeMessageProperties, encodeProperties } from "../protocol/message/MessageProperties.ts"
 import { TRANSACTION_PREPARED_TYPE } from "../protocol/message/MessageSysFlag.ts"
 import { InvalidMessage } from "./MessageValidation.ts"
@@ -53,6 +53,8 @@ export interface PrepareOptions {
   readonly now: number
   readonly compressThreshold: number
   readonly compressLevel: number
+  /** The namespace, sent as property `INSTANCE_ID` after `UNIQ_KEY` (Java's `setInstanceId`). */
+  readonly namespace?: string | undefined
   /**
    * Properties the client adds after `UNIQ_KEY` (`TRAN_MSG` and `PGROUP` for a half message,
    * `CORRELATION_ID`, `REPLY_TO_CLIENT` and `TTL` for a request); not validated as user properties.
@@ -77,7 +79,7 @@ export const prepareMessage = (message: Message, options: PrepareOptions): Prepa
     // A half message of a transaction (Java's `sendKernelImpl`: TRAN_MSG=true → PREPARED).
     sysFlag: system?.[TRAN_MSG] === "true" ? sysFlag | TRANSACTION_PREPARED_TYPE : sysFlag,
     flag: message.flag ?? 0,
-    properties: encodeMessageProperties(message, system === undefined ? { [UNIQ_KEY]: msgId } : { [UNIQ_KEY]: msgId, ...system }),
+    properties: encodeMessageProperties(message, { [UNIQ_KEY]: msgId, [INSTANCE_ID]: options.namespace, ...system }),
     msgId,
     bornTimestamp: options.now,
     batch: false
@@ -134,7 +136,11 @@ export const prepareBatch = (
     body,
     sysFlag: 0,
     flag: 0,
-    properties: encodeProperties({ [WAIT]: wait ? "true" : "false", [UNIQ_KEY]: options.nextUniqueId() }),
+    properties: encodeProperties({
+      [WAIT]: wait ? "true" : "false",
+      [UNIQ_KEY]: options.nextUniqueId(),
+      ...(options.namespace === undefined ? {} : { [INSTANCE_ID]: options.namespace })
+    }),
     msgId: ids.join(","),
     bornTimestamp: options.now,
     batch: true

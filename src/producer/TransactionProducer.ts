@@ -271,10 +271,11 @@ export const makeTransactionProducer = (
   options: ResolvedTransactionOptions
 ): Effect.Effect<TransactionProducer["Service"], never, RemotingClient | RouteLookup | Scope.Scope> =>
   Effect.gen(function*() {
-    const { client, heartbeat, identity, lookup, pipeline } = yield* makeClientInstance(options.producer)
+    const { client, heartbeat, identity, lookup, pipeline, unwrap, unwrapTopic, wrap } = yield* makeClientInstance(options.producer)
     const scope = yield* Effect.scope
     const producerOptions = options.producer
-    const group = producerOptions.producerGroup
+    // The group as brokers know it (in the namespace, if any).
+    const group = identity.producerGroup
     /** Masters this producer has heartbeated: a half message stored elsewhere heartbeats at once. */
     const heartbeated = new Set<string>()
 
@@ -300,12 +301,13 @@ export const makeTransactionProducer = (
             reason: new InvalidMessage({ rule: "TransactionInvalid", detail: `a transactional message cannot have ${delay}` })
           })
         }
-        const sendResult = yield* pipeline.send(message, { [TRAN_MSG]: "true", [PGROUP]: group })
+        const wrapped = wrap(message)
+        const sendResult = yield* pipeline.send(wrapped, { [TRAN_MSG]: "true", [PGROUP]: group })
         const transactionId = sendResult.transactionId ?? sendResult.msgId
         let localState: LocalTransactionState = "ROLLBACK"
         let remark: string | undefined
         if (sendResult.status === "SEND_OK") {
-          const exit = yield* Effect.exit(Effect.suspend(() => execute({ message, sendResult, transactionId })))
+          const exit = yield* Effect.exit(Effect.suspend(() => execute({ message, sendResult: unwrap(sendResult), transactionId })))
           if (Exit.isSuccess(exit)) {
             localState = exit.value
           } else if (Cause.hasInterruptsOnly(exit.cause)) {
@@ -323,7 +325,7 @@ export const makeTransactionProducer = (
           yield* Effect.logWarning(`cannot end the transaction of ${sendResult.msgId} on ${brokerName}; the broker will check back`)
         } else {
           yield* endTransaction(address, {
-            topic: message.topic,
+            topic: wrapped.topic,
             producerGroup: group,
             brokerName,
             commitLogOffset,
@@ -338,7 +340,7 @@ export const makeTransactionProducer = (
             yield* Effect.forkIn(heartbeat, scope)
           }
         }
-        return { ...sendResult, transactionId, localState }
+        return { ...unwrap(sendResult), transactionId, localState }
       }).pipe(Effect.withSpan("TransactionProducer.sendInTransaction", { attributes: { topic: topicOfUnchecked(message) } }))
 
     /** The half message a check carries, if it is this group's. */
@@ -360,7 +362,8 @@ export const makeTransactionProducer = (
         const msgId = message.properties[UNIQ_KEY] ?? storedOffsetMsgId(message) ?? check.msgId ?? ""
         // The check sees the body as sent, as Java's decoder inflates it.
         const body = decompressBody(message.body, message.sysFlag)
-        const inflated = Result.isSuccess(body) ? { ...message, body: body.success } : message
+        // …and the topic as the user named it, as Java's client gives it to checkLocalTransaction.
+        const inflated = { ...message, topic: unwrapTopic(message.topic), body: Result.isSuccess(body) ? body.success : message.body }
         const exit = yield* Effect.exit(
           Effect.suspend(() =>
             options.check({ message: inflated, msgId, transactionId: check.transactionId, brokerAddress: request.address })
@@ -403,5 +406,5 @@ export const makeTransactionProducer = (
       accepts: (request) => checkedMessage(request) !== undefined
     })
 
-    return TransactionProducer.of({ clientId: identity.clientId, producerGroup: group, sendInTransaction })
+    return TransactionProducer.of({ clientId: identity.clientId, producerGroup: producerOptions.producerGroup, sendInTransaction })
   })

@@ -21,6 +21,7 @@ import { parseIpAddress } from "../protocol/IpAddress.ts"
 import { MSG_REGION, TRACE_ON } from "../protocol/message/MessageConst.ts"
 import { DEFAULT_MAX_MESSAGE_SIZE } from "../protocol/message/MessageLimits.ts"
 import { makeUniqueIdGenerator } from "../protocol/message/UniqueId.ts"
+import type { TlsSettings } from "../transport/Tls.ts"
 import type { UniqueIdGenerator } from "../protocol/message/UniqueId.ts"
 import type { BrokerContext } from "./broker/BrokerContext.ts"
 import { brokerHandlers } from "./broker/BrokerHandlers.ts"
@@ -89,6 +90,8 @@ export interface TestBrokerOptions extends Omit<ServerOptions, "version" | "onDi
    * requester (`undefined`: no reply).
    */
   readonly responder?: ((request: StoredMessage) => Effect.Effect<Uint8Array | string | undefined>) | undefined
+  /** TLS to the NameServers the broker registers with; default plain. */
+  readonly nameServerTls?: TlsSettings | undefined
 }
 
 /**
@@ -306,7 +309,8 @@ export const makeTestBroker = (
       store: hosted,
       requests: registrationRequests,
       registerTimeoutMillis: options.registerTimeoutMillis ?? 3000,
-      registerIntervalMillis: options.registerIntervalMillis ?? 30_000
+      registerIntervalMillis: options.registerIntervalMillis ?? 30_000,
+      nameServerTls: options.nameServerTls
     })
 
     const afterChange = (config: TopicConfig) => Effect.as(awaitRegistration, config)

@@ -110,6 +110,26 @@ describe("sends to a chosen queue", () => {
     }).pipe(Effect.scoped))
 })
 
+describe("chosen queues in a namespace", () => {
+  it.live("the selector sees the topic as the user named it; the message goes to the wrapped topic", () =>
+    Effect.gen(function*() {
+      const cluster = yield* makeTestCluster({ brokers: 1, topics: [{ topicName: "ns1%Picked" }], autoCreateTopicEnable: false })
+      yield* Producer.use((producer) =>
+        Effect.gen(function*() {
+          const seen: Array<string> = []
+          const result = yield* producer.sendWithSelector(makeMessage("Picked", "x"), (queues) => {
+            seen.push(...queues.map((q) => q.topic))
+            return queues[1]
+          })
+          assert.isTrue(seen.length > 0 && seen.every((topic) => topic === "Picked"))
+          assert.deepStrictEqual({ topic: result.messageQueue.topic, queueId: result.messageQueue.queueId }, { topic: "Picked", queueId: 1 })
+          const direct = yield* producer.sendToQueue(makeMessage("Picked", "y"), { topic: "Picked", brokerName: cluster.brokers[0]!.brokerName, queueId: 3 })
+          assert.strictEqual(direct.messageQueue.queueId, 3)
+          assert.deepStrictEqual((yield* cluster.messagesIn("ns1%Picked")).map((m) => m.queueId), [1, 3])
+        })).pipe(Effect.provide(Layer.fresh(Producer.layer({ nameServers: cluster.nameServerAddress, producerGroup: "picky", namespace: "ns1" }))))
+    }).pipe(Effect.scoped))
+})
+
 describe("5.x timer messages", () => {
   it.live("delayTimeSec and delayTimeMs travel as TIMER_DELAY_SEC / TIMER_DELAY_MS", () =>
     Effect.gen(function*() {

@@ -309,6 +309,38 @@ describe("TransactionProducer over the testkit cluster", () => {
     }).pipe(Effect.scoped))
 })
 
+describe("TransactionProducer in a namespace", () => {
+  it.live("topic and group travel wrapped (PGROUP, END_TRANSACTION, the check's group); results name the topic as the user did", () =>
+    Effect.gen(function*() {
+      const testCluster = yield* makeTestCluster({
+        brokers: 1,
+        topics: [{ topicName: "ns1%TxNs" }],
+        autoCreateTopicEnable: false,
+        brokerOptions: { transactions: { checkIntervalMillis: 3_600_000, timeoutMillis: 0 } }
+      })
+      const checked: Array<string> = []
+      yield* withProducer(testCluster, (transaction) => Effect.sync(() => (checked.push(transaction.message.topic), "COMMIT" as const)), (producer) =>
+        Effect.gen(function*() {
+          const committed = yield* producer.sendInTransaction(makeMessage("TxNs", "now"), (half) => {
+            assert.strictEqual(half.sendResult.messageQueue.topic, "TxNs")
+            return Effect.succeed("COMMIT" as const)
+          })
+          assert.strictEqual(committed.messageQueue.topic, "TxNs")
+          const later = yield* producer.sendInTransaction(makeMessage("TxNs", "later"), () => Effect.succeed("UNKNOWN" as const))
+          const broker = testCluster.brokers[0]!
+          yield* eventually(Effect.map(broker.producers, (producers) => producers.has("ns1%tx_group")))
+          yield* eventually(Effect.map(broker.endTransactions, (all) => all.length === 2))
+          yield* broker.checkTransactions
+          yield* eventually(Effect.map(testCluster.messagesIn("ns1%TxNs"), (stored) => stored.length === 2))
+          const stored = yield* testCluster.messagesIn("ns1%TxNs")
+          assert.isTrue(stored.every((m) => m.properties["PGROUP"] === "ns1%tx_group"))
+          assert.sameMembers(stored.map((m) => m.properties[UNIQ_KEY]), [committed.msgId, later.msgId])
+          assert.isTrue((yield* broker.endTransactions).every((end) => end.header?.producerGroup === "ns1%tx_group"))
+          assert.deepStrictEqual(checked, ["TxNs"])
+        }), { namespace: "ns1" })
+    }).pipe(Effect.scoped))
+})
+
 describe("TransactionProducer under TestClock", () => {
   it.effect("the broker checks back an UNKNOWN transaction at its check interval, not before", () =>
     Effect.gen(function*() {
