@@ -21,7 +21,7 @@ const presenter: CliOutput.Presenter = {
   present: (event) =>
     event._tag === "InvalidInvocation"
       ? Console.error(
-        event.errors.map((error) => `${errorLine(error)} (see: effect-rocketmq ${event.commandPath.slice(1).join(" ")} --help)`)
+        event.errors.map((error) => `${errorLine(error)} (see: ${["effect-rocketmq", ...event.commandPath.slice(1), "--help"].join(" ")})`)
           .join("\n")
       )
       : CliOutput.defaultPresenter.present(event)
