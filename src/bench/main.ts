@@ -8,17 +8,43 @@
  * @since 0.1.0
  */
 import * as Os from "node:os"
+import { parseArgs } from "node:util"
 import { Effect, Schema } from "effect"
 import { aliOnsVersion } from "./AliOns.ts"
 import { runCodecBench } from "./CodecBench.ts"
 import { runDeadlinesBench } from "./DeadlinesBench.ts"
 import { runCase, startCluster } from "./Processes.ts"
 
-const args = process.argv.slice(2)
-const json = args.includes("--json")
-const quick = args.includes("--quick")
-const onlyIndex = args.indexOf("--only")
-const only = onlyIndex >= 0 ? (args[onlyIndex + 1] ?? "").split(",") : ["codec", "deadlines", "producer", "route", "rss", "brokers"]
+const cases = ["codec", "deadlines", "producer", "route", "rss", "brokers"]
+const usage = `Usage: npm run bench -- [--json] [--quick] [--only ${cases.join(",")}]
+  --json    one JSON line per case instead of the tables
+  --quick   shortens every case (a smoke run; not for figures)
+  --only    runs some of the cases (default: all, about 10 minutes)`
+
+/** Bad arguments end the run before anything is measured: one line on stderr, exit code 1. */
+const refuse = (problem: string): never => {
+  process.stderr.write(`bench: ${problem} (see: npm run bench -- --help)\n`)
+  process.exit(1)
+}
+
+const parsed = (() => {
+  try {
+    return parseArgs({
+      options: { json: { type: "boolean" }, quick: { type: "boolean" }, only: { type: "string" }, help: { type: "boolean", short: "h" } },
+      strict: true
+    }).values
+  } catch (error) {
+    return refuse(error instanceof Error ? error.message : String(error))
+  }
+})()
+if (parsed.help === true) {
+  process.stdout.write(`${usage}\n`)
+  process.exit(0)
+}
+const json = parsed.json === true
+const quick = parsed.quick === true
+const only = parsed.only === undefined ? cases : parsed.only.split(",")
+for (const name of only) if (!cases.includes(name)) refuse(`--only: unknown case "${name}", expected some of ${cases.join(",")}`)
 const selected = (name: string) => only.includes(name)
 
 const say = (text = "") => {
