@@ -14,6 +14,7 @@ import { runBench } from "../measure/BenchRun.ts"
 import type { BenchPlan } from "../measure/BenchRun.ts"
 import { formatSummary, summarize } from "../measure/BenchSummary.ts"
 import { reportFailures } from "./CliFailure.ts"
+import { describedWithDefault } from "./CliFlags.ts"
 import { jsonFlag, namesrvFlag, resolveNameServers } from "./NameServerFlags.ts"
 
 /**
@@ -46,11 +47,11 @@ export const benchCommand = Command.make(
       Flag.optional
     ),
     count: Flag.Int("count").pipe(Flag.withDescription("Sends to measure after the warm-up"), Flag.optional),
-    size: Flag.Int("size").pipe(Flag.withDescription("Body size in bytes"), Flag.withDefault(1024)),
-    concurrency: Flag.Int("concurrency").pipe(Flag.withDescription("Sends in flight"), Flag.withDefault(64)),
-    warmup: Flag.Finite("warmup").pipe(Flag.withDescription("Seconds of warm-up, not measured"), Flag.withDefault(2)),
-    group: Flag.String("group").pipe(Flag.withDescription("Producer group"), Flag.withDefault("effect_rocketmq_bench")),
-    timeout: Flag.Int("timeout").pipe(Flag.withDescription("Send budget in milliseconds"), Flag.withDefault(3000)),
+    size: Flag.Int("size").pipe(describedWithDefault("Body size in bytes", 1024)),
+    concurrency: Flag.Int("concurrency").pipe(describedWithDefault("Sends in flight", 64)),
+    warmup: Flag.Finite("warmup").pipe(describedWithDefault("Seconds of warm-up, not measured", 2)),
+    group: Flag.String("group").pipe(describedWithDefault("Producer group", "effect_rocketmq_bench")),
+    timeout: Flag.Int("timeout").pipe(describedWithDefault("Send budget in milliseconds", 3000)),
     json: jsonFlag
   },
   Effect.fnUntraced(function*(flags) {

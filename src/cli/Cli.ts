@@ -6,6 +6,7 @@
 import { Command } from "effect/cli"
 import { benchCommand } from "./BenchCommand.ts"
 import { brokersCommand } from "./BrokersCommand.ts"
+import { clusterCommand } from "./ClusterCommand.ts"
 import { demoCommand } from "./DemoCommand.ts"
 import { inspectCommand } from "./InspectCommand.ts"
 import { routeCommand } from "./RouteCommand.ts"
@@ -27,7 +28,15 @@ export const cliVersion = "0.1.0"
  */
 export const cli = Command.make("effect-rocketmq").pipe(
   Command.withDescription("A RocketMQ producer client on Effect, speaking the remoting protocol"),
-  Command.withSubcommands([inspectCommand, brokersCommand, routeCommand, sendCommand, benchCommand, demoCommand])
+  Command.withSubcommands([
+    clusterCommand,
+    brokersCommand,
+    routeCommand,
+    sendCommand,
+    inspectCommand,
+    benchCommand,
+    demoCommand
+  ])
 )
 
 /**

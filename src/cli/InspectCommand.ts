@@ -10,10 +10,13 @@ import { decodeFrame } from "../protocol/FrameDecoder.ts"
 import { parseLenientJson } from "../protocol/LenientJson.ts"
 import type { RemotingCommand } from "../protocol/RemotingCommand.ts"
 import { isOneway, isResponse } from "../protocol/RemotingCommand.ts"
-import { requestCodeName } from "../protocol/RequestCode.ts"
+import { RequestCode, requestCodeName } from "../protocol/RequestCode.ts"
 import { responseCodeName } from "../protocol/ResponseCode.ts"
+import { sendMessageV2Keys } from "../protocol/SendHeaders.ts"
 import { decodeUtf8, isUtf8 } from "../protocol/Utf8.ts"
+import { decodeProperties } from "../protocol/message/MessageProperties.ts"
 import { reportFailures } from "./CliFailure.ts"
+import { plural } from "./Plural.ts"
 import { formatTable, printable } from "./TextTable.ts"
 
 /**
@@ -62,6 +65,37 @@ export interface InspectJson {
   readonly remark: string | null
   readonly extFields: Readonly<Record<string, string>> | null
   readonly body: { readonly bytes: number; readonly text: string | null; readonly json: unknown }
+  /** A send request's header under the Java field names (SEND_MESSAGE_V2's `a`…`n` expanded). */
+  readonly sendHeader: Readonly<Record<string, string>> | null
+  /** A send request's message properties, decoded from the `properties` header field. */
+  readonly properties: Readonly<Record<string, string>> | null
+}
+
+const fieldOfShortKey: ReadonlyMap<string, string> = new Map(
+  Object.entries(sendMessageV2Keys).map(([field, key]) => [key, field])
+)
+
+/**
+ * A send request's header fields under their Java names, each with the key it travelled under,
+ * and its message properties decoded; `undefined` for any other frame. SEND_MESSAGE_V2 and
+ * SEND_BATCH_MESSAGE carry the one-letter keys `a`…`n`; SEND_MESSAGE carries the names themselves.
+ *
+ * @since 0.1.0
+ */
+export const expandSendHeader = (command: RemotingCommand): {
+  readonly fields: ReadonlyArray<{ readonly key: string; readonly field: string; readonly value: string }>
+  readonly properties: Readonly<Record<string, string>>
+} | undefined => {
+  if (isResponse(command) || command.extFields === undefined) return undefined
+  const short = command.code === RequestCode.SEND_MESSAGE_V2 || command.code === RequestCode.SEND_BATCH_MESSAGE
+  if (!short && command.code !== RequestCode.SEND_MESSAGE) return undefined
+  const fields = Object.entries(command.extFields).map(([key, value]) => ({
+    key,
+    field: short ? fieldOfShortKey.get(key) ?? key : key === "bname" ? "brokerName" : key,
+    value
+  }))
+  const propertiesText = fields.find((entry) => entry.field === "properties")?.value
+  return { fields, properties: propertiesText === undefined ? {} : decodeProperties(propertiesText) }
 }
 
 /**
@@ -75,6 +109,7 @@ export const inspectJson = (command: RemotingCommand): InspectJson => {
   const body = command.body
   const text = body !== undefined && body.length > 0 && isUtf8(body) ? decodeUtf8(body) : null
   const json = text === null ? null : Result.getOrElse(parseLenientJson(text), () => null)
+  const send = expandSendHeader(command)
   return {
     serializeType: command.serializeType,
     code: command.code,
@@ -84,7 +119,9 @@ export const inspectJson = (command: RemotingCommand): InspectJson => {
     language: command.language ?? null,
     remark: command.remark ?? null,
     extFields: command.extFields ?? null,
-    body: { bytes: body?.length ?? 0, text, json }
+    body: { bytes: body?.length ?? 0, text, json },
+    sendHeader: send === undefined ? null : Object.fromEntries(send.fields.map((entry) => [entry.field, entry.value])),
+    properties: send?.properties ?? null
   }
 }
 
@@ -119,6 +156,7 @@ const codeName = (command: RemotingCommand): string =>
  */
 export const formatInspect = (command: RemotingCommand, frameSize: number): string => {
   const view = inspectJson(command)
+  const send = expandSendHeader(command)
   const lines = [
     `frame       ${frameSize} bytes, ${command.serializeType} header, body ${view.body.bytes} bytes`,
     `kind        ${kindOf(command)} (flag ${command.flag})`,
@@ -131,10 +169,20 @@ export const formatInspect = (command: RemotingCommand, frameSize: number): stri
   const fields = Object.entries(command.extFields ?? {})
   if (command.extFields === undefined) lines.push("extFields   -")
   else if (fields.length === 0) lines.push("extFields   (empty)")
-  else {
+  else if (send !== undefined) {
+    lines.push(`extFields   the send header${command.code === RequestCode.SEND_MESSAGE ? "" : " (one-letter keys of SEND_MESSAGE_V2)"}`)
+    lines.push(...indent(formatTable(
+      ["key", "field", "value"],
+      send.fields.map((entry) => [printable(entry.key), entry.field, entry.field === "properties" ? "(below)" : printable(entry.value)])
+    )))
+    const properties = Object.entries(send.properties)
+    lines.push(`properties  ${properties.length === 0 ? "-" : plural(properties.length, "property", "properties")}`)
+    if (properties.length > 0) {
+      lines.push(...indent(formatTable(["name", "value"], properties.map(([name, value]) => [printable(name), printable(value)]))))
+    }
+  } else {
     lines.push("extFields")
-    lines.push(...formatTable(["key", "value"], fields.map(([k, v]) => [printable(k), printable(v)]))
-      .split("\n").map((line) => `  ${line}`))
+    lines.push(...indent(formatTable(["key", "value"], fields.map(([k, v]) => [printable(k), printable(v)]))))
   }
   if (view.body.bytes > 0) {
     const shown = view.body.json !== null
@@ -150,6 +198,8 @@ export const formatInspect = (command: RemotingCommand, frameSize: number): stri
   }
   return lines.join("\n")
 }
+
+const indent = (table: string): ReadonlyArray<string> => table.split("\n").map((line) => `  ${line}`)
 
 const hexPreview = (bytes: Uint8Array): string => {
   const shown = Buffer.from(bytes.subarray(0, 256)).toString("hex").replace(/(.{32})/g, "$1\n").trim()

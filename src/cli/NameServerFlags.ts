@@ -7,6 +7,7 @@ import { Config, Effect, Layer, Option, Schema } from "effect"
 import { Flag } from "effect/cli"
 import { NameServerTransport } from "../transport/NameServerTransport.ts"
 import { RemotingClient } from "../transport/RemotingClient.ts"
+import { describedWithDefault, intAtLeast } from "./CliFlags.ts"
 
 /**
  * Neither `--namesrv` nor `NAMESRV_ADDR` says where the NameServers are.
@@ -37,9 +38,8 @@ export const namesrvFlag = Flag.String("namesrv").pipe(
  * @since 0.1.0
  * @category cli
  */
-export const timeoutFlag = Flag.Int("timeout").pipe(
-  Flag.withDescription("Time budget of each NameServer call in milliseconds"),
-  Flag.withDefault(3000)
+export const timeoutFlag = intAtLeast("timeout", 1).pipe(
+  describedWithDefault("Time budget of each NameServer call in milliseconds", 3000)
 )
 
 /**
@@ -48,7 +48,7 @@ export const timeoutFlag = Flag.Int("timeout").pipe(
  * @since 0.1.0
  * @category cli
  */
-export const jsonFlag = Flag.Boolean("json").pipe(Flag.withDescription("Print JSON"), Flag.withDefault(false))
+export const jsonFlag = Flag.Boolean("json").pipe(describedWithDefault("Print JSON", false))
 
 /**
  * The NameServer list from the flag, else from `NAMESRV_ADDR`.

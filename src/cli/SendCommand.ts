@@ -10,8 +10,9 @@ import { encodeUtf8 } from "../protocol/Utf8.ts"
 import { makeMessage } from "../protocol/message/Message.ts"
 import type { Message } from "../protocol/message/Message.ts"
 import { Producer } from "../producer/Producer.ts"
-import type { SendResult } from "../producer/SendResult.ts"
+import type { OnewaySent, SendResult } from "../producer/SendResult.ts"
 import { reportFailures } from "./CliFailure.ts"
+import { describedWithDefault, intAtLeast } from "./CliFlags.ts"
 import { jsonFlag, namesrvFlag, resolveNameServers } from "./NameServerFlags.ts"
 
 /**
@@ -29,8 +30,9 @@ export class InvalidSendFlags extends Schema.TaggedError<InvalidSendFlags>()("In
 }
 
 /**
- * One line of `send --json`: a message's result. For a oneway send only the topic is known, the
- * status is `ONEWAY` and the other fields are null.
+ * One line of `send --json`: a message's result. For a oneway send the status is `ONEWAY`, the
+ * `msgId` and the queue are known (the request was written to it) and the fields only a broker's
+ * answer gives (`offsetMsgId`, `queueOffset`) are null.
  *
  * @since 0.1.0
  * @category cli
@@ -65,10 +67,27 @@ export const resultLines = (result: SendResult, messages: number): ReadonlyArray
   }))
 }
 
+/**
+ * The `send --json` line of a oneway send.
+ *
+ * @since 0.1.0
+ */
+export const onewayLine = (sent: OnewaySent): SendJson => ({
+  status: "ONEWAY",
+  msgId: sent.msgId,
+  offsetMsgId: null,
+  topic: sent.messageQueue.topic,
+  brokerName: sent.messageQueue.brokerName,
+  queueId: sent.messageQueue.queueId,
+  queueOffset: null
+})
+
 const formatLine = (line: SendJson): string =>
   line.status === "ONEWAY"
-    ? `ONEWAY  topic ${line.topic} (written, no answer expected)`
+    ? `ONEWAY  msgId ${line.msgId}  ${line.brokerName}#${line.queueId}  (written, no answer expected)`
     : `${line.status}  msgId ${line.msgId}  ${line.brokerName}#${line.queueId} offset ${line.queueOffset}  offsetMsgId ${line.offsetMsgId}`
+
+const defaultBody = "hello from effect-rocketmq"
 
 /**
  * The `send` command.
@@ -81,30 +100,29 @@ export const sendCommand = Command.make(
   {
     topic: Argument.String("topic").pipe(Argument.withDescription("The topic")),
     namesrv: namesrvFlag,
-    body: Flag.String("body").pipe(Flag.withDescription("The message body (text)"), Flag.optional),
-    size: Flag.Int("size").pipe(Flag.withDescription("Send a body of this many bytes instead of --body"), Flag.optional),
-    count: Flag.Int("count").pipe(Flag.withDescription("How many messages"), Flag.withDefault(1)),
+    body: Flag.String("body").pipe(
+      Flag.withDescription(`The message body (text) (default: "${defaultBody}")`),
+      Flag.optional
+    ),
+    size: intAtLeast("size", 1).pipe(Flag.withDescription("Send a body of this many bytes instead of --body"), Flag.optional),
+    count: intAtLeast("count", 1).pipe(describedWithDefault("How many messages", 1)),
     tag: Flag.String("tag").pipe(Flag.withDescription("The messages' tag"), Flag.optional),
     keys: Flag.String("keys").pipe(Flag.withDescription("Index keys, separated by spaces or commas"), Flag.optional),
     property: Flag.KeyValuePair("property").pipe(Flag.withDescription("A user property k=v (repeatable)"), Flag.optional),
     oneway: Flag.Boolean("oneway").pipe(Flag.withDescription("Send oneway: no answer, no retry"), Flag.withDefault(false)),
-    batch: Flag.Int("batch").pipe(Flag.withDescription("Send in batches of this many messages"), Flag.optional),
-    group: Flag.String("group").pipe(Flag.withDescription("Producer group"), Flag.withDefault("effect_rocketmq_cli")),
-    timeout: Flag.Int("timeout").pipe(Flag.withDescription("Send budget in milliseconds"), Flag.withDefault(3000)),
+    batch: intAtLeast("batch", 1).pipe(Flag.withDescription("Send in batches of this many messages"), Flag.optional),
+    group: Flag.String("group").pipe(describedWithDefault("Producer group", "effect_rocketmq_cli")),
+    timeout: intAtLeast("timeout", 1).pipe(describedWithDefault("Send budget in milliseconds", 3000)),
     json: jsonFlag
   },
   Effect.fnUntraced(function*(flags) {
     const invalid = (detail: string) => Effect.fail(new InvalidSendFlags({ detail }))
     if (Option.isSome(flags.body) && Option.isSome(flags.size)) return yield* invalid("give --body or --size, not both")
-    if (flags.count < 1) return yield* invalid(`--count must be at least 1, got ${flags.count}`)
-    if (Option.isSome(flags.size) && flags.size.value < 1) return yield* invalid(`--size must be at least 1, got ${flags.size.value}`)
-    if (Option.isSome(flags.batch) && flags.batch.value < 1) return yield* invalid(`--batch must be at least 1, got ${flags.batch.value}`)
     if (Option.isSome(flags.batch) && flags.oneway) return yield* invalid("--batch and --oneway cannot be combined")
-    if (flags.timeout < 1) return yield* invalid(`--timeout must be positive, got ${flags.timeout}`)
     const nameServers = yield* resolveNameServers(flags.namesrv)
     const body = Option.isSome(flags.size)
       ? new Uint8Array(flags.size.value).fill(0x78)
-      : encodeUtf8(Option.getOrElse(flags.body, () => "hello from effect-rocketmq"))
+      : encodeUtf8(Option.getOrElse(flags.body, () => defaultBody))
     const keys = Option.map(flags.keys, (text) => text.split(/[\s,]+/).filter((key) => key.length > 0))
     const message: Message = makeMessage(flags.topic, body, {
       ...(Option.isSome(flags.tag) ? { tags: flags.tag.value } : {}),
@@ -117,10 +135,7 @@ export const sendCommand = Command.make(
       const producer = yield* Producer
       if (flags.oneway) {
         for (let i = 0; i < flags.count; i++) {
-          yield* producer.sendOneway(message)
-          yield* print({
-            status: "ONEWAY", msgId: null, offsetMsgId: null, topic: flags.topic, brokerName: null, queueId: null, queueOffset: null
-          })
+          yield* print(onewayLine(yield* producer.sendOneway(message)))
         }
         return
       }

@@ -10,9 +10,12 @@ import { Effect, Layer } from "effect"
 import { Command } from "effect/cli"
 import { cli, cliVersion } from "./Cli.ts"
 import { cliOutputLayer } from "./CliOutputStyle.ts"
+import { endQuietlyOnClosedOutput, exitCodeOf } from "./ProcessExit.ts"
+
+endQuietlyOnClosedOutput()
 
 cli.pipe(
   Command.run({ version: cliVersion }),
   Effect.provide(Layer.mergeAll(NodeServices.layer, cliOutputLayer)),
-  NodeRuntime.runMain
+  NodeRuntime.runMain({ teardown: exitCodeOf })
 )

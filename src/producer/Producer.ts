@@ -6,8 +6,10 @@
  * @since 0.1.0
  */
 import { Clock, Config, Context, Effect, Layer, Random, Schedule } from "effect"
+import type { Stream } from "effect"
 import type { Scope } from "effect"
 import { RouteCache } from "../route/RouteCache.ts"
+import type { RouteChanged } from "../route/RouteChanged.ts"
 import { RouteLookup } from "../route/RouteLookup.ts"
 import type { InvalidAddress } from "../transport/Address.ts"
 import { NameServerTransport } from "../transport/NameServerTransport.ts"
@@ -20,7 +22,7 @@ import { defaultProducerGroup, InvalidProducerOptions, resolveProducerOptions } 
 import type { ProducerOptions, ResolvedProducerOptions } from "./ProducerOptions.ts"
 import { makeQueueSelector } from "./QueueSelector.ts"
 import { makeSendPipeline } from "./SendPipeline.ts"
-import type { SendResult } from "./SendResult.ts"
+import type { OnewaySent, SendResult } from "./SendResult.ts"
 import { makeUniqueIdGenerator } from "../protocol/message/UniqueId.ts"
 import { localUniqueIdPrefix } from "./ClientIp.ts"
 
@@ -47,8 +49,18 @@ export class Producer extends Context.Service<Producer, {
    * `SelectMessageQueueByHash`), in one attempt, so per-key order is never broken by a failover.
    */
   readonly sendOrderly: (message: Message, shardingKey: string) => Effect.Effect<SendResult, ProducerError>
-  /** Writes the message once and does not wait for the broker (no result, no retry). */
-  readonly sendOneway: (message: Message) => Effect.Effect<void, ProducerError>
+  /**
+   * Writes the message once and does not wait for the broker (no retry): the result is the
+   * message's unique id and the queue it was written to, known before any answer.
+   */
+  readonly sendOneway: (message: Message) => Effect.Effect<OnewaySent, ProducerError>
+  /**
+   * The route changes this producer's route lookup sees (`RouteLookup.changes`): the first route of
+   * a topic, brokers and queues added or removed by a refresh, a topic leaving the cache. The
+   * subscription is made when this effect runs (every change from then on is in the stream) and
+   * lasts as long as the scope.
+   */
+  readonly routeChanges: Effect.Effect<Stream.Stream<RouteChanged>, never, Scope.Scope>
 }>()("effect-rocketmq/producer/Producer") {
   /** The producer on a route lookup and a remoting client provided from outside. */
   static readonly layerNoDeps = (
@@ -79,6 +91,16 @@ export class Producer extends Context.Service<Producer, {
     }
   ): Layer.Layer<Producer, InvalidProducerOptions | InvalidAddress | Config.ConfigError> =>
     Layer.unwrap(Effect.map(Config.unwrap(options), Producer.layer))
+
+  /**
+   * The producer with options an effect computes from other services: for example the NameServer
+   * address of a testkit cluster, `Producer.layerFrom(TestCluster.producerOptions({}))` provided
+   * with `TestCluster.layer(...)`.
+   */
+  static readonly layerFrom = <E, R>(
+    options: Effect.Effect<ProducerOptions, E, R>
+  ): Layer.Layer<Producer, E | InvalidProducerOptions | InvalidAddress, R> =>
+    Layer.unwrap(Effect.map(options, Producer.layer))
 }
 
 /**
@@ -121,5 +143,5 @@ export const makeProducer = (
       closed = true
     }))
 
-    return Producer.of({ clientId, producerGroup: options.producerGroup, ...pipeline })
+    return Producer.of({ clientId, producerGroup: options.producerGroup, ...pipeline, routeChanges: lookup.changes })
   })

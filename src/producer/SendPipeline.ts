@@ -32,7 +32,7 @@ import type { TopicPublishInfo } from "../route/TopicPublishInfo.ts"
 import type { RemotingClient } from "../transport/RemotingClient.ts"
 import type { Message } from "../protocol/message/Message.ts"
 import { attemptCap, defaultAttemptBudgetOptions, retryReserve } from "./AttemptBudget.ts"
-import { InvalidMessage, topicOfUnchecked, validateMessage, validateMessages } from "./MessageValidation.ts"
+import { InvalidMessage, topicOfUnchecked, validateMessage, validateMessages, validateTopic } from "./MessageValidation.ts"
 import { BrokerRejected, NoMasterAddress, NoWritableQueue, ProducerClosed, ProducerError, SendFailed } from "./ProducerError.ts"
 import type { FailedAttempt } from "./ProducerError.ts"
 import { messagesSent, sendFailures, sendLatency, sendRetries } from "./ProducerMetrics.ts"
@@ -40,7 +40,7 @@ import type { ResolvedProducerOptions } from "./ProducerOptions.ts"
 import type { QueueSelector } from "./QueueSelector.ts"
 import { prepareBatch, prepareMessage, readSendResponse, sendRequest } from "./SendRequest.ts"
 import type { PreparedMessage, RequestContext } from "./SendRequest.ts"
-import type { SendResult } from "./SendResult.ts"
+import type { OnewaySent, SendResult } from "./SendResult.ts"
 
 /**
  * What the pipeline runs on.
@@ -257,7 +257,7 @@ export const makeSendPipeline = (context: SendPipelineContext) => {
           })
         })
     )
-    return retry ? Effect.andThen(Metric.update(sendRetries, 1), run) : run
+    return retry ? Effect.andThen(Metric.update(topicMetrics(job.prepared.topic).retries, 1), run) : run
   })
 
   /**
@@ -310,8 +310,42 @@ export const makeSendPipeline = (context: SendPipelineContext) => {
       }
     })
 
+  /**
+   * The send metrics of one topic, with the producer group and the topic as attributes (bounded as
+   * long as the application's topics are; RocketMQ topics are created by operators, not per
+   * request). Built once per topic; a topic name that is not valid counts as `(invalid)` and is not
+   * kept, so bad input can grow neither the series nor this table.
+   */
+  const invalidTopic = "(invalid)"
+  const metricsByTopic = new Map<string, ReturnType<typeof topicMetricsOf>>()
+  const topicMetricsOf = (topic: string) => {
+    const attributes = { producer_group: options.producerGroup, topic }
+    const sentByBroker = new Map<string, typeof messagesSent>()
+    return {
+      sent: (brokerName: string) => {
+        let counter = sentByBroker.get(brokerName)
+        if (counter === undefined) {
+          counter = Metric.withAttributes(messagesSent, { ...attributes, broker: brokerName })
+          sentByBroker.set(brokerName, counter)
+        }
+        return counter
+      },
+      failures: Metric.withAttributes(sendFailures, attributes),
+      retries: Metric.withAttributes(sendRetries, attributes),
+      latency: Metric.withAttributes(sendLatency, attributes)
+    }
+  }
+  const topicMetrics = (topic: string) => {
+    const known = metricsByTopic.get(topic)
+    if (known !== undefined) return known
+    const key = Result.isSuccess(validateTopic(topic)) ? topic : invalidTopic
+    const made = metricsByTopic.get(key) ?? topicMetricsOf(key)
+    metricsByTopic.set(key, made)
+    return made
+  }
+
   /** Metrics and a span around a public operation; a closed producer fails at once. */
-  const observed = <A>(
+  const observed = <A extends { readonly messageQueue: { readonly brokerName: string } }>(
     name: string,
     topic: string,
     run: (started: number) => Effect.Effect<A, ProducerError>
@@ -319,11 +353,14 @@ export const makeSendPipeline = (context: SendPipelineContext) => {
     Effect.clockWith((clock) => {
       if (context.isClosed()) return Effect.fail(closed())
       const started = clock.currentTimeMillisUnsafe()
+      const metrics = topicMetrics(topic)
       return run(started).pipe(
         Effect.onExit((exit) =>
           Effect.andThen(
-            Metric.update(Exit.isSuccess(exit) ? messagesSent : sendFailures, 1),
-            Metric.update(sendLatency, Duration.millis(clock.currentTimeMillisUnsafe() - started))
+            Exit.isSuccess(exit)
+              ? Metric.update(metrics.sent(exit.value.messageQueue.brokerName), 1)
+              : Metric.update(metrics.failures, 1),
+            Metric.update(metrics.latency, Duration.millis(clock.currentTimeMillisUnsafe() - started))
           )),
         Effect.withSpan(name, { attributes: { topic } }, { captureStackTrace: false })
       )
@@ -362,7 +399,7 @@ export const makeSendPipeline = (context: SendPipelineContext) => {
           attempts(job(prepared, started, 1, (info) => Effect.succeed(selector.selectByKey(info, shardingKey))), firstAttempt)))
 
   /** A oneway send: written once, no answer, no retry. */
-  const sendOneway = (message: Message): Effect.Effect<void, ProducerError> =>
+  const sendOneway = (message: Message): Effect.Effect<OnewaySent, ProducerError> =>
     observed("Producer.sendOneway", topicOfUnchecked(message), (started) =>
       Effect.gen(function*() {
         const prepared = yield* prepare(message, started)
@@ -392,6 +429,8 @@ export const makeSendPipeline = (context: SendPipelineContext) => {
         yield* client.invokeOneway(address, sendRequest(prepared, queue, requestContext, true), Math.max(1, deadline - now)).pipe(
           Effect.catch((error) => failed({ brokerName: queue.brokerName, address, reason: error.reason }))
         )
+        const sent: OnewaySent = { msgId: prepared.msgId, messageQueue: queue }
+        return sent
       }))
 
   return { send, sendBatch, sendOrderly, sendOneway }

@@ -50,3 +50,21 @@ export const SendResult = Schema.Struct({
  * @category models
  */
 export type SendResult = typeof SendResult.Type
+
+/**
+ * What a oneway send knows once the request is written: the message's unique id (`UNIQ_KEY`,
+ * which the broker stores with it) and the queue it was written to. No broker answer comes back.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const OnewaySent = Schema.Struct({
+  msgId: Schema.String,
+  messageQueue: MessageQueue
+})
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type OnewaySent = typeof OnewaySent.Type

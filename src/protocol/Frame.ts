@@ -13,6 +13,7 @@ import {
   FrameTooShort,
   HeaderLengthExceedsFrame,
   MalformedHeader,
+  NotRemotingProtocol,
   NegativeFrameLength,
   ProtocolError,
   UnencodableCommand,
@@ -156,6 +157,26 @@ export const checkFrameLength = (length: number, maxFrameSize: number): Protocol
   if (length < 4) return protocolError(new FrameTooShort({ length }))
   if (length + 4 > maxFrameSize) return protocolError(new FrameTooLarge({ length: length + 4, maxFrameSize }))
   return undefined
+}
+
+const isPrintableAscii = (byte: number): boolean => byte >= 0x20 && byte <= 0x7e
+
+/**
+ * Reads the start of a stream that should be a frame as text, when it is text: its first 4 bytes
+ * printable ASCII (a frame's length word starts with a zero byte below 16 MiB, so such a length
+ * is far above any frame size limit). The text runs to the first byte that is not printable
+ * (a line break, say), at most 80 characters. `undefined` for anything else.
+ *
+ * @since 0.1.0
+ */
+export const textInsteadOfFrame = (byteAt: (position: number) => number | undefined): ProtocolError | undefined => {
+  let text = ""
+  for (let position = 0; position < 80; position++) {
+    const byte = byteAt(position)
+    if (byte === undefined || !isPrintableAscii(byte)) break
+    text += String.fromCharCode(byte)
+  }
+  return text.length >= 4 ? protocolError(new NotRemotingProtocol({ text })) : undefined
 }
 
 /**

@@ -11,7 +11,7 @@
  */
 import { Buffer } from "node:buffer"
 import { Result } from "effect"
-import { checkFrameLength, checkTypeWord, decodeCheckedFrame, DEFAULT_MAX_FRAME_SIZE } from "./Frame.ts"
+import { checkFrameLength, checkTypeWord, decodeCheckedFrame, DEFAULT_MAX_FRAME_SIZE, textInsteadOfFrame } from "./Frame.ts"
 import type { FrameOptions } from "./Frame.ts"
 import { IncompleteFrame, ProtocolError, TrailingBytes } from "./ProtocolError.ts"
 import type { RemotingCommand } from "./RemotingCommand.ts"
@@ -70,7 +70,10 @@ export class FrameDecoder {
     while (bytes.length - offset >= 4) {
       const length = buffer.readInt32BE(offset)
       const lengthError = checkFrameLength(length, this.maxFrameSize)
-      if (lengthError !== undefined) return this.fail(lengthError)
+      if (lengthError !== undefined) {
+        const start = offset
+        return this.fail(textInsteadOfFrame((position) => bytes[start + position]) ?? lengthError)
+      }
       if (bytes.length - offset >= 8) {
         const typeError = checkTypeWord(buffer.readUInt32BE(offset + 4), length)
         if (typeError !== undefined) return this.fail(typeError)
@@ -93,7 +96,9 @@ export class FrameDecoder {
     if (this.pendingBytes < 4) return undefined
     const length = this.peekInt32(0)
     const lengthError = checkFrameLength(length, this.maxFrameSize)
-    if (lengthError !== undefined) return lengthError
+    if (lengthError !== undefined) {
+      return textInsteadOfFrame((position) => (position < this.pendingBytes ? this.peekByte(position) : undefined)) ?? lengthError
+    }
     if (this.pendingBytes < 8) return undefined
     return checkTypeWord(this.peekInt32(4) >>> 0, length)
   }

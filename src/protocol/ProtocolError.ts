@@ -138,6 +138,20 @@ export class TrailingBytes extends Schema.TaggedError<TrailingBytes>()("Trailing
 }
 
 /**
+ * The peer answered in a text protocol (HTTP, SMTP, …) where a frame's length word was due: it is
+ * not a RocketMQ server. `text` is the start of what it sent, up to its first line break.
+ *
+ * @since 0.1.0
+ */
+export class NotRemotingProtocol extends Schema.TaggedError<NotRemotingProtocol>()("NotRemotingProtocol", {
+  text: Schema.String
+}) {
+  override get message(): string {
+    return `not a RocketMQ server: it answered ${JSON.stringify(this.text)}, text where a frame was due`
+  }
+}
+
+/**
  * What went wrong in a `ProtocolError`.
  *
  * @since 0.1.0
@@ -152,7 +166,8 @@ export const ProtocolErrorReason = Schema.Union([
   MalformedHeader,
   UnencodableCommand,
   IncompleteFrame,
-  TrailingBytes
+  TrailingBytes,
+  NotRemotingProtocol
 ])
 
 /**

@@ -45,28 +45,36 @@ export const SendMessageRequestHeader = Schema.Struct(sendRequestFields).pipe(
 export type SendMessageRequestHeader = typeof SendMessageRequestHeader.Type
 
 /**
+ * The one-letter keys SEND_MESSAGE_V2 and SEND_BATCH_MESSAGE use for the send header's fields
+ * (`SendMessageRequestHeaderV2` in Java).
+ *
+ * @since 0.1.0
+ */
+export const sendMessageV2Keys = {
+  producerGroup: "a",
+  topic: "b",
+  defaultTopic: "c",
+  defaultTopicQueueNums: "d",
+  queueId: "e",
+  sysFlag: "f",
+  bornTimestamp: "g",
+  flag: "h",
+  properties: "i",
+  reconsumeTimes: "j",
+  unitMode: "k",
+  maxReconsumeTimes: "l",
+  batch: "m",
+  brokerName: "n"
+} as const
+
+/**
  * The same header with the one-letter keys `a`…`n` of SEND_MESSAGE_V2 and SEND_BATCH_MESSAGE.
  *
  * @since 0.1.0
  * @category schemas
  */
 export const SendMessageRequestHeaderV2 = Schema.Struct(sendRequestFields).pipe(
-  Schema.encodeKeys({
-    producerGroup: "a",
-    topic: "b",
-    defaultTopic: "c",
-    defaultTopicQueueNums: "d",
-    queueId: "e",
-    sysFlag: "f",
-    bornTimestamp: "g",
-    flag: "h",
-    properties: "i",
-    reconsumeTimes: "j",
-    unitMode: "k",
-    maxReconsumeTimes: "l",
-    batch: "m",
-    brokerName: "n"
-  })
+  Schema.encodeKeys(sendMessageV2Keys)
 )
 
 /**

@@ -120,9 +120,11 @@ export const makeRouteLookup = (
         Effect.mapError(({ reason }) =>
           reason._tag === "TopicNotExist" ? new NoRouteInfoSignal() : new RouteLookupError({ reason })
         ),
-        Effect.tapError((error) => error instanceof NoRouteInfoSignal ? Effect.void : Metric.update(nameServerFetchFailures, 1)),
-        Effect.trackDuration(nameServerFetchLatency),
-        Effect.tap(() => Metric.update(nameServerFetches, 1)),
+        Effect.tapError((error) =>
+          error instanceof NoRouteInfoSignal ? Effect.void : Metric.update(Metric.withAttributes(nameServerFetchFailures, { topic }), 1)
+        ),
+        Effect.trackDuration(Metric.withAttributes(nameServerFetchLatency, { topic })),
+        Effect.tap(() => Metric.update(Metric.withAttributes(nameServerFetches, { topic }), 1)),
         Effect.withSpan("RouteLookup.fetchRoute", { attributes: { topic } })
       )
 
@@ -176,8 +178,10 @@ export const makeRouteLookup = (
       options?: PublishInfoOptions
     ): Effect.Effect<TopicPublishInfo, RouteLookupError> =>
       Effect.flatMap(cache.get(topic), (cached) => {
-        if (cached !== undefined && cached.queues.length > 0) return Effect.as(Metric.update(routeCacheHits, 1), cached)
-        const fetch = Effect.andThen(Metric.update(routeCacheMisses, 1), shared(topic))
+        if (cached !== undefined && cached.queues.length > 0) {
+          return Effect.as(Metric.update(Metric.withAttributes(routeCacheHits, { topic }), 1), cached)
+        }
+        const fetch = Effect.andThen(Metric.update(Metric.withAttributes(routeCacheMisses, { topic }), 1), shared(topic))
         const deadline = options?.deadline
         if (deadline === undefined && options?.timeoutMillis === undefined) return fetch
         return Effect.flatMap(Clock.currentTimeMillis, (now) => {

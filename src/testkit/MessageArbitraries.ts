@@ -29,7 +29,7 @@ const isBlank = (text: string): boolean => {
  * @since 0.1.0
  * @category arbitraries
  */
-export const topic: Arbitrary.Arbitrary<string> = Arbitrary.schema(
+export const sendableTopicName: Arbitrary.Arbitrary<string> = Arbitrary.schema(
   Schema.String.check(Schema.isPattern(/^[%|a-zA-Z0-9_-]{1,127}$/))
 ).pipe(Arbitrary.map((name) => (NOT_ALLOWED_SEND_TOPICS.has(name) ? `${name}_` : name)))
 
@@ -40,7 +40,7 @@ export const topic: Arbitrary.Arbitrary<string> = Arbitrary.schema(
  * @since 0.1.0
  * @category arbitraries
  */
-export const body: Arbitrary.Arbitrary<Uint8Array> = Arbitrary.schema(Schema.Struct({
+export const messageBody: Arbitrary.Arbitrary<Uint8Array> = Arbitrary.schema(Schema.Struct({
   size: Schema.Literals(["tiny", "small", "medium", "large"]),
   length: int(1, 20480),
   seed: int(0, 0x7fffffff),
@@ -77,7 +77,7 @@ const fieldText = Arbitrary.schema(Schema.String).pipe(Arbitrary.map(cleanText))
  * @since 0.1.0
  * @category arbitraries
  */
-export const tags: Arbitrary.Arbitrary<string> = fieldText
+export const messageTags: Arbitrary.Arbitrary<string> = fieldText
 
 /**
  * Keys: 0…4 non-empty keys without spaces or separators.
@@ -85,7 +85,7 @@ export const tags: Arbitrary.Arbitrary<string> = fieldText
  * @since 0.1.0
  * @category arbitraries
  */
-export const keys: Arbitrary.Arbitrary<ReadonlyArray<string>> = Arbitrary.array(
+export const messageKeys: Arbitrary.Arbitrary<ReadonlyArray<string>> = Arbitrary.array(
   fieldText.pipe(Arbitrary.map((key) => {
     const spaceless = key.replace(/ /g, "_")
     return spaceless.length === 0 ? "k" : spaceless
@@ -155,9 +155,9 @@ const optional = <A>(arbitrary: Arbitrary.Arbitrary<A>): Arbitrary.Arbitrary<A |
   )
 
 const messageParts = {
-  body,
-  tags: optional(tags),
-  keys: optional(keys),
+  body: messageBody,
+  tags: optional(messageTags),
+  keys: optional(messageKeys),
   properties: optional(userProperties),
   delayTimeLevel: optional(Arbitrary.schema(int(0, 18))),
   deliverTimeMs: optional(Arbitrary.schema(int(0, 4_102_444_800_000))),
@@ -193,7 +193,7 @@ const assemble = (parts: MessageParts): Message => {
  * @since 0.1.0
  * @category arbitraries
  */
-export const validMessage: Arbitrary.Arbitrary<Message> = Arbitrary.all({ topic, ...messageParts }).pipe(
+export const validMessage: Arbitrary.Arbitrary<Message> = Arbitrary.all({ topic: sendableTopicName, ...messageParts }).pipe(
   Arbitrary.map(assemble)
 )
 
@@ -205,7 +205,7 @@ export const validMessage: Arbitrary.Arbitrary<Message> = Arbitrary.all({ topic,
  * @category arbitraries
  */
 export const messageBatch: Arbitrary.Arbitrary<ReadonlyArray<Message>> = Arbitrary.all({
-  topic: topic.pipe(Arbitrary.map((name) => (name.startsWith("%RETRY%") ? `_${name.slice(1)}` : name))),
+  topic: sendableTopicName.pipe(Arbitrary.map((name) => (name.startsWith("%RETRY%") ? `_${name.slice(1)}` : name))),
   waitStoreMsgOK: Arbitrary.schema(Schema.Boolean),
   messages: Arbitrary.array(Arbitrary.all(messageParts), { minLength: 1, maxLength: 8 })
 }).pipe(Arbitrary.map(({ messages, topic, waitStoreMsgOK }) =>
@@ -214,3 +214,27 @@ export const messageBatch: Arbitrary.Arbitrary<ReadonlyArray<Message>> = Arbitra
     return { ...message, waitStoreMsgOK }
   })
 ))
+
+/**
+ * @deprecated Renamed {@link sendableTopicName}.
+ * @since 0.1.0
+ */
+export const topic = sendableTopicName
+
+/**
+ * @deprecated Renamed {@link messageBody}.
+ * @since 0.1.0
+ */
+export const body = messageBody
+
+/**
+ * @deprecated Renamed {@link messageTags}.
+ * @since 0.1.0
+ */
+export const tags = messageTags
+
+/**
+ * @deprecated Renamed {@link messageKeys}.
+ * @since 0.1.0
+ */
+export const keys = messageKeys

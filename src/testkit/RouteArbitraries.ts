@@ -276,7 +276,7 @@ export const reorderRoute = (route: TopicRouteData, shift: number): TopicRouteDa
  * @since 0.1.0
  * @category arbitraries
  */
-export const reorderedPair: Arbitrary.Arbitrary<readonly [TopicRouteData, TopicRouteData]> = Arbitrary.map(
+export const reorderedRoutePair: Arbitrary.Arbitrary<readonly [TopicRouteData, TopicRouteData]> = Arbitrary.map(
   Arbitrary.all([topicRouteData, intBetween(0, 7)]),
   ([route, shift]) => [route, reorderRoute(route, shift)] as const
 )
@@ -455,7 +455,19 @@ export const mutateRoute = (route: TopicRouteData, m: RouteMutation): TopicRoute
  * @since 0.1.0
  * @category arbitraries
  */
-export const mutatedPair: Arbitrary.Arbitrary<readonly [TopicRouteData, TopicRouteData]> = Arbitrary.map(
+export const mutatedRoutePair: Arbitrary.Arbitrary<readonly [TopicRouteData, TopicRouteData]> = Arbitrary.map(
   Arbitrary.all([topicRouteData, routeMutation]),
   ([route, mutation]) => [route, mutateRoute(route, mutation)] as const
 )
+
+/**
+ * @deprecated Renamed {@link reorderedRoutePair}.
+ * @since 0.1.0
+ */
+export const reorderedPair = reorderedRoutePair
+
+/**
+ * @deprecated Renamed {@link mutatedRoutePair}.
+ * @since 0.1.0
+ */
+export const mutatedPair = mutatedRoutePair

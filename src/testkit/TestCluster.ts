@@ -36,6 +36,13 @@ export interface TestClusterOptions {
   readonly clusterName?: string | undefined
   /** Further settings given to every broker. */
   readonly brokerOptions?: Partial<Omit<TestBrokerOptions, "brokerName" | "nameServers" | "clusterName" | "profile">> | undefined
+  /** The NameServer's port; default 0 (an ephemeral port). */
+  readonly nameServerPort?: number | undefined
+  /**
+   * The first broker's port, the next brokers on the ports after it (`10911` gives 10911, 10912,
+   * …); default 0 (every broker on an ephemeral port).
+   */
+  readonly brokerPort?: number | undefined
   /** How long to wait for the NameServer to know every broker; default 5000 ms. */
   readonly readyTimeoutMillis?: number | undefined
 }
@@ -124,12 +131,14 @@ export const makeTestCluster = (
     const profile = options?.profile ?? "4.9.8"
     const count = Math.max(1, Math.floor(options?.brokers ?? 1))
     const readyTimeoutMillis = options?.readyTimeoutMillis ?? 5000
-    const nameServer = yield* makeTestNameServer({ profile })
+    const nameServer = yield* makeTestNameServer({ profile, port: options?.nameServerPort })
+    const firstBrokerPort = options?.brokerPort ?? 0
     const brokers = yield* Effect.forEach(
       Array.from({ length: count }, (_, index) => clusterBrokerName(index)),
-      (brokerName) =>
+      (brokerName, index) =>
         makeTestBroker({
           ...options?.brokerOptions,
+          port: firstBrokerPort === 0 ? options?.brokerOptions?.port : firstBrokerPort + index,
           brokerName,
           clusterName: options?.clusterName ?? "DefaultCluster",
           profile,
@@ -190,4 +199,22 @@ export class TestCluster extends Context.Service<TestCluster, TestClusterInstanc
   static readonly layer = (
     options?: TestClusterOptions
   ): Layer.Layer<TestCluster, ServerStartFailed | ClusterNotReady> => Layer.effect(TestCluster, makeTestCluster(options))
+
+  /**
+   * Producer options pointing at the cluster's NameServer, with `extra` options added: feed it to
+   * `Producer.layerFrom` for a producer on this cluster, one layer with `TestCluster.layer`:
+   *
+   * ```ts
+   * const OnTestCluster = Producer.layerFrom(TestCluster.producerOptions({ producerGroup: "orders" })).pipe(
+   *   Layer.provideMerge(TestCluster.layer({ brokers: 2, topics: [{ topicName: "Orders" }] }))
+   * )
+   * ```
+   */
+  static readonly producerOptions = <const Extra extends object>(
+    extra: Extra
+  ): Effect.Effect<Extra & { readonly nameServers: string }, never, TestCluster> =>
+    Effect.gen(function*() {
+      const cluster = yield* TestCluster
+      return { ...extra, nameServers: cluster.nameServerAddress }
+    })
 }

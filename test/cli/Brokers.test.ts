@@ -73,4 +73,17 @@ describe("effect-rocketmq brokers", () => {
       assert.strictEqual(bad.exitCode, 1)
       assert.match(bad.stderr[0]!, /^effect-rocketmq: invalid address "localhost"/)
     }))
+
+  it.effect("--timeout 0 and -5 are refused while parsing, as every command refuses them", () =>
+    Effect.gen(function*() {
+      for (const timeout of ["0", "-5"]) {
+        const run = yield* runCliCapture(["brokers", "--timeout", timeout, "--namesrv", "127.0.0.1:1"])
+        assert.strictEqual(run.exitCode, 1)
+        assert.deepStrictEqual(run.stderr, [
+          `effect-rocketmq: Invalid value for flag --timeout: "${timeout}". Expected: a positive integer (see: effect-rocketmq brokers --help)`
+        ])
+      }
+      const help = yield* runCliCapture(["brokers", "--help"])
+      assert.match(help.stdout.join("\n"), /--timeout integer\s+Time budget of each NameServer call in milliseconds \(default: 3000\)/)
+    }))
 })

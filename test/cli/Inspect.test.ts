@@ -18,8 +18,25 @@ describe("effect-rocketmq inspect", () => {
       const text = run.stdout.join("\n")
       assert.include(text, "code        310 SEND_MESSAGE_V2")
       assert.include(text, "opaque      808")
-      assert.include(text, "UNIQ_KEY\\u0001")
       assert.include(text, "hello from raw node client")
+      // the one-letter keys of SEND_MESSAGE_V2 under their Java names, and the properties decoded
+      assert.match(text, /\n {2}a {4}producerGroup {10}\S+/)
+      assert.match(text, /\n {2}b {4}topic {18}\S+/)
+      assert.match(text, /\n {2}i {4}properties {13}\(below\)/)
+      assert.match(text, /properties {2}\d+ propert(y|ies)\n/)
+      assert.match(text, /\n {2}UNIQ_KEY {2,}[0-9A-F]+/)
+    }))
+
+  it.effect("--json of a send request: the header under its Java names and the properties as an object", () =>
+    Effect.gen(function*() {
+      const run = yield* runCliCapture(["inspect", "--json", Path.join(captures, "v5.3.3/send-v2.req.bin")])
+      assert.strictEqual(run.exitCode, 0)
+      const out = JSON.parse(run.stdout[0]!)
+      assert.include(out.sendHeader, {
+        producerGroup: out.extFields.a, topic: out.extFields.b, defaultTopic: "TBW102", defaultTopicQueueNums: "4",
+        queueId: out.extFields.e, brokerName: out.extFields.n, properties: out.extFields.i
+      })
+      assert.deepStrictEqual(out.properties, { UNIQ_KEY: "7F0000010800AAAA0CD16B820001", WAIT: "true" })
     }))
 
   it.effect("--json prints one object with body text and fastjson parsed as JSON", () =>
@@ -29,8 +46,10 @@ describe("effect-rocketmq inspect", () => {
       assert.strictEqual(run.stdout.length, 1)
       const out = JSON.parse(run.stdout[0]!)
       assert.deepStrictEqual(Object.keys(out), [
-        "serializeType", "code", "flag", "opaque", "version", "language", "remark", "extFields", "body"
+        "serializeType", "code", "flag", "opaque", "version", "language", "remark", "extFields", "body", "sendHeader", "properties"
       ])
+      assert.strictEqual(out.sendHeader, null)
+      assert.strictEqual(out.properties, null)
       assert.include(out, { serializeType: "JSON", code: 0, flag: 1, opaque: 235, version: 409, language: "JAVA" })
       assert.strictEqual(out.body.bytes, 233)
       assert.include(out.body.text, `{0:"127.0.0.1:10911"}`)

@@ -38,10 +38,13 @@ describe("effect-rocketmq send", () => {
       const oneway = yield* runCliCapture(["send", "Cli", "--namesrv", cluster.nameServerAddress, "--count", "2", "--oneway"])
       assert.strictEqual(oneway.exitCode, 0)
       assert.strictEqual(oneway.stdout.length, 2)
+      assert.match(oneway.stdout[0]!, /^ONEWAY {2}msgId [0-9A-F]{32} {2}broker-a#\d {2}\(written, no answer expected\)$/)
       for (let i = 0; i < 100 && (yield* cluster.messagesIn("Cli")).length < 8; i++) yield* Effect.sleep("10 millis")
       const stored = yield* cluster.messagesIn("Cli")
       assert.strictEqual(stored.length, 8)
       assert.strictEqual(stored[0]!.body.length, 5000)
+      const onewayIds = oneway.stdout.map((line) => /msgId ([0-9A-F]{32})/.exec(line)?.[1])
+      assert.includeMembers(stored.map((m) => m.properties["UNIQ_KEY"]), onewayIds)
     }).pipe(Effect.scoped))
 
   it.live("bad input or no route: one line, exit code 1", () =>
@@ -50,7 +53,10 @@ describe("effect-rocketmq send", () => {
       const namesrv = cluster.nameServerAddress
       const cases: Array<[ReadonlyArray<string>, RegExp]> = [
         [["send", "bad topic", "--namesrv", namesrv], /^effect-rocketmq: invalid message \(TopicInvalidCharacters\)/],
-        [["send", "T", "--namesrv", namesrv, "--size", "0"], /^effect-rocketmq: --size must be at least 1/],
+        [["send", "T", "--namesrv", namesrv, "--size", "0"], /^effect-rocketmq: Invalid value for flag --size: "0"\. Expected: a positive integer/],
+        [["send", "T", "--namesrv", namesrv, "--count", "-1"], /--count.*Expected: a positive integer/],
+        [["send", "T", "--namesrv", namesrv, "--timeout", "0"], /--timeout.*Expected: a positive integer/],
+        [["send", "T", "--namesrv", namesrv, "--batch", "0"], /--batch.*Expected: a positive integer/],
         [["send", "T", "--namesrv", namesrv, "--body", "x", "--size", "3"], /^effect-rocketmq: give --body or --size, not both/],
         [["send", "NoRoute", "--namesrv", namesrv], /^effect-rocketmq: No route info of topic "NoRoute"/]
       ]
@@ -62,4 +68,29 @@ describe("effect-rocketmq send", () => {
         assert.match(run.stderr[0]!, expected)
       }
     }).pipe(Effect.scoped))
+
+  it.live("--oneway --json: the msgId the broker stores and the queue written to", () =>
+    Effect.gen(function*() {
+      const cluster = yield* makeTestCluster({ brokers: 1, topics: [{ topicName: "Cli" }] })
+      const run = yield* runCliCapture(["send", "Cli", "--namesrv", cluster.nameServerAddress, "--oneway", "--json"])
+      assert.strictEqual(run.exitCode, 0)
+      const line = JSON.parse(run.stdout[0]!)
+      assert.deepStrictEqual(Object.keys(line), ["status", "msgId", "offsetMsgId", "topic", "brokerName", "queueId", "queueOffset"])
+      assert.include(line, { status: "ONEWAY", topic: "Cli", brokerName: "broker-a", offsetMsgId: null, queueOffset: null })
+      assert.match(line.msgId, /^[0-9A-F]{32}$/)
+      for (let i = 0; i < 100 && (yield* cluster.messagesIn("Cli")).length < 1; i++) yield* Effect.sleep("10 millis")
+      const [stored] = yield* cluster.messagesIn("Cli")
+      assert.strictEqual(stored?.properties["UNIQ_KEY"], line.msgId)
+      assert.strictEqual(stored?.queueId, line.queueId)
+    }).pipe(Effect.scoped))
+
+  it.live("help shows each flag's default", () =>
+    Effect.gen(function*() {
+      const run = yield* runCliCapture(["send", "--help"])
+      const help = run.stdout.join("\n")
+      assert.match(help, /--count integer\s+How many messages \(default: 1\)/)
+      assert.match(help, /--timeout integer\s+Send budget in milliseconds \(default: 3000\)/)
+      assert.match(help, /--group string\s+Producer group \(default: effect_rocketmq_cli\)/)
+      assert.match(help, /--body string\s+The message body \(text\) \(default: "hello from effect-rocketmq"\)/)
+    }))
 })

@@ -1,6 +1,7 @@
 /**
- * The examples of README.md and docs/guide.md, run as written (with source imports in place of the
- * package name), so the docs cannot drift from the code.
+ * Examples of README.md and docs/guide.md run as tests (the guide's error example as written, with
+ * source imports in place of the package name); DocBlocks.test.ts checks that every code block of
+ * the docs is in a file of test/examples, so the docs cannot drift from the code.
  */
 import { assert, describe, it } from "@effect/vitest"
 import { Arbitrary, Effect } from "effect"

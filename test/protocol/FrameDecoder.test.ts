@@ -90,4 +90,29 @@ describe("FrameDecoder", () => {
     const error = decoder.push(encodeOk(makeRequest({ code: 1, body: new Uint8Array(64) })), () => {})
     assert.strictEqual(error?.reason._tag, "FrameTooLarge")
   })
+
+  const printableLine = Arbitrary.schema(Schema.String.check(Schema.isPattern(/^[\x20-\x7e]{4,60}$/)))
+
+  it.prop("text where a frame is due (an HTTP or SMTP server) is reported as not RocketMQ, whole or byte by byte", [printableLine], ([line]) => {
+    const bytes = Buffer.from(`${line}\r\nmore: text\r\n`, "latin1")
+    const whole = new FrameDecoder().push(bytes, () => {})
+    assert.strictEqual(whole?.reason._tag, "NotRemotingProtocol")
+    assert.include(whole?.message ?? "", JSON.stringify(line))
+    const decoder = new FrameDecoder()
+    let error = undefined
+    for (let i = 0; i < bytes.length && error === undefined; i++) error = decoder.push(bytes.subarray(i, i + 1), () => {})
+    assert.strictEqual(error?.reason._tag, "NotRemotingProtocol")
+    // by the fourth byte the length word is in: the text is what has arrived so far
+    assert.include(error?.message ?? "", JSON.stringify(line.slice(0, 4)))
+  })
+
+  it("an HTTP answer after a good frame; binary garbage stays FrameTooLarge", () => {
+    const good = encodeOk(makeRequest({ code: 7, opaque: 1 }))
+    const seen: Array<number> = []
+    const error = new FrameDecoder().push(Buffer.concat([good, Buffer.from("HTTP/1.1 400 Bad Request\r\n")]), (c) => seen.push(c.opaque))
+    assert.deepStrictEqual(seen, [1])
+    assert.strictEqual(error?.message, `not a RocketMQ server: it answered "HTTP/1.1 400 Bad Request", text where a frame was due`)
+    const binary = new FrameDecoder().push(Buffer.from("7f0000ff00000000", "hex"), () => {})
+    assert.strictEqual(binary?.reason._tag, "FrameTooLarge")
+  })
 })

@@ -12,10 +12,10 @@ import { changed, diff } from "../../src/route/RouteComparison.ts"
 import { isEmpty, RouteDiff } from "../../src/route/RouteDiff.ts"
 import { formatDiff } from "../../src/route/RouteDiffFormat.ts"
 import {
-  mutatedPair,
+  mutatedRoutePair,
   mutateRoute,
   orderTopicConf,
-  reorderedPair,
+  reorderedRoutePair,
   reorderRoute,
   routeMutation,
   topicRouteData,
@@ -89,12 +89,12 @@ describe("changed", () => {
     assert.isTrue(changed(undefined, a))
   }, runs)
 
-  it.prop("is symmetric, for unrelated and for nearby routes", [topicRouteData, topicRouteData, mutatedPair], ([a, b, [c, d]]) => {
+  it.prop("is symmetric, for unrelated and for nearby routes", [topicRouteData, topicRouteData, mutatedRoutePair], ([a, b, [c, d]]) => {
     assert.strictEqual(changed(a, b), changed(b, a))
     assert.strictEqual(changed(c, d), changed(d, c))
   }, runs)
 
-  it.prop("ignores the order of queueDatas, brokerDatas and map entries, and ids written as 00", [reorderedPair], ([[a, b]]) => {
+  it.prop("ignores the order of queueDatas, brokerDatas and map entries, and ids written as 00", [reorderedRoutePair], ([[a, b]]) => {
     assert.isFalse(changed(a, b))
     assert.isFalse(changed(b, a))
   }, runs)
@@ -150,18 +150,18 @@ describe("diff agrees with changed", () => {
     assert.strictEqual(isEmpty(diff(a, b)), !changed(a, b))
   }, runs)
 
-  it.prop("isEmpty(diff(a, b)) === !changed(a, b) for a route and an edited copy", [mutatedPair], ([[a, b]]) => {
+  it.prop("isEmpty(diff(a, b)) === !changed(a, b) for a route and an edited copy", [mutatedRoutePair], ([[a, b]]) => {
     assert.strictEqual(isEmpty(diff(a, b)), !changed(a, b))
     assert.strictEqual(isEmpty(diff(b, a)), !changed(b, a))
   }, { arbitrary: { runs: 800 } })
 
-  it.prop("isEmpty(diff(a, b)) for reordered copies", [reorderedPair], ([[a, b]]) => {
+  it.prop("isEmpty(diff(a, b)) for reordered copies", [reorderedRoutePair], ([[a, b]]) => {
     assert.isTrue(isEmpty(diff(a, b)))
   }, runs)
 
   it.effect("edited copies exercise both outcomes, including routes with repeated broker names", () =>
     Effect.gen(function*() {
-      const pairs = yield* Arbitrary.sampleEffect(mutatedPair, { count: 600, seed: 20261 })
+      const pairs = yield* Arbitrary.sampleEffect(mutatedRoutePair, { count: 600, seed: 20261 })
       const outcomes = { changed: 0, unchanged: 0, changedWithDuplicates: 0, unchangedWithDuplicates: 0 }
       for (const [a, b] of pairs) {
         const duplicates = hasDuplicateNames(a) || hasDuplicateNames(b)
@@ -188,7 +188,7 @@ describe("diff agrees with changed", () => {
     assert.deepStrictEqual(d.brokersRemoved, [])
   }, runs)
 
-  it.prop("mirrors when reversed, lists each broker once, prints and encodes", [mutatedPair], ([[a, b]]) => {
+  it.prop("mirrors when reversed, lists each broker once, prints and encodes", [mutatedRoutePair], ([[a, b]]) => {
     const forward = diff(a, b)
     const backward = diff(b, a)
     assert.deepStrictEqual(forward.brokersAdded, backward.brokersRemoved)
@@ -241,7 +241,7 @@ describe("publishQueues", () => {
     }
   }, runs)
 
-  it.prop("with unique broker names: each queue once, and the same queues for every unchanged route", [uniqueTopicRouteData, mutatedPair], ([r, [a, b]]) => {
+  it.prop("with unique broker names: each queue once, and the same queues for every unchanged route", [uniqueTopicRouteData, mutatedRoutePair], ([r, [a, b]]) => {
     const unique = withoutOrderConf(r)
     const keys = keysOf(publishQueues("T", unique).queues)
     assert.strictEqual(new Set(keys).size, keys.length)

@@ -37,12 +37,14 @@ const lookupLayer = (ns: TestNameServer, options?: RouteLookupOptions) =>
 const routeRequests = (ns: TestNameServer) => ns.requestCount(RequestCode.GET_ROUTEINFO_BY_TOPIC)
 
 describe("RouteLookup over the testkit NameServer", () => {
-  it.live("a miss fetches and caches; a hit answers from the cache; metrics count both", () =>
+  it.live("a miss fetches and caches; a hit answers from the cache; metrics count both, by topic", () =>
     Effect.gen(function*() {
       const ns = yield* makeTestNameServer()
       yield* ns.putTopicRoute("T1", routeOf([["broker-b", "127.0.0.1:2", 2, 6], ["broker-a", "127.0.0.1:1", 3, 6]]))
-      const hitsBefore = (yield* Metric.value(routeCacheHits)).count
-      const missesBefore = (yield* Metric.value(routeCacheMisses)).count
+      const hits = Metric.withAttributes(routeCacheHits, { topic: "T1" })
+      const misses = Metric.withAttributes(routeCacheMisses, { topic: "T1" })
+      const hitsBefore = (yield* Metric.value(hits)).count
+      const missesBefore = (yield* Metric.value(misses)).count
       yield* Effect.gen(function*() {
         const lookup = yield* RouteLookup
         const info = yield* lookup.publishInfo("T1")
@@ -55,8 +57,9 @@ describe("RouteLookup over the testkit NameServer", () => {
         assert.strictEqual(routeRequests(ns), 1)
         assert.strictEqual(yield* lookup.masterAddress("broker-b"), "127.0.0.1:2")
       }).pipe(Effect.provide(lookupLayer(ns)))
-      assert.strictEqual((yield* Metric.value(routeCacheHits)).count - hitsBefore, 2)
-      assert.strictEqual((yield* Metric.value(routeCacheMisses)).count - missesBefore, 1)
+      assert.strictEqual((yield* Metric.value(hits)).count - hitsBefore, 2)
+      assert.strictEqual((yield* Metric.value(misses)).count - missesBefore, 1)
+      assert.strictEqual((yield* Metric.value(Metric.withAttributes(routeCacheHits, { topic: "T2" }))).count, 0)
     }).pipe(Effect.scoped))
 
   it.live("10 000 concurrent lookups of an uncached topic cause exactly one NameServer request", () =>

@@ -20,7 +20,7 @@ import {
   transactionType,
   withTransactionType
 } from "../../../src/protocol/message/MessageSysFlag.ts"
-import { body } from "../../../src/testkit/MessageArbitraries.ts"
+import { messageBody } from "../../../src/testkit/MessageArbitraries.ts"
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex")
 
@@ -85,7 +85,7 @@ describe("Compression", () => {
     assert.strictEqual(result.sysFlag, 0)
   })
 
-  it.prop("decompressBody(compressBody(body)) is the body", [body, Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 9 }))], ([bytes, level]) => {
+  it.prop("decompressBody(compressBody(body)) is the body", [messageBody, Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 9 }))], ([bytes, level]) => {
     const { body: wire, sysFlag } = compressBody(bytes, { level })
     assert.strictEqual(sysFlag, bytes.length >= 4096 ? 0x301 : 0)
     assert.strictEqual(hex(Result.getOrThrow(decompressBody(wire, sysFlag))), hex(bytes))
@@ -117,7 +117,7 @@ describe("Compression", () => {
   }, { arbitrary: { runs: 300 } })
 
   it.prop("never throws on a corrupted compressed body", [
-    body.pipe(Arbitrary.filter((b) => b.length >= 4096)),
+    messageBody.pipe(Arbitrary.filter((b) => b.length >= 4096)),
     Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 100_000 }))
   ], ([bytes, at]) => {
     const wire = Buffer.from(compressBody(bytes).body)

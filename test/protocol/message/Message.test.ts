@@ -2,7 +2,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { Buffer } from "node:buffer"
 import { Arbitrary, Effect, Schema } from "effect"
 import { makeMessage, Message } from "../../../src/protocol/message/Message.ts"
-import { body, messageBatch, validMessage } from "../../../src/testkit/MessageArbitraries.ts"
+import { messageBody, messageBatch, validMessage } from "../../../src/testkit/MessageArbitraries.ts"
 
 describe("Message", () => {
   it("make encodes a string body as UTF-8 and keeps bytes as they are", () => {
@@ -27,7 +27,7 @@ describe("Message", () => {
     Effect.gen(function*() {
       const messages = yield* Arbitrary.sampleEffect(validMessage, { count: 200, seed: 1 })
       assert.isTrue(messages.every(Schema.is(Message)))
-      const sizes = (yield* Arbitrary.sampleEffect(body, { count: 400, seed: 2 })).map((b) => b.length)
+      const sizes = (yield* Arbitrary.sampleEffect(messageBody, { count: 400, seed: 2 })).map((b) => b.length)
       assert.isAtLeast(Math.min(...sizes), 1)
       assert.isAbove(sizes.filter((n) => n >= 4096).length, 50)
       assert.isAbove(sizes.filter((n) => n <= 16).length, 50)

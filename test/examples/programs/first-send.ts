@@ -1,0 +1,13 @@
+import { Effect } from "effect"
+import { makeMessage, Producer } from "../../../src/index.ts"
+
+const program = Effect.gen(function*() {
+  const producer = yield* Producer
+  const result = yield* producer.send(makeMessage("Orders", "order #1", { tags: "new", keys: ["order-1"] }))
+  yield* Effect.log(`${result.status} ${result.msgId} on ${result.messageQueue.brokerName}#${result.messageQueue.queueId}`)
+})
+
+program.pipe(
+  Effect.provide(Producer.layerConfig()), // NAMESRV_ADDR, and ROCKETMQ_PRODUCER_GROUP if set
+  Effect.runPromise
+)
