@@ -9,7 +9,7 @@ describe("runBench", () => {
   it.live("--count: exactly that many sends are measured, failures counted by tag (a reason's tag first)", () =>
     Effect.gen(function*() {
       let n = 0
-      const send = Effect.suspend(() => {
+      const send = Effect.suspend((): Effect.Effect<void, Wrapped | Busy> => {
         n++
         return n % 5 === 0 ? Effect.fail(new Wrapped({ reason: new Busy() })) : n % 7 === 0 ? Effect.fail(new Busy()) : Effect.void
       })
