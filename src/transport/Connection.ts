@@ -201,10 +201,9 @@ export const openConnection = (
     /** Writes everything queued since its last write, in one `writev`. */
     const writeLoop: Effect.Effect<never, RemotingErrorReason> = Effect.gen(function*() {
       while (true) {
-        const first = yield* Queue.takeAll(outgoing)
-        // Let the other fibers that are ready run first, so their frames join this write.
-        yield* Effect.yieldNow
-        const batch = Queue.sizeUnsafe(outgoing) > 0 ? [...first, ...(yield* Queue.clear(outgoing))] : first
+        // Everything offered since the last write: the writer resumes only after the fibers that
+        // were ready before it ran, so their frames join this write.
+        const batch = yield* Queue.takeAll(outgoing)
         const chunks: Array<Uint8Array> = []
         for (const { frame } of batch) {
           chunks.push(frame.head)
