@@ -8,44 +8,37 @@
  * @since 0.1.0
  */
 import * as Os from "node:os"
-import { parseArgs } from "node:util"
 import { Effect, Schema } from "effect"
 import { aliOnsVersion } from "./AliOns.ts"
 import { runCodecBench } from "./CodecBench.ts"
 import { runDeadlinesBench } from "./DeadlinesBench.ts"
 import { runCase, startCluster } from "./Processes.ts"
 
+const args = process.argv.slice(2)
 const cases = ["codec", "deadlines", "producer", "route", "rss", "brokers"]
-const usage = `Usage: npm run bench -- [--json] [--quick] [--only ${cases.join(",")}]
-  --json    one JSON line per case instead of the tables
-  --quick   shortens every case (a smoke run; not for figures)
-  --only    runs some of the cases (default: all, about 10 minutes)`
+const usage = `npm run bench [-- [--json] [--quick] [--only ${cases.join(",")}]]
 
-/** Bad arguments end the run before anything is measured: one line on stderr, exit code 1. */
-const refuse = (problem: string): never => {
-  process.stderr.write(`bench: ${problem} (see: npm run bench -- --help)\n`)
+Runs the benchmarks side by side against a testkit cluster in another process (about 10 minutes).
+  --json    one JSON line per case: {"bench", "ops_per_sec", "peer", "peer_ops_per_sec", "ratio", ...}
+  --quick   every case shortened: a smoke run, not figures
+  --only    a comma-separated subset of the cases
+See docs/benchmarks.md.`
+const unknown = args.filter((arg, i) => !["--json", "--quick", "--only"].includes(arg) && args[i - 1] !== "--only")
+if (args.includes("--help") || args.includes("-h") || unknown.length > 0) {
+  if (unknown.length > 0 && !args.includes("--help") && !args.includes("-h")) process.stderr.write(`unknown argument(s): ${unknown.join(" ")}\n\n`)
+  process.stdout.write(`${usage}\n`)
+  process.exit(unknown.length > 0 && !args.includes("--help") && !args.includes("-h") ? 1 : 0)
+}
+const json = args.includes("--json")
+const quick = args.includes("--quick")
+const onlyIndex = args.indexOf("--only")
+const only = onlyIndex >= 0 ? (args[onlyIndex + 1] ?? "").split(",") : cases
+const selected = (name: string) => only.includes(name)
+const unknownCases = only.filter((name) => !cases.includes(name))
+if (unknownCases.length > 0) {
+  process.stderr.write(`unknown case(s): ${unknownCases.join(", ")}; the cases are ${cases.join(", ")}\n`)
   process.exit(1)
 }
-
-const parsed = (() => {
-  try {
-    return parseArgs({
-      options: { json: { type: "boolean" }, quick: { type: "boolean" }, only: { type: "string" }, help: { type: "boolean", short: "h" } },
-      strict: true
-    }).values
-  } catch (error) {
-    return refuse(error instanceof Error ? error.message : String(error))
-  }
-})()
-if (parsed.help === true) {
-  process.stdout.write(`${usage}\n`)
-  process.exit(0)
-}
-const json = parsed.json === true
-const quick = parsed.quick === true
-const only = parsed.only === undefined ? cases : parsed.only.split(",")
-for (const name of only) if (!cases.includes(name)) refuse(`--only: unknown case "${name}", expected some of ${cases.join(",")}`)
-const selected = (name: string) => only.includes(name)
 
 const say = (text = "") => {
   if (!json) process.stdout.write(`${text}\n`)

@@ -16,6 +16,7 @@ import { formatSummary, summarize } from "../measure/BenchSummary.ts"
 import { reportFailures } from "./CliFailure.ts"
 import { describedWithDefault } from "./CliFlags.ts"
 import { jsonFlag, namesrvFlag, resolveNameServers } from "./NameServerFlags.ts"
+import { resolveSecurity, securityFlags } from "./SecurityFlags.ts"
 
 /**
  * Flags out of range.
@@ -52,7 +53,8 @@ export const benchCommand = Command.make(
     warmup: Flag.Finite("warmup").pipe(describedWithDefault("Seconds of warm-up, not measured", 2)),
     group: Flag.String("group").pipe(describedWithDefault("Producer group", "effect_rocketmq_bench")),
     timeout: Flag.Int("timeout").pipe(describedWithDefault("Send budget in milliseconds", 3000)),
-    json: jsonFlag
+    json: jsonFlag,
+    ...securityFlags
   },
   Effect.fnUntraced(function*(flags) {
     const invalid = (detail: string) => Effect.fail(new InvalidBenchFlags({ detail }))
@@ -67,6 +69,7 @@ export const benchCommand = Command.make(
     if (!(flags.warmup >= 0)) return yield* invalid(`--warmup must be 0 or more, got ${flags.warmup}`)
     if (flags.timeout < 1) return yield* invalid(`--timeout must be positive, got ${flags.timeout}`)
     const nameServers = yield* resolveNameServers(flags.namesrv)
+    const security = yield* resolveSecurity(flags)
     const message = makeMessage(flags.topic, new Uint8Array(flags.size).fill(0x78))
     const live = !flags.json && process.stderr.isTTY === true
     const plan: BenchPlan = {
@@ -84,7 +87,8 @@ export const benchCommand = Command.make(
       nameServers,
       producerGroup: flags.group,
       sendMsgTimeout: flags.timeout,
-      nameServerTimeout: flags.timeout
+      nameServerTimeout: flags.timeout,
+      ...security
     })))
     if (live) process.stderr.write("\r\u001b[K")
     yield* Console.log(

@@ -9,6 +9,7 @@ import type { ClusterInfo } from "../protocol/ClusterInfo.ts"
 import { NameServerTransport } from "../transport/NameServerTransport.ts"
 import { reportFailures } from "./CliFailure.ts"
 import { jsonFlag, namesrvFlag, nameServerLayer, resolveNameServers, timeoutFlag } from "./NameServerFlags.ts"
+import { resolveSecurity, securityFlags } from "./SecurityFlags.ts"
 import { formatTable } from "./TextTable.ts"
 
 /**
@@ -84,14 +85,15 @@ export const formatBrokers = (view: BrokersJson): string => {
  */
 export const brokersCommand = Command.make(
   "brokers",
-  { namesrv: namesrvFlag, json: jsonFlag, timeout: timeoutFlag },
-  Effect.fnUntraced(function*({ namesrv, json, timeout }) {
+  { namesrv: namesrvFlag, json: jsonFlag, timeout: timeoutFlag, ...securityFlags },
+  Effect.fnUntraced(function*({ namesrv, json, timeout, ...flags }) {
     const addresses = yield* resolveNameServers(namesrv)
+    const security = yield* resolveSecurity(flags)
     yield* Effect.gen(function*() {
       const transport = yield* NameServerTransport
       const info = yield* transport.getBrokerClusterInfo
       const view = brokersJson(yield* transport.current, info)
       yield* Console.log(json ? JSON.stringify(view) : formatBrokers(view))
-    }).pipe(Effect.provide(nameServerLayer(addresses, timeout)))
+    }).pipe(Effect.provide(nameServerLayer(addresses, timeout, security)))
   }, reportFailures)
 ).pipe(Command.withDescription("List the clusters, broker groups and broker addresses a NameServer knows"))

@@ -4,11 +4,17 @@
  *
  * @since 0.1.0
  */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import * as Path from "node:path"
 import * as Process from "node:process"
 import { Console, Effect, Result, Schema } from "effect"
 import { Command, Flag } from "effect/cli"
 import { RequestCode, requestCodeName } from "../protocol/RequestCode.ts"
+import { parseAclAccount } from "../testkit/AclAccounts.ts"
+import type { AclAccount } from "../testkit/AclAccounts.ts"
 import type { TopicSpec } from "../testkit/broker/BrokerStore.ts"
+import { testCaCertificate, testServerTls } from "../testkit/TestCertificates.ts"
 import { makeTestCluster } from "../testkit/TestCluster.ts"
 import type { TestClusterInstance } from "../testkit/TestCluster.ts"
 import type { ServerProfile } from "../testkit/ServerProfile.ts"
@@ -79,6 +85,75 @@ export const parseTopicFlag = (value: string): Result.Result<TopicSpec, InvalidT
 export interface ClusterJson {
   readonly nameServer: string
   readonly brokers: ReadonlyArray<{ readonly name: string; readonly address: string }>
+  /** With `--tls` or `--namesrv-tls`: the file holding the test CA clients must trust (`--tls-ca`). */
+  readonly tlsCaFile?: string
+}
+
+/**
+ * How a cluster started with `--acl`, `--tls` or `--namesrv-tls` is secured, for what it prints.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ClusterSecurity {
+  readonly accounts: ReadonlyArray<AclAccount>
+  readonly tls: boolean
+  readonly namesrvTls: boolean
+  /** The test CA written to a file for clients, when TLS is on. */
+  readonly caFile: string | undefined
+}
+
+/**
+ * An `--acl` value that is not `ak:sk[:topic=PERM,…]`. The message never repeats the secret.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class InvalidAclFlag extends Schema.TaggedError<InvalidAclFlag>()("InvalidAclFlag", {
+  problem: Schema.String
+}) {
+  override get message(): string {
+    return `--acl: ${this.problem}`
+  }
+}
+
+/**
+ * Reads `--acl ak:sk[:topic=PERM,…]`.
+ *
+ * @since 0.1.0
+ * @category parsing
+ */
+export const parseAclFlag = (value: string): Result.Result<AclAccount, InvalidAclFlag> => {
+  const account = parseAclAccount(value)
+  return typeof account === "string" ? Result.fail(new InvalidAclFlag({ problem: account })) : Result.succeed(account)
+}
+
+const describeAccount = (account: AclAccount): string =>
+  account.admin === true
+    ? `${account.accessKey} (admin: everything)`
+    : `${account.accessKey} (${Object.entries(account.topicPerms ?? {}).map(([topic, perm]) => `${topic}=${perm}`).join(", ")}; other topics DENY)`
+
+/** What a secured cluster adds to the ready text: the accounts, TLS, and the client flags to use. */
+const securityLines = (
+  security: ClusterSecurity | undefined
+): { readonly about: ReadonlyArray<string>; readonly env: ReadonlyArray<string>; readonly flags: string } => {
+  if (security === undefined) return { about: [], env: [], flags: "" }
+  const about: Array<string> = []
+  const env: Array<string> = []
+  const flags: Array<string> = []
+  const [first] = security.accounts
+  if (first !== undefined) {
+    about.push("ACL required (checked as a 4.9.8 broker checks it); accounts:", ...security.accounts.map((a) => `  ${describeAccount(a)}`))
+    env.push(`  export ROCKETMQ_ACCESS_KEY=${first.accessKey} ROCKETMQ_SECRET_KEY=<the secret you gave for ${first.accessKey}>`)
+  }
+  if (security.tls || security.namesrvTls) {
+    const where = security.tls && security.namesrvTls ? "brokers and NameServer" : security.tls ? "brokers" : "NameServer"
+    about.push(`TLS only (${where}), with the testkit's test certificate for 127.0.0.1/localhost; its CA: ${security.caFile ?? "-"}`)
+    if (security.tls) flags.push("--tls")
+    if (security.namesrvTls) flags.push("--namesrv-tls")
+    if (security.caFile !== undefined) flags.push("--tls-ca", security.caFile)
+  }
+  return { about: about.length === 0 ? [] : [...about, ""], env, flags: flags.length === 0 ? "" : ` ${flags.join(" ")}` }
 }
 
 /**
@@ -87,9 +162,10 @@ export interface ClusterJson {
  * @since 0.1.0
  * @category formatting
  */
-export const clusterJson = (cluster: TestClusterInstance): ClusterJson => ({
+export const clusterJson = (cluster: TestClusterInstance, security?: ClusterSecurity): ClusterJson => ({
   nameServer: cluster.nameServerAddress,
-  brokers: cluster.brokers.map((broker) => ({ name: broker.brokerName, address: broker.address }))
+  brokers: cluster.brokers.map((broker) => ({ name: broker.brokerName, address: broker.address })),
+  ...(security?.caFile === undefined ? {} : { tlsCaFile: security.caFile })
 })
 
 /**
@@ -102,8 +178,10 @@ export const clusterJson = (cluster: TestClusterInstance): ClusterJson => ({
 export const formatClusterReady = (
   cluster: TestClusterInstance,
   topics: ReadonlyArray<TopicSpec>,
-  profile: ServerProfile
+  profile: ServerProfile,
+  security?: ClusterSecurity
 ): string => {
+  const secured = securityLines(security)
   const firstTopic = topics[0]?.topicName ?? "Orders"
   // Started by `npm run cli -- cluster` in the repository, or as the installed executable.
   const cli = Process.env["npm_lifecycle_event"] === "cli" ? "npm run cli --" : "npx effect-rocketmq"
@@ -122,11 +200,13 @@ export const formatClusterReady = (
     "Topics:",
     ...topicLines,
     "",
+    ...secured.about,
     "Try, in a second terminal:",
     `  export NAMESRV_ADDR=${cluster.nameServerAddress}`,
-    `  ${cli} brokers`,
-    `  ${cli} route ${firstTopic}`,
-    `  ${cli} send ${firstTopic} --body hi --count 3`,
+    ...secured.env,
+    `  ${cli} brokers${secured.flags}`,
+    `  ${cli} route ${firstTopic}${secured.flags}`,
+    `  ${cli} send ${firstTopic} --body hi --count 3${secured.flags}`,
     "",
     "Ctrl-C stops it."
   ].join("\n")
@@ -166,6 +246,17 @@ export const formatRequestsServed = (served: ReadonlyArray<{ readonly code: stri
   return `${plural(total, "request")} served: ${served.map((entry) => `${entry.count} ${entry.code}`).join(", ")}`
 }
 
+/** The test CA in a file of its own for clients (`--tls-ca`), removed when the cluster stops. */
+const testCaFile = Effect.acquireRelease(
+  Effect.sync(() => {
+    const dir = mkdtempSync(Path.join(tmpdir(), "effect-rocketmq-"))
+    const file = Path.join(dir, "test-ca.pem")
+    writeFileSync(file, testCaCertificate)
+    return file
+  }),
+  (file) => Effect.sync(() => rmSync(Path.dirname(file), { recursive: true, force: true }))
+)
+
 /**
  * The `cluster` command.
  *
@@ -190,28 +281,51 @@ export const clusterCommand = Command.make(
     profile: Flag.Literals("profile", ["4.9.8", "5.3.3"]).pipe(
       describedWithDefault<ServerProfile>("The Apache RocketMQ servers to imitate", "4.9.8")
     ),
+    acl: Flag.String("acl").pipe(
+      Flag.withDescription(
+        "Require ACL with this account: AK:SK (admin) or AK:SK:TOPIC=PERM,… (PERM: PUB, SUB, PUB|SUB, DENY; other topics DENY); repeatable"
+      ),
+      Flag.between(0, 64)
+    ),
+    tls: Flag.Boolean("tls").pipe(
+      Flag.withDescription("Brokers serve TLS only, with the testkit's test certificate (its CA is written to a file)"),
+      Flag.withDefault(false)
+    ),
+    namesrvTls: Flag.Boolean("namesrv-tls").pipe(
+      Flag.withDescription("The NameServer serves TLS only, with the same certificate"),
+      Flag.withDefault(false)
+    ),
     json: jsonFlag
   },
-  Effect.fnUntraced(function*({ brokers, namesrvPort, brokerPort, topic, profile, json }) {
+  Effect.fnUntraced(function*({ brokers, namesrvPort, brokerPort, topic, profile, json, acl, tls, namesrvTls }) {
     const topics: Array<TopicSpec> = []
     for (const value of topic) topics.push(yield* Effect.fromResult(parseTopicFlag(value)))
+    const accounts: Array<AclAccount> = []
+    for (const value of acl) accounts.push(yield* Effect.fromResult(parseAclFlag(value)))
+    const caFile = tls || namesrvTls ? yield* testCaFile : undefined
+    const security: ClusterSecurity | undefined = accounts.length === 0 && caFile === undefined
+      ? undefined
+      : { accounts, tls, namesrvTls, caFile }
     const cluster = yield* makeTestCluster({
       brokers,
       profile,
       topics,
       nameServerPort: namesrvPort,
       brokerPort,
-      clusterName: "DefaultCluster"
+      clusterName: "DefaultCluster",
+      ...(accounts.length === 0 ? {} : { acl: accounts }),
+      ...(tls ? { tls: testServerTls } : {}),
+      ...(namesrvTls ? { nameServerTls: testServerTls } : {})
     }).pipe(
       Effect.catchTag("ServerStartFailed", (error) =>
         Effect.fail(error.detail.includes("EADDRINUSE") ? new ClusterPortInUse({ detail: error.detail }) : error))
     )
     interruptIsCleanStop()
     if (json) {
-      yield* Console.log(JSON.stringify(clusterJson(cluster)))
+      yield* Console.log(JSON.stringify(clusterJson(cluster, security)))
       return yield* Effect.never
     }
-    yield* Console.log(formatClusterReady(cluster, topics, profile))
+    yield* Console.log(formatClusterReady(cluster, topics, profile, security))
     yield* Effect.addFinalizer(() => Console.log(`\nStopped; ${formatRequestsServed(requestsServed(cluster))}.`))
     if (Process.stdout.isTTY !== true) return yield* Effect.never
     let shown = ""

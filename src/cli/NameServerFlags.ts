@@ -3,8 +3,11 @@
  *
  * @since 0.1.0
  */
-import { Config, Effect, Layer, Option, Schema } from "effect"
+import { Config, Effect, Layer, Option, Result, Schema } from "effect"
 import { Flag } from "effect/cli"
+import { parseAddressList } from "../transport/Address.ts"
+import { securedClientOptions } from "../transport/ClientSecurity.ts"
+import type { ClientSecurity } from "../transport/ClientSecurity.ts"
 import { NameServerTransport } from "../transport/NameServerTransport.ts"
 import { RemotingClient } from "../transport/RemotingClient.ts"
 import { describedWithDefault, intAtLeast } from "./CliFlags.ts"
@@ -65,10 +68,16 @@ export const resolveNameServers = (flag: Option.Option<string>): Effect.Effect<s
     )
 
 /**
- * A remoting client and a NameServer transport for `addresses`.
+ * A remoting client and a NameServer transport for `addresses`, with ACL signing and TLS as
+ * `security` says.
  *
  * @since 0.1.0
  * @category cli
  */
-export const nameServerLayer = (addresses: string, timeoutMillis: number) =>
-  NameServerTransport.layer({ addresses, timeoutMillis }).pipe(Layer.provideMerge(RemotingClient.layer()))
+export const nameServerLayer = (addresses: string, timeoutMillis: number, security: ClientSecurity = {}) => {
+  const parsed = parseAddressList(addresses)
+  const client = RemotingClient.layer(securedClientOptions(Result.isSuccess(parsed) ? parsed.success : [], security))
+  return NameServerTransport.layer({ addresses, timeoutMillis, accessKey: security.credentials?.accessKey }).pipe(
+    Layer.provideMerge(client)
+  )
+}

@@ -6,6 +6,7 @@
  */
 import { Console, Effect, Result, Schema } from "effect"
 import { Argument, Command } from "effect/cli"
+import { wrapNamespace } from "../protocol/Namespace.ts"
 import { permToString } from "../protocol/Permission.ts"
 import type { TopicRouteData } from "../protocol/TopicRouteData.ts"
 import type { MessageQueue } from "../route/MessageQueue.ts"
@@ -17,6 +18,7 @@ import { NameServerTransport } from "../transport/NameServerTransport.ts"
 import { reportFailures } from "./CliFailure.ts"
 import { jsonFlag, namesrvFlag, nameServerLayer, resolveNameServers, timeoutFlag } from "./NameServerFlags.ts"
 import { plural } from "./Plural.ts"
+import { resolveSecurity, securityFlags } from "./SecurityFlags.ts"
 import { formatTable } from "./TextTable.ts"
 
 /**
@@ -127,11 +129,15 @@ export const routeCommand = Command.make(
     topic: Argument.String("topic").pipe(Argument.withDescription("The topic")),
     namesrv: namesrvFlag,
     json: jsonFlag,
-    timeout: timeoutFlag
+    timeout: timeoutFlag,
+    ...securityFlags
   },
-  Effect.fnUntraced(function*({ topic, namesrv, json, timeout }) {
-    yield* Effect.fromResult(checkTopicName(topic))
+  Effect.fnUntraced(function*({ topic: given, namesrv, json, timeout, ...flags }) {
+    yield* Effect.fromResult(checkTopicName(given))
     const addresses = yield* resolveNameServers(namesrv)
+    const security = yield* resolveSecurity(flags)
+    // With a namespace, the topic is looked up under the name it travels by.
+    const topic = wrapNamespace(security.namespace, given)
     yield* Effect.gen(function*() {
       const transport = yield* NameServerTransport
       const topicNotExist = (error: NameServerError) => error.reason._tag === "TopicNotExist"
@@ -155,6 +161,6 @@ export const routeCommand = Command.make(
         return yield* Console.log(JSON.stringify(view))
       }
       yield* Console.log(formatRoute(topic, yield* transport.current, route, fromDefaultTopic))
-    }).pipe(Effect.provide(nameServerLayer(addresses, timeout)))
+    }).pipe(Effect.provide(nameServerLayer(addresses, timeout, security)))
   }, reportFailures)
 ).pipe(Command.withDescription("Show a topic's route and the queues a producer would write to"))

@@ -14,6 +14,7 @@ import type { OnewaySent, SendResult } from "../producer/SendResult.ts"
 import { reportFailures } from "./CliFailure.ts"
 import { describedWithDefault, intAtLeast } from "./CliFlags.ts"
 import { jsonFlag, namesrvFlag, resolveNameServers } from "./NameServerFlags.ts"
+import { resolveSecurity, securityFlags } from "./SecurityFlags.ts"
 
 /**
  * Flags that contradict each other or are out of range.
@@ -113,13 +114,15 @@ export const sendCommand = Command.make(
     batch: intAtLeast("batch", 1).pipe(Flag.withDescription("Send in batches of this many messages"), Flag.optional),
     group: Flag.String("group").pipe(describedWithDefault("Producer group", "effect_rocketmq_cli")),
     timeout: intAtLeast("timeout", 1).pipe(describedWithDefault("Send budget in milliseconds", 3000)),
-    json: jsonFlag
+    json: jsonFlag,
+    ...securityFlags
   },
   Effect.fnUntraced(function*(flags) {
     const invalid = (detail: string) => Effect.fail(new InvalidSendFlags({ detail }))
     if (Option.isSome(flags.body) && Option.isSome(flags.size)) return yield* invalid("give --body or --size, not both")
     if (Option.isSome(flags.batch) && flags.oneway) return yield* invalid("--batch and --oneway cannot be combined")
     const nameServers = yield* resolveNameServers(flags.namesrv)
+    const security = yield* resolveSecurity(flags)
     const body = Option.isSome(flags.size)
       ? new Uint8Array(flags.size.value).fill(0x78)
       : encodeUtf8(Option.getOrElse(flags.body, () => defaultBody))
@@ -151,7 +154,8 @@ export const sendCommand = Command.make(
       nameServers,
       producerGroup: flags.group,
       sendMsgTimeout: flags.timeout,
-      nameServerTimeout: flags.timeout
+      nameServerTimeout: flags.timeout,
+      ...security
     })))
   }, reportFailures)
 ).pipe(Command.withDescription("Send messages to a topic through the producer pipeline"))

@@ -12,6 +12,7 @@ import type { RemotingCommand, SerializeType } from "../protocol/RemotingCommand
 import { RequestCode } from "../protocol/RequestCode.ts"
 import { ResponseCode } from "../protocol/ResponseCode.ts"
 import { encodeUtf8 } from "../protocol/Utf8.ts"
+import { accessDeniedOf } from "../transport/AccessDenied.ts"
 import type { RemotingClient } from "../transport/RemotingClient.ts"
 
 /**
@@ -24,6 +25,8 @@ export interface ProducerIdentity {
   readonly clientId: string
   readonly producerGroup: string
   readonly serializeType: SerializeType
+  /** The access key requests are signed with, if any, named when a broker denies them. */
+  readonly accessKey?: string | undefined
 }
 
 /**
@@ -40,7 +43,8 @@ export const toEveryMaster = (
   masters: Effect.Effect<ReadonlyArray<string>>,
   request: RemotingCommand,
   timeoutMillis: number,
-  what: string
+  what: string,
+  accessKey?: string | undefined
 ): Effect.Effect<void> =>
   Effect.flatMap(masters, (addresses) =>
     Effect.forEach(addresses, (address) =>
@@ -48,7 +52,10 @@ export const toEveryMaster = (
         Effect.flatMap((response) =>
           response.code === ResponseCode.SUCCESS
             ? Effect.void
-            : Effect.logWarning(`${what} to ${address} answered ${response.code}: ${response.remark ?? ""}`)),
+            : Effect.logWarning(
+              accessDeniedOf(response, { operation: what, address, accessKey })?.message ??
+                `${what} to ${address} answered ${response.code}: ${response.remark ?? ""}`
+            )),
         Effect.catch((error) => Effect.logWarning(`${what} to ${address} failed: ${error.message}`))
       ), { concurrency: "unbounded", discard: true }))
 
@@ -72,7 +79,7 @@ export const sendHeartbeats = (
       producerDataSet: [{ groupName: identity.producerGroup }],
       consumerDataSet: []
     }))
-  }), timeoutMillis, "heartbeat").pipe(Effect.withSpan("Producer.heartbeat"))
+  }), timeoutMillis, "heartbeat", identity.accessKey).pipe(Effect.withSpan("Producer.heartbeat"))
 
 /**
  * Sends UNREGISTER_CLIENT for the producer group to every master.
@@ -90,4 +97,4 @@ export const unregisterClient = (
     code: RequestCode.UNREGISTER_CLIENT,
     serializeType: identity.serializeType,
     extFields: encodeUnregisterClientRequestHeader({ clientID: identity.clientId, producerGroup: identity.producerGroup })
-  }), timeoutMillis, "unregistering")
+  }), timeoutMillis, "unregistering", identity.accessKey)

@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { Clock, Config, Context, Effect, Layer, Random, Schedule } from "effect"
+import { Clock, Config, Context, Effect, Layer, Option, Random, Result, Schedule } from "effect"
 import type { Stream } from "effect"
 import type { Scope } from "effect"
 import { RouteCache } from "../route/RouteCache.ts"
@@ -13,12 +13,16 @@ import type { RouteChanged } from "../route/RouteChanged.ts"
 import { RouteLookup } from "../route/RouteLookup.ts"
 import type { InvalidAddress } from "../transport/Address.ts"
 import { NameServerTransport } from "../transport/NameServerTransport.ts"
+import { parseAddressList } from "../transport/Address.ts"
 import { RemotingClient } from "../transport/RemotingClient.ts"
+import type { RemotingClientOptions } from "../transport/RemotingClient.ts"
+import { securedClientOptions } from "../transport/ClientSecurity.ts"
+import { withoutNamespace, wrapNamespace } from "../protocol/Namespace.ts"
 import { makeClientId } from "./ClientId.ts"
 import { sendHeartbeats, unregisterClient } from "./Heartbeat.ts"
 import type { Message } from "../protocol/message/Message.ts"
 import type { ProducerError } from "./ProducerError.ts"
-import { defaultProducerGroup, InvalidProducerOptions, resolveProducerOptions } from "./ProducerOptions.ts"
+import { credentialsConfig, defaultProducerGroup, InvalidProducerOptions, resolveProducerOptions } from "./ProducerOptions.ts"
 import type { ProducerOptions, ResolvedProducerOptions } from "./ProducerOptions.ts"
 import { makeQueueSelector } from "./QueueSelector.ts"
 import { makeSendPipeline } from "./SendPipeline.ts"
@@ -71,23 +75,28 @@ export class Producer extends Context.Service<Producer, {
   /** The producer with everything it needs: remoting client, NameServer transport, route cache and lookup. */
   static readonly layer = (options: ProducerOptions): Layer.Layer<Producer, InvalidProducerOptions | InvalidAddress> =>
     Layer.unwrap(Effect.map(Effect.fromResult(resolveProducerOptions(options)), (resolved) => {
-      const client = RemotingClient.layer({ connectTimeoutMillis: resolved.connectTimeoutMillis })
+      const client = RemotingClient.layer(remotingClientOptions(resolved))
       const transport = NameServerTransport.layer({
         addresses: resolved.nameServers,
-        timeoutMillis: resolved.nameServerTimeoutMillis
+        timeoutMillis: resolved.nameServerTimeoutMillis,
+        accessKey: resolved.credentials?.accessKey
       })
       const routes = RouteLookup.layer(resolved.route).pipe(Layer.provideMerge(RouteCache.layer), Layer.provide(transport))
       return Layer.effect(Producer, makeProducer(resolved)).pipe(Layer.provide(routes), Layer.provide(client))
     }))
 
   /**
-   * The producer from configuration: by default the NameServers come from `NAMESRV_ADDR` and the
-   * group from `ROCKETMQ_PRODUCER_GROUP` (optional).
+   * The producer from configuration: by default the NameServers come from `NAMESRV_ADDR`, the
+   * group from `ROCKETMQ_PRODUCER_GROUP` (optional), ACL credentials from `ROCKETMQ_ACCESS_KEY`,
+   * `ROCKETMQ_SECRET_KEY` and `ROCKETMQ_SECURITY_TOKEN` (optional; the secrets read as `Redacted`)
+   * and the namespace from `ROCKETMQ_NAMESPACE` (optional).
    */
   static readonly layerConfig = (
     options: Config.Wrap<ProducerOptions> = {
       nameServers: Config.String("NAMESRV_ADDR"),
-      producerGroup: Config.String("ROCKETMQ_PRODUCER_GROUP").pipe(Config.withDefault(defaultProducerGroup))
+      producerGroup: Config.String("ROCKETMQ_PRODUCER_GROUP").pipe(Config.withDefault(defaultProducerGroup)),
+      credentials: credentialsConfig,
+      namespace: Config.String("ROCKETMQ_NAMESPACE").pipe(Config.option, Config.map(Option.getOrUndefined))
     }
   ): Layer.Layer<Producer, InvalidProducerOptions | InvalidAddress | Config.ConfigError> =>
     Layer.unwrap(Effect.map(Config.unwrap(options), Producer.layer))
@@ -101,6 +110,22 @@ export class Producer extends Context.Service<Producer, {
     options: Effect.Effect<ProducerOptions, E, R>
   ): Layer.Layer<Producer, E | InvalidProducerOptions | InvalidAddress, R> =>
     Layer.unwrap(Effect.map(options, Producer.layer))
+}
+
+/**
+ * The remoting client's settings for a producer: its connect timeout, ACL signing of every request
+ * when credentials are set, and TLS per address (`nameServerTls` for the configured NameServers,
+ * `tls` for every other address, i.e. the brokers).
+ *
+ * @since 0.1.0
+ */
+export const remotingClientOptions = (options: ResolvedProducerOptions): RemotingClientOptions => {
+  const listed = typeof options.nameServers === "string" ? options.nameServers : options.nameServers.join(";")
+  const parsed = parseAddressList(listed)
+  return {
+    connectTimeoutMillis: options.connectTimeoutMillis,
+    ...securedClientOptions(Result.isSuccess(parsed) ? parsed.success : [], options)
+  }
 }
 
 /**
@@ -121,13 +146,21 @@ export const makeProducer = (
       `${process.pid}#${(yield* Random.nextIntBetween(0, 2 ** 48)).toString(36)}`
     const clientId = makeClientId(prefix.ip, instanceName)
     const selector = yield* makeQueueSelector(options.faultStrategy)
-    const identity = { clientId, producerGroup: options.producerGroup, serializeType: options.serializeType }
+    const namespace = options.namespace
+    // With a namespace the group travels wrapped (Java wraps it when the producer starts).
+    const onWire = { ...options, producerGroup: wrapNamespace(namespace, options.producerGroup) }
+    const identity = {
+      clientId,
+      producerGroup: onWire.producerGroup,
+      serializeType: options.serializeType,
+      accessKey: options.credentials?.accessKey
+    }
     let closed = false
     const pipeline = makeSendPipeline({
       client,
       lookup,
       selector,
-      options,
+      options: onWire,
       nextUniqueId: (now) => uniqueIds.next(now),
       isClosed: () => closed
     })
@@ -143,5 +176,19 @@ export const makeProducer = (
       closed = true
     }))
 
-    return Producer.of({ clientId, producerGroup: options.producerGroup, ...pipeline, routeChanges: lookup.changes })
+    const base = { clientId, producerGroup: options.producerGroup, routeChanges: lookup.changes }
+    if (namespace === undefined) return Producer.of({ ...base, ...pipeline })
+    // Topics travel wrapped; results name them as the user did.
+    const wrap = (message: Message): Message => ({ ...message, topic: wrapNamespace(namespace, message.topic) })
+    const unwrap = <A extends { readonly messageQueue: SendResult["messageQueue"] }>(result: A): A => ({
+      ...result,
+      messageQueue: { ...result.messageQueue, topic: withoutNamespace(namespace, result.messageQueue.topic) }
+    })
+    return Producer.of({
+      ...base,
+      send: (message) => Effect.map(pipeline.send(wrap(message)), unwrap),
+      sendBatch: (messages) => Effect.map(pipeline.sendBatch(messages.map(wrap)), unwrap),
+      sendOrderly: (message, shardingKey) => Effect.map(pipeline.sendOrderly(wrap(message), shardingKey), unwrap),
+      sendOneway: (message) => Effect.map(pipeline.sendOneway(wrap(message)), unwrap)
+    })
   })

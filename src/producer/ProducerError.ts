@@ -7,6 +7,7 @@
  */
 import { Schema } from "effect"
 import { NoRouteInfo } from "../route/NoRouteInfo.ts"
+import { AccessDenied } from "../transport/AccessDenied.ts"
 import { InvalidNameServerResponse, NameServerRejected, NameServerUnavailable } from "../transport/NameServerError.ts"
 import {
   ClientClosed,
@@ -15,6 +16,7 @@ import {
   ConnectTimedOut,
   InvalidRequest,
   RequestTimedOut,
+  TlsFailed,
   WriteFailed,
   WriteTimedOut
 } from "../transport/RemotingError.ts"
@@ -101,7 +103,9 @@ export const AttemptFailureReason = Schema.Union([
   WriteFailed,
   InvalidRequest,
   ClientClosed,
+  TlsFailed,
   BrokerRejected,
+  AccessDenied,
   NoMasterAddress,
   NoWritableQueue
 ])
@@ -188,6 +192,7 @@ export const ProducerErrorReason = Schema.Union([
   NameServerRejected,
   InvalidNameServerResponse,
   BrokerRejected,
+  AccessDenied,
   SendFailed,
   ProducerClosed
 ])

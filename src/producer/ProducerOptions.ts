@@ -4,8 +4,11 @@
  *
  * @since 0.1.0
  */
-import { Duration, Result, Schema } from "effect"
+import { Config, Duration, Option, Redacted, Result, Schema } from "effect"
+import type { Credentials } from "../protocol/AclSignature.ts"
 import type { RouteLookupOptions } from "../route/RouteLookup.ts"
+import { tlsSettingsOf } from "../transport/Tls.ts"
+import type { TlsOption, TlsSettings } from "../transport/Tls.ts"
 import type { SerializeType } from "../protocol/RemotingCommand.ts"
 import { ResponseCode } from "../protocol/ResponseCode.ts"
 import { defaultFaultStrategyOptions, validateFaultStrategyOptions } from "./FaultStrategy.ts"
@@ -66,6 +69,20 @@ export interface ProducerOptions extends RouteLookupOptions {
    * several microseconds per send (`npm run bench` measures it).
    */
   readonly stepSpans?: boolean | undefined
+  /**
+   * ACL credentials: every request to NameServers and brokers is signed with them (Java's
+   * `AclClientRPCHook`). The secret key is `Redacted` and never leaves the process.
+   */
+  readonly credentials?: Credentials | undefined
+  /**
+   * Namespace (Java's `namespace`): topics and the producer group travel as `ns%name`, system
+   * topics never; results name the topic as given.
+   */
+  readonly namespace?: string | undefined
+  /** TLS to the brokers: off (default), on, or settings. */
+  readonly tls?: TlsOption | undefined
+  /** TLS to the NameServers: off (default), on, or settings. Java's `useTLS` is both on. */
+  readonly nameServerTls?: TlsOption | undefined
 }
 
 /**
@@ -119,6 +136,10 @@ export interface ResolvedProducerOptions {
   readonly connectTimeoutMillis: number
   readonly stepSpans: boolean
   readonly route: RouteLookupOptions
+  readonly credentials: Credentials | undefined
+  readonly namespace: string | undefined
+  readonly tls: TlsSettings | undefined
+  readonly nameServerTls: TlsSettings | undefined
 }
 
 /**
@@ -187,6 +208,8 @@ export const resolveProducerOptions = (
       validateFaultStrategyOptions(options.faultStrategy ?? defaultFaultStrategyOptions),
       (error) => new InvalidProducerOptions({ option: "faultStrategy", detail: error.message })
     )
+    const credentials = yield* validateCredentials(options.credentials)
+    const namespace = yield* validateNamespace(options.namespace)
     const attemptTimeoutMillis = options.attemptTimeout === undefined
       ? undefined
       : yield* millis("attemptTimeout", options.attemptTimeout, 0)
@@ -213,6 +236,52 @@ export const resolveProducerOptions = (
         defaultTopic: options.defaultTopic,
         defaultTopicQueueNums: options.defaultTopicQueueNums,
         pollNameServerInterval: options.pollNameServerInterval
-      }
+      },
+      credentials,
+      namespace,
+      tls: tlsSettingsOf(options.tls),
+      nameServerTls: tlsSettingsOf(options.nameServerTls)
     }
   })
+
+const validateCredentials = (
+  credentials: Credentials | undefined
+): Result.Result<Credentials | undefined, InvalidProducerOptions> => {
+  if (credentials === undefined) return Result.succeed(undefined)
+  if (credentials.accessKey.length === 0) {
+    return Result.fail(new InvalidProducerOptions({ option: "credentials", detail: "the access key is empty (credentials.accessKey, or ROCKETMQ_ACCESS_KEY)" }))
+  }
+  if (Redacted.value(credentials.secretKey).length === 0) {
+    return Result.fail(new InvalidProducerOptions({ option: "credentials", detail: `the secret key of access key "${credentials.accessKey}" is empty (credentials.secretKey, or ROCKETMQ_SECRET_KEY)` }))
+  }
+  return Result.succeed(credentials)
+}
+
+const validateNamespace = (namespace: string | undefined): Result.Result<string | undefined, InvalidProducerOptions> =>
+  namespace === undefined || namespace === ""
+    ? Result.succeed(undefined)
+    : /^[a-zA-Z0-9_-]{1,64}$/.test(namespace)
+    ? Result.succeed(namespace)
+    : Result.fail(new InvalidProducerOptions({
+      option: "namespace",
+      detail: `"${namespace}" is not a namespace: use 1 to 64 letters, digits, "_" or "-"`
+    }))
+
+/**
+ * ACL credentials from configuration: `ROCKETMQ_ACCESS_KEY`, `ROCKETMQ_SECRET_KEY` (read as
+ * `Redacted`) and `ROCKETMQ_SECURITY_TOKEN` (optional). None set: no credentials. One of the
+ * keys without the other is caught when the options are resolved.
+ *
+ * @since 0.1.0
+ */
+export const credentialsConfig: Config.Config<Credentials | undefined> = Config.all({
+  accessKey: Config.option(Config.String("ROCKETMQ_ACCESS_KEY")),
+  secretKey: Config.option(Config.Redacted("ROCKETMQ_SECRET_KEY")),
+  securityToken: Config.option(Config.Redacted("ROCKETMQ_SECURITY_TOKEN"))
+}).pipe(Config.map(({ accessKey, secretKey, securityToken }) =>
+  Option.isNone(accessKey) && Option.isNone(secretKey) ? undefined : {
+    accessKey: Option.getOrElse(accessKey, () => ""),
+    secretKey: Option.getOrElse(secretKey, () => Redacted.make("")),
+    securityToken: Option.getOrUndefined(securityToken)
+  }
+))

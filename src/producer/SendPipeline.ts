@@ -29,6 +29,7 @@ import { Clock, Duration, Effect, Exit, Metric, Result } from "effect"
 import type { MessageQueue } from "../route/MessageQueue.ts"
 import type { RouteLookup } from "../route/RouteLookup.ts"
 import type { TopicPublishInfo } from "../route/TopicPublishInfo.ts"
+import { accessDeniedOf } from "../transport/AccessDenied.ts"
 import type { RemotingClient } from "../transport/RemotingClient.ts"
 import type { Message } from "../protocol/message/Message.ts"
 import { attemptCap, defaultAttemptBudgetOptions, retryReserve } from "./AttemptBudget.ts"
@@ -121,7 +122,8 @@ export const makeSendPipeline = (context: SendPipelineContext) => {
     nextUniqueId: () => context.nextUniqueId(now),
     now,
     compressThreshold: options.compressMsgBodyOverHowmuch,
-    compressLevel: options.compressLevel
+    compressLevel: options.compressLevel,
+    namespace: options.namespace
   })
 
   const closed = () => new ProducerError({ reason: new ProducerClosed() })
@@ -184,6 +186,15 @@ export const makeSendPipeline = (context: SendPipelineContext) => {
             retryable: retries && error.isRetryable
           }, true, true, false),
         onSuccess: (response) => {
+          // An ACL denial is final: the same credentials get the same answer from every broker.
+          const denied = accessDeniedOf(response, {
+            operation: `send to topic "${job.prepared.topic}"`,
+            address,
+            accessKey: options.credentials?.accessKey
+          })
+          if (denied !== undefined) {
+            return settle({ _tag: "Failed", failure: { brokerName, address, reason: denied }, retryable: false }, false, true, false)
+          }
           const answer = readSendResponse(response, job.prepared, queue)
           if (Result.isFailure(answer)) {
             const { code, remark } = answer.failure
@@ -266,7 +277,9 @@ export const makeSendPipeline = (context: SendPipelineContext) => {
    */
   const failure = (job: SendJob, state: AttemptState, now: number, final: FailedAttempt | undefined): ProducerError => {
     if (context.isClosed()) return closed()
-    if (final !== undefined && final.reason._tag === "BrokerRejected") return new ProducerError({ reason: final.reason })
+    if (final !== undefined && (final.reason._tag === "BrokerRejected" || final.reason._tag === "AccessDenied")) {
+      return new ProducerError({ reason: final.reason })
+    }
     return new ProducerError({
       reason: new SendFailed({
         topic: job.prepared.topic,

@@ -16,7 +16,7 @@ import type { MessageQueue } from "../route/MessageQueue.ts"
 import { encodeBatch } from "../protocol/message/BatchEncoding.ts"
 import { compressBody } from "../protocol/message/Compression.ts"
 import type { Message } from "../protocol/message/Message.ts"
-import { DELAY, UNIQ_KEY, WAIT } from "../protocol/message/MessageConst.ts"
+import { DELAY, INSTANCE_ID, UNIQ_KEY, WAIT } from "../protocol/message/MessageConst.ts"
 import { encodeMessageProperties, encodeProperties } from "../protocol/message/MessageProperties.ts"
 import { InvalidMessage } from "./MessageValidation.ts"
 import type { SendResult, SendStatus } from "./SendResult.ts"
@@ -52,6 +52,8 @@ export interface PrepareOptions {
   readonly now: number
   readonly compressThreshold: number
   readonly compressLevel: number
+  /** The namespace, sent as property `INSTANCE_ID` after `UNIQ_KEY` (Java's `setInstanceId`). */
+  readonly namespace?: string | undefined
 }
 
 /**
@@ -69,7 +71,7 @@ export const prepareMessage = (message: Message, options: PrepareOptions): Prepa
     body,
     sysFlag,
     flag: message.flag ?? 0,
-    properties: encodeMessageProperties(message, { [UNIQ_KEY]: msgId }),
+    properties: encodeMessageProperties(message, { [UNIQ_KEY]: msgId, [INSTANCE_ID]: options.namespace }),
     msgId,
     bornTimestamp: options.now,
     batch: false
@@ -123,7 +125,11 @@ export const prepareBatch = (
     body,
     sysFlag: 0,
     flag: 0,
-    properties: encodeProperties({ [WAIT]: wait ? "true" : "false", [UNIQ_KEY]: options.nextUniqueId() }),
+    properties: encodeProperties({
+      [WAIT]: wait ? "true" : "false",
+      [UNIQ_KEY]: options.nextUniqueId(),
+      ...(options.namespace === undefined ? {} : { [INSTANCE_ID]: options.namespace })
+    }),
     msgId: ids.join(","),
     bornTimestamp: options.now,
     batch: true

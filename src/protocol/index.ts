@@ -5,6 +5,8 @@
  *
  * @since 0.1.0
  */
+export * from "./AclDenial.ts"
+export * from "./AclSignature.ts"
 export * from "./BrokerRegistration.ts"
 export * from "./ClientHeaders.ts"
 export * from "./ClusterInfo.ts"
@@ -15,6 +17,7 @@ export * from "./IpAddress.ts"
 export * from "./LanguageCode.ts"
 export * from "./LenientJson.ts"
 export * from "./MalformedBody.ts"
+export * from "./Namespace.ts"
 export * from "./OrderTopicConf.ts"
 export * from "./Permission.ts"
 export * from "./ProtocolError.ts"

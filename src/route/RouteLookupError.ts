@@ -5,6 +5,7 @@
  * @since 0.1.0
  */
 import { Schema } from "effect"
+import { AccessDenied } from "../transport/AccessDenied.ts"
 import { InvalidNameServerResponse, NameServerRejected, NameServerUnavailable } from "../transport/NameServerError.ts"
 import { NoRouteInfo } from "./NoRouteInfo.ts"
 
@@ -18,7 +19,8 @@ export const RouteLookupErrorReason = Schema.Union([
   NoRouteInfo,
   NameServerUnavailable,
   NameServerRejected,
-  InvalidNameServerResponse
+  InvalidNameServerResponse,
+  AccessDenied
 ])
 
 /**

@@ -7,6 +7,7 @@
  * @since 0.1.0
  */
 import * as Net from "node:net"
+import * as Tls from "node:tls"
 import { Cause, Effect, FiberSet, Result, Schema } from "effect"
 import type { Scope } from "effect"
 import { encodeFrameParts } from "../protocol/Frame.ts"
@@ -15,9 +16,12 @@ import type { LanguageCode } from "../protocol/LanguageCode.ts"
 import { isOneway, isResponse, makeResponse } from "../protocol/RemotingCommand.ts"
 import type { RemotingCommand, ResponseOptions } from "../protocol/RemotingCommand.ts"
 import { ResponseCode } from "../protocol/ResponseCode.ts"
+import { makeAclCheck } from "./AclAccounts.ts"
+import type { AclAccount } from "./AclAccounts.ts"
 import { ControlTable } from "./Control.ts"
 import type { ControlDecision, ControlHook, ControlOptions } from "./Control.ts"
 import { FaultInjector } from "./Faults.ts"
+import type { ServerProfile } from "./ServerProfile.ts"
 import type { Session } from "./Session.ts"
 
 /**
@@ -60,6 +64,32 @@ export interface ServerOptions {
   readonly language?: LanguageCode | undefined
   /** Called when a client connection closes. */
   readonly onDisconnect?: ((session: Session) => void) | undefined
+  /**
+   * Require ACL: every request must be signed by one of these accounts (and, with
+   * `aclPermissions`, have the permission on its topic); rejected as a 4.9.8 broker rejects.
+   */
+  readonly acl?: ReadonlyArray<AclAccount> | undefined
+  /** Check topic permissions as well as signatures; default true. */
+  readonly aclPermissions?: boolean | undefined
+  /** Whose ACL answers to give: 4.9.8's (code 1, `AclException` remark; the default) or 5.3.3's (code 16). */
+  readonly profile?: ServerProfile | undefined
+  /** Serve TLS only (a plain client's connection is closed without a byte, as a real broker does). */
+  readonly tls?: ServerTlsSettings | undefined
+}
+
+/**
+ * How a testkit server serves TLS.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ServerTlsSettings {
+  /** Server certificate chain (PEM). */
+  readonly cert: string | Uint8Array
+  /** Its private key (PEM). */
+  readonly key: string | Uint8Array
+  /** CAs client certificates must be signed by; with it, clients must present one (mutual TLS). */
+  readonly clientCa?: string | Uint8Array | undefined
 }
 
 /**
@@ -148,10 +178,15 @@ export const makeRemotingServer = (
       step(0)
     }
 
+    const aclCheck = options?.acl === undefined
+      ? undefined
+      : makeAclCheck(options.acl, { checkPermissions: options.aclPermissions ?? true, profile: options.profile })
+
     /** A handler that throws answers SYSTEM_ERROR with the reason, as a Java server does; it never crashes the server. */
     const handleSafely = (request: RemotingCommand, session: Session): ResponseOptions | undefined => {
       try {
-        return handler(request, session)
+        // As a Java server's RPC hook, the ACL check runs before the request's processor.
+        return aclCheck?.(request) ?? handler(request, session)
       } catch (cause) {
         return { code: ResponseCode.SYSTEM_ERROR, remark: cause instanceof Error ? cause.message : String(cause) }
       }
@@ -216,7 +251,15 @@ export const makeRemotingServer = (
       })
     }
 
-    const server = Net.createServer(onConnection)
+    const tls = options?.tls
+    const server = tls === undefined ? Net.createServer(onConnection) : Tls.createServer({
+      cert: Buffer.from(tls.cert),
+      key: Buffer.from(tls.key),
+      minVersion: "TLSv1.2",
+      ...(tls.clientCa === undefined ? {} : { ca: Buffer.from(tls.clientCa), requestCert: true, rejectUnauthorized: true })
+    }, onConnection)
+    // A client that fails the handshake (plain bytes, a refused certificate) is closed, nothing more.
+    server.on("tlsClientError", (_error, socket) => socket.destroy())
     const listen = (port: number) =>
       Effect.callback<number, ServerStartFailed>((resume) => {
         const onError = (error: Error) => resume(Effect.fail(new ServerStartFailed({ detail: error.message })))

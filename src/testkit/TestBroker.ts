@@ -17,6 +17,7 @@ import { parseIpAddress } from "../protocol/IpAddress.ts"
 import { MSG_REGION, TRACE_ON } from "../protocol/message/MessageConst.ts"
 import { DEFAULT_MAX_MESSAGE_SIZE } from "../protocol/message/MessageLimits.ts"
 import { makeUniqueIdGenerator } from "../protocol/message/UniqueId.ts"
+import type { TlsSettings } from "../transport/Tls.ts"
 import type { UniqueIdGenerator } from "../protocol/message/UniqueId.ts"
 import type { BrokerContext } from "./broker/BrokerContext.ts"
 import { brokerHandlers } from "./broker/BrokerHandlers.ts"
@@ -74,6 +75,8 @@ export interface TestBrokerOptions extends Omit<ServerOptions, "version" | "onDi
   readonly registerIntervalMillis?: number | undefined
   /** Time allowed to each REGISTER_BROKER; default 3000 ms. */
   readonly registerTimeoutMillis?: number | undefined
+  /** TLS to the NameServers the broker registers with; default plain. */
+  readonly nameServerTls?: TlsSettings | undefined
 }
 
 /**
@@ -228,7 +231,8 @@ export const makeTestBroker = (
       store: hosted,
       requests: registrationRequests,
       registerTimeoutMillis: options.registerTimeoutMillis ?? 3000,
-      registerIntervalMillis: options.registerIntervalMillis ?? 30_000
+      registerIntervalMillis: options.registerIntervalMillis ?? 30_000,
+      nameServerTls: options.nameServerTls
     })
 
     const afterChange = (config: TopicConfig) => Effect.as(awaitRegistration, config)

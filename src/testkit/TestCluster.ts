@@ -9,8 +9,9 @@
 import { Context, Effect, Layer, Schema } from "effect"
 import type { Scope } from "effect"
 import type { TopicConfig } from "../protocol/BrokerRegistration.ts"
+import type { AclAccount } from "./AclAccounts.ts"
 import type { StoredMessage, TopicSpec } from "./broker/BrokerStore.ts"
-import type { ServerStartFailed } from "./RemotingServer.ts"
+import type { ServerStartFailed, ServerTlsSettings } from "./RemotingServer.ts"
 import { makeTestBroker } from "./TestBroker.ts"
 import type { TestBroker, TestBrokerOptions } from "./TestBroker.ts"
 import { makeTestNameServer } from "./TestNameServer.ts"
@@ -45,6 +46,18 @@ export interface TestClusterOptions {
   readonly brokerPort?: number | undefined
   /** How long to wait for the NameServer to know every broker; default 5000 ms. */
   readonly readyTimeoutMillis?: number | undefined
+  /**
+   * Require ACL with these accounts: brokers check signatures and topic permissions, the
+   * NameServer checks signatures (a real 4.9.8 NameServer checks nothing; this one is stricter so
+   * that route lookups can be tested signed).
+   */
+  readonly acl?: ReadonlyArray<AclAccount> | undefined
+  /** With `acl`, whether the NameServer checks signatures too; default true (false is a real 4.9.8 NameServer). */
+  readonly nameServerAcl?: boolean | undefined
+  /** Brokers serve TLS only, with this certificate. */
+  readonly tls?: ServerTlsSettings | undefined
+  /** The NameServer serves TLS only, with this certificate (brokers register over TLS). */
+  readonly nameServerTls?: ServerTlsSettings | undefined
 }
 
 /**
@@ -131,7 +144,12 @@ export const makeTestCluster = (
     const profile = options?.profile ?? "4.9.8"
     const count = Math.max(1, Math.floor(options?.brokers ?? 1))
     const readyTimeoutMillis = options?.readyTimeoutMillis ?? 5000
-    const nameServer = yield* makeTestNameServer({ profile, port: options?.nameServerPort })
+    const nameServer = yield* makeTestNameServer({
+      profile,
+      port: options?.nameServerPort,
+      ...(options?.acl === undefined || options.nameServerAcl === false ? {} : { acl: options.acl, aclPermissions: false }),
+      ...(options?.nameServerTls === undefined ? {} : { tls: options.nameServerTls })
+    })
     const firstBrokerPort = options?.brokerPort ?? 0
     const brokers = yield* Effect.forEach(
       Array.from({ length: count }, (_, index) => clusterBrokerName(index)),
@@ -144,7 +162,11 @@ export const makeTestCluster = (
           profile,
           nameServers: [nameServer.address],
           autoCreateTopicEnable: options?.autoCreateTopicEnable ?? options?.brokerOptions?.autoCreateTopicEnable,
-          topics: [...(options?.brokerOptions?.topics ?? []), ...(options?.topics ?? [])]
+          topics: [...(options?.brokerOptions?.topics ?? []), ...(options?.topics ?? [])],
+          ...(options?.acl === undefined ? {} : { acl: options.acl }),
+          ...(options?.tls === undefined ? {} : { tls: options.tls }),
+          // Inside the testkit, brokers trust the NameServer's certificate whatever signed it.
+          ...(options?.nameServerTls === undefined ? {} : { nameServerTls: { insecure: true } })
         }),
       { concurrency: "unbounded" }
     )

@@ -25,8 +25,11 @@ import {
   InvalidRequest,
   RemotingError,
   RequestTimedOut,
+  TlsFailed,
   WriteFailed
 } from "./RemotingError.ts"
+import { tlsConnectOptions, tlsFailureKind } from "./Tls.ts"
+import type { TlsSettings } from "./Tls.ts"
 import type { DeadlineEntry, Deadlines } from "./Deadlines.ts"
 import type { RemotingErrorReason } from "./RemotingError.ts"
 
@@ -47,6 +50,8 @@ export interface ConnectionOptions {
   readonly release: (connection: Connection) => Effect.Effect<void>
   /** Where requests register their deadlines. */
   readonly deadlines: Deadlines
+  /** TLS for this address, or `undefined` for plain TCP. */
+  readonly tls?: TlsSettings | undefined
 }
 
 /**
@@ -119,6 +124,35 @@ const socketErrorDetail = (error: Socket.SocketError): string => {
   }
 }
 
+/** Why opening failed: a timeout, a TLS handshake failure (with its kind), or the TCP connect. */
+const openFailure = (address: string, error: Socket.SocketError, options: ConnectionOptions): RemotingErrorReason => {
+  const reason = error.reason
+  if (reason._tag === "SocketOpenError" && reason.kind === "Timeout") {
+    return new ConnectTimedOut({ address, timeoutMillis: options.connectTimeoutMillis })
+  }
+  const detail = socketErrorDetail(error)
+  if (options.tls === undefined) return new ConnectFailed({ address, detail })
+  const code = typeof reason.cause === "object" && reason.cause !== null ? Reflect.get(reason.cause, "code") : undefined
+  // Refused or unreachable: TCP never connected, so TLS is not the reason.
+  if (code === "ECONNREFUSED" || code === "EHOSTUNREACH" || code === "ENETUNREACH" || code === "ENOTFOUND") {
+    return new ConnectFailed({ address, detail })
+  }
+  return new TlsFailed({ address, kind: tlsFailureKind(reason.cause), detail })
+}
+
+/**
+ * Why an open connection closed. Under TLS 1.3 a server refuses a client certificate after the
+ * handshake, with an alert the first read reports: that is a TLS failure, not a dropped connection.
+ */
+const closedReason = (address: string, error: Socket.SocketError, options: ConnectionOptions): RemotingErrorReason => {
+  const detail = socketErrorDetail(error)
+  if (options.tls !== undefined && error.reason._tag === "SocketReadError") {
+    const kind = tlsFailureKind(error.reason.cause)
+    if (kind !== "Handshake") return new TlsFailed({ address, kind, detail })
+  }
+  return new ConnectionClosed({ address, detail })
+}
+
 /**
  * Opens a connection to `address`; it lives in `clientScope` (closing that scope closes it), e.g.
  * the scope of its entry in the client's pool.
@@ -137,24 +171,15 @@ export const openConnection = (
       return yield* remotingError(new InvalidRequest({ address, detail: target.failure.message }))
     }
     const scope = yield* Scope.fork(clientScope)
-    const socket = yield* NodeSocket.makeNet({
-      host: target.success.host,
-      port: target.success.port,
-      noDelay: true,
-      keepAlive: true,
-      keepAliveInitialDelay: 30_000,
-      openTimeout: options.connectTimeoutMillis
-    })
+    const { host, port } = target.success
+    const tcp = { host, port, noDelay: true, keepAlive: true, keepAliveInitialDelay: 30_000 }
+    const socket = yield* (options.tls === undefined
+      ? NodeSocket.makeNet({ ...tcp, openTimeout: options.connectTimeoutMillis })
+      : NodeSocket.makeTls({ ...tcp, ...tlsConnectOptions(options.tls, host, port), openTimeout: options.connectTimeoutMillis }))
     const pull = yield* Socket.readerBytes(socket).pipe(
       Scope.provide(scope),
       Effect.onError(() => Scope.close(scope, Exit.void)),
-      Effect.mapError((error) =>
-        remotingError(
-          error.reason._tag === "SocketOpenError" && error.reason.kind === "Timeout"
-            ? new ConnectTimedOut({ address, timeoutMillis: options.connectTimeoutMillis })
-            : new ConnectFailed({ address, detail: socketErrorDetail(error) })
-        )
-      )
+      Effect.mapError((error) => remotingError(openFailure(address, error, options)))
     )
     const writer = yield* socket.writer.pipe(Scope.provide(scope))
     // Closing destroys the socket: bytes not yet written are dropped instead of waiting for a
@@ -275,7 +300,7 @@ export const openConnection = (
 
     const readLoop: Effect.Effect<never, RemotingErrorReason> = Effect.gen(function*() {
       while (true) {
-        const chunks = yield* Effect.mapError(pull, (error) => new ConnectionClosed({ address, detail: socketErrorDetail(error) }))
+        const chunks = yield* Effect.mapError(pull, (error) => closedReason(address, error, options))
         for (const chunk of chunks) {
           const error = decoder.push(chunk, dispatch)
           if (error !== undefined) {

@@ -6,6 +6,7 @@
  */
 import { Schema } from "effect"
 import { ResponseCode, responseCodeName } from "../protocol/ResponseCode.ts"
+import { AccessDenied } from "./AccessDenied.ts"
 
 /**
  * The NameServer has no route for the topic (TOPIC_NOT_EXIST): no live broker hosts it.
@@ -111,7 +112,8 @@ export const NameServerErrorReason = Schema.Union([
   TopicNotExist,
   NameServerUnavailable,
   NameServerRejected,
-  InvalidNameServerResponse
+  InvalidNameServerResponse,
+  AccessDenied
 ])
 
 /**

@@ -16,6 +16,8 @@ import { ResponseCode } from "../protocol/ResponseCode.ts"
 import { encodeGetRouteInfoRequestHeader } from "../protocol/RouteHeaders.ts"
 import { parseTopicRouteData } from "../protocol/TopicRouteData.ts"
 import type { TopicRouteData } from "../protocol/TopicRouteData.ts"
+import { accessDeniedOf } from "./AccessDenied.ts"
+import type { AccessDenied } from "./AccessDenied.ts"
 import { parseAddressList } from "./Address.ts"
 import type { InvalidAddress } from "./Address.ts"
 import { InvalidNameServerResponse, NameServerError, NameServerRejected, NameServerUnavailable, TopicNotExist } from "./NameServerError.ts"
@@ -41,6 +43,8 @@ export interface NameServerTransportOptions {
   readonly attemptTimeoutMillis?: number | undefined
   /** Source of the random start, a number in [0, 1); default the `Random` service. */
   readonly random?: (() => number) | undefined
+  /** The access key requests are signed with (signing itself is a `RemotingClient` request hook), for error messages. */
+  readonly accessKey?: string | undefined
 }
 
 /**
@@ -150,6 +154,11 @@ export const makeNameServerTransport = (options: NameServerTransportOptions) =>
       )
     }
 
+    /** An error answer: an ACL denial (final), or any other rejection. */
+    const rejected = (operation: string, nameServer: string, response: RemotingCommand): NameServerRejected | AccessDenied =>
+      accessDeniedOf(response, { operation, address: nameServer, accessKey: options.accessKey }) ??
+        new NameServerRejected({ operation, nameServer, code: response.code, remark: response.remark ?? "" })
+
     const getRouteInfoByTopic = (topic: string) =>
       call(
         `GET_ROUTEINFO_BY_TOPIC for topic "${topic}"`,
@@ -189,5 +198,4 @@ export const makeNameServerTransport = (options: NameServerTransportOptions) =>
     })
   })
 
-const rejected = (operation: string, nameServer: string, response: RemotingCommand) =>
-  new NameServerRejected({ operation, nameServer, code: response.code, remark: response.remark ?? "" })
+

@@ -15,6 +15,9 @@ import { openConnection } from "./Connection.ts"
 import { makeDeadlines } from "./Deadlines.ts"
 import type { Connection } from "./Connection.ts"
 import { ClientClosed, ConnectionClosed, ConnectTimedOut, InvalidRequest, RemotingError, WriteTimedOut } from "./RemotingError.ts"
+import { applyRequestHooks } from "./RequestHook.ts"
+import type { RequestHook } from "./RequestHook.ts"
+import type { TlsSettings } from "./Tls.ts"
 
 /**
  * Settings of the remoting client.
@@ -27,6 +30,13 @@ export interface RemotingClientOptions {
   readonly connectTimeoutMillis?: number | undefined
   /** Largest frame accepted or sent, length word included; default 16 MiB. */
   readonly maxFrameSize?: number | undefined
+  /**
+   * Steps every request passes through before it is encoded, in order (e.g. `aclSigning`); see
+   * `RequestHook`.
+   */
+  readonly requestHooks?: ReadonlyArray<RequestHook> | undefined
+  /** TLS settings of the connection to an address, `undefined` for plain TCP; default plain everywhere. */
+  readonly tlsFor?: ((address: string) => TlsSettings | undefined) | undefined
 }
 
 /**
@@ -118,6 +128,8 @@ export const makeRemotingClient = (options?: RemotingClientOptions) =>
     const maxFrameSize = options?.maxFrameSize ?? DEFAULT_MAX_FRAME_SIZE
     let nextOpaque = 0
     const deadlines = yield* makeDeadlines
+    const requestHooks = options?.requestHooks ?? []
+    const tlsFor = options?.tlsFor
 
     /**
      * The open connections by address, read by the hot path without a scope per request: an index
@@ -133,7 +145,7 @@ export const makeRemotingClient = (options?: RemotingClientOptions) =>
      */
     const pool: RcMap.RcMap<string, Connection, RemotingError> = yield* RcMap.make({
       lookup: (address: string) =>
-        Effect.flatMap(Effect.scope, (entryScope) => openConnection(address, entryScope, connectionOptions)).pipe(
+        Effect.flatMap(Effect.scope, (entryScope) => openConnection(address, entryScope, { ...connectionOptions, tls: tlsFor?.(address) })).pipe(
           Effect.tap((connection) => Effect.sync(() => open.set(address, connection))),
           // A failed dial is not kept: the pool forgets it before its callers hear of the failure, so
           // the next request dials again. (From a fiber of the client: with no caller left, the
@@ -170,10 +182,14 @@ export const makeRemotingClient = (options?: RemotingClientOptions) =>
           // closed, and the pool not told yet: forget it and dial again
           : Effect.andThen(RcMap.invalidate(pool, address), fromPool(address)))
 
-    /** A fresh opaque and the encoded frame; bad input fails here, before any dialing. */
+    /**
+     * A fresh opaque, the request hooks (signing goes last: every other field is final by then)
+     * and the encoded frame; bad input fails here, before any dialing.
+     */
     const encode = (address: string, request: RemotingCommand) => {
       const opaque = (nextOpaque = (nextOpaque + 1) | 0)
-      return Result.match(encodeFrameParts(withOpaque(request, opaque), { maxFrameSize }), {
+      const final = applyRequestHooks(requestHooks, withOpaque(request, opaque), address)
+      return Result.match(encodeFrameParts(final, { maxFrameSize }), {
         onSuccess: (frame) => Result.succeed({ opaque, frame }),
         onFailure: (error) =>
           Result.fail(new RemotingError({ reason: new InvalidRequest({ address, detail: error.message }) }))

@@ -5,6 +5,7 @@
  * @since 0.1.0
  */
 import { Schema } from "effect"
+import { tlsFailureHint } from "./Tls.ts"
 
 /**
  * The TCP connection could not be opened (refused, unreachable, unknown host…).
@@ -153,6 +154,28 @@ export class InvalidRequest extends Schema.TaggedError<InvalidRequest>()("Invali
 }
 
 /**
+ * The TLS handshake failed: `kind` says why (an unknown CA, a name mismatch, an expired
+ * certificate, a refused client certificate, or a server that does not speak TLS). A certificate
+ * problem is not retried: another attempt meets the same certificate.
+ *
+ * @since 0.1.0
+ */
+export class TlsFailed extends Schema.TaggedError<TlsFailed>()("TlsFailed", {
+  address: Schema.String,
+  kind: Schema.Literals(["UnknownCa", "NameMismatch", "Expired", "NotYetValid", "ClientCertificateRejected", "Handshake"]),
+  detail: Schema.String
+}) {
+  override get message(): string {
+    return `TLS to ${this.address} failed (${this.kind}): ${this.detail}; ${tlsFailureHint(this.kind)}`
+  }
+
+  /** `false` for a certificate problem (another attempt meets the same certificate); `true` for another handshake failure. */
+  get isRetryable(): boolean {
+    return this.kind === "Handshake"
+  }
+}
+
+/**
  * The client was shut down (its layer's scope closed).
  *
  * @since 0.1.0
@@ -185,7 +208,8 @@ export const RemotingErrorReason = Schema.Union([
   ConnectionClosed,
   WriteFailed,
   InvalidRequest,
-  ClientClosed
+  ClientClosed,
+  TlsFailed
 ])
 
 /**
@@ -214,7 +238,8 @@ export class RemotingError extends Schema.TaggedError<RemotingError>()("Remoting
 
   /**
    * `true` when the request may have reached the peer or another attempt may succeed: everything
-   * but an invalid request and a shut-down client (the reason's `isRetryable`).
+   * but an invalid request, a shut-down client and a certificate the client does not accept (the
+   * reason's `isRetryable`).
    */
   get isRetryable(): boolean {
     return this.reason.isRetryable

@@ -4,8 +4,12 @@
  *
  * @since 0.1.0
  */
+export * from "./AccessDenied.ts"
 export * from "./Address.ts"
+export * from "./ClientSecurity.ts"
 export * from "./NameServerError.ts"
 export * from "./NameServerTransport.ts"
 export * from "./RemotingClient.ts"
 export * from "./RemotingError.ts"
+export * from "./RequestHook.ts"
+export * from "./Tls.ts"

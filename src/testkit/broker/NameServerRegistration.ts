@@ -14,6 +14,7 @@ import { RequestCode } from "../../protocol/RequestCode.ts"
 import { ResponseCode } from "../../protocol/ResponseCode.ts"
 import { encodeUtf8 } from "../../protocol/Utf8.ts"
 import { makeRemotingClient } from "../../transport/RemotingClient.ts"
+import type { TlsSettings } from "../../transport/Tls.ts"
 import { javaHashMapOrder } from "../JavaHashMap.ts"
 import type { ProfileTraits } from "../ServerProfile.ts"
 import type { BrokerStore } from "./BrokerStore.ts"
@@ -39,6 +40,8 @@ export interface NameServerRegistrationOptions {
   readonly requests: Queue.Queue<void>
   readonly registerTimeoutMillis: number
   readonly registerIntervalMillis: number
+  /** TLS to the NameServers; `undefined` for plain TCP. */
+  readonly nameServerTls?: TlsSettings | undefined
 }
 
 /**
@@ -77,7 +80,10 @@ export const startNameServerRegistration = (
     // cannot start the fibers that dial.
     const clientScope = yield* Scope.make()
     yield* Effect.addFinalizer(() => Scope.close(clientScope, Exit.void))
-    const client = yield* Scope.provide(makeRemotingClient({ connectTimeoutMillis: registerTimeoutMillis }), clientScope)
+    const client = yield* Scope.provide(makeRemotingClient({
+      connectTimeoutMillis: registerTimeoutMillis,
+      tlsFor: () => options.nameServerTls
+    }), clientScope)
 
     const registerRequest = (): RemotingCommand => {
       const body = encodeUtf8(writeRegisterBrokerBody({
