@@ -4,6 +4,8 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { makeTestBroker } from "../../src/testkit/TestBroker.ts"
+import { testServerTls } from "../../src/testkit/TestCertificates.ts"
+import { makeTestCluster } from "../../src/testkit/TestCluster.ts"
 import { runCliCapture } from "./cliHarness.ts"
 
 describe("effect-rocketmq error lines", () => {
@@ -27,4 +29,29 @@ describe("effect-rocketmq error lines", () => {
       assert.match(run.stderr[0]!, /^effect-rocketmq: Unknown subcommand "nosuchcommand"/)
       assert.isTrue(run.stderr[0]!.endsWith(" (see: effect-rocketmq --help)"), run.stderr[0])
     }))
+})
+
+describe("effect-rocketmq log lines", () => {
+  it.live("a failed send is one line on stderr: the producer's warnings (an unregister that fails) are not printed", () =>
+    Effect.gen(function*() {
+      // TLS-only brokers: a plain client's connections are closed, and so is its unregister at shutdown
+      const cluster = yield* makeTestCluster({ brokers: 1, topics: [{ topicName: "Orders" }], tls: testServerTls })
+      const run = yield* runCliCapture(["send", "Orders", "--namesrv", cluster.nameServerAddress, "--timeout", "1000"])
+      assert.strictEqual(run.exitCode, 1)
+      assert.strictEqual(run.stderr.length, 1, run.stderr.join("\n"))
+      assert.match(run.stderr[0]!, /^effect-rocketmq: send failed/)
+      assert.deepStrictEqual(run.stdout, [])
+    }).pipe(Effect.scoped))
+
+  it.live("--log-level warn shows the warnings, on stderr: stdout (--json) stays data only", () =>
+    Effect.gen(function*() {
+      const cluster = yield* makeTestCluster({ brokers: 1, topics: [{ topicName: "Orders" }], tls: testServerTls })
+      const run = yield* runCliCapture(["--log-level", "warn", "send", "Orders", "--json", "--namesrv", cluster.nameServerAddress, "--timeout", "1000"])
+      assert.strictEqual(run.exitCode, 1)
+      assert.deepStrictEqual(run.stdout, [])
+      const text = run.stderr.join("\n")
+      assert.include(text, "WARN")
+      assert.include(text, "unregistering to")
+      assert.match(text, /effect-rocketmq: send failed/)
+    }).pipe(Effect.scoped))
 })
