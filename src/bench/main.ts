@@ -15,11 +15,30 @@ import { runDeadlinesBench } from "./DeadlinesBench.ts"
 import { runCase, startCluster } from "./Processes.ts"
 
 const args = process.argv.slice(2)
+const cases = ["codec", "deadlines", "producer", "route", "rss", "brokers"]
+const usage = `npm run bench [-- [--json] [--quick] [--only ${cases.join(",")}]]
+
+Runs the benchmarks side by side against a testkit cluster in another process (about 10 minutes).
+  --json    one JSON line per case: {"bench", "ops_per_sec", "peer", "peer_ops_per_sec", "ratio", ...}
+  --quick   every case shortened: a smoke run, not figures
+  --only    a comma-separated subset of the cases
+See docs/benchmarks.md.`
+const unknown = args.filter((arg, i) => !["--json", "--quick", "--only"].includes(arg) && args[i - 1] !== "--only")
+if (args.includes("--help") || args.includes("-h") || unknown.length > 0) {
+  if (unknown.length > 0 && !args.includes("--help") && !args.includes("-h")) process.stderr.write(`unknown argument(s): ${unknown.join(" ")}\n\n`)
+  process.stdout.write(`${usage}\n`)
+  process.exit(unknown.length > 0 && !args.includes("--help") && !args.includes("-h") ? 1 : 0)
+}
 const json = args.includes("--json")
 const quick = args.includes("--quick")
 const onlyIndex = args.indexOf("--only")
-const only = onlyIndex >= 0 ? (args[onlyIndex + 1] ?? "").split(",") : ["codec", "deadlines", "producer", "route", "rss", "brokers"]
+const only = onlyIndex >= 0 ? (args[onlyIndex + 1] ?? "").split(",") : cases
 const selected = (name: string) => only.includes(name)
+const unknownCases = only.filter((name) => !cases.includes(name))
+if (unknownCases.length > 0) {
+  process.stderr.write(`unknown case(s): ${unknownCases.join(", ")}; the cases are ${cases.join(", ")}\n`)
+  process.exit(1)
+}
 
 const say = (text = "") => {
   if (!json) process.stdout.write(`${text}\n`)
