@@ -11,7 +11,7 @@ import { languageFromByte, languageToByte } from "./LanguageCode.ts"
 import { MalformedHeader, UnencodableCommand } from "./ProtocolError.ts"
 import type { RemotingCommand } from "./RemotingCommand.ts"
 import { setOwn } from "./StringMap.ts"
-import { asBuffer, utf8Length } from "./Utf8.ts"
+import { asBuffer, readUtf8, utf8Length, writeUtf8 } from "./Utf8.ts"
 
 /** Bytes of the fixed part: code 2, language 1, version 2, opaque 4, flag 4, remark length 4, ext length 4. */
 const FIXED_LENGTH = 21
@@ -60,10 +60,10 @@ export const encodeBinaryHeader = (command: RemotingCommand): Buffer | Unencodab
   if (remark !== undefined) offset += header.write(remark, offset, "utf8")
   offset = header.writeInt32BE(extLength, offset)
   for (const [key, value] of entries) {
-    const keyLength = header.write(key, offset + 2, "utf8")
+    const keyLength = writeUtf8(header, key, offset + 2)
     header.writeInt16BE(keyLength, offset)
     offset += 2 + keyLength
-    const valueLength = header.write(value, offset + 4, "utf8")
+    const valueLength = writeUtf8(header, value, offset + 4)
     header.writeInt32BE(valueLength, offset)
     offset += 4 + valueLength
   }
@@ -120,14 +120,14 @@ export const decodeBinaryHeader = (
       if (keyLength < 0 || keyLength > end - offset - 4) {
         return malformed(`extFields key length ${keyLength} does not fit the bytes left`)
       }
-      const key = buffer.toString("utf8", offset, offset + keyLength)
+      const key = readUtf8(bytes, offset, offset + keyLength)
       offset += keyLength
       const valueLength = buffer.readInt32BE(offset)
       offset += 4
       if (valueLength < 0 || valueLength > end - offset) {
         return malformed(`extFields value length ${valueLength} for "${key}" does not fit the bytes left`)
       }
-      setOwn(extFields, key, buffer.toString("utf8", offset, offset + valueLength))
+      setOwn(extFields, key, readUtf8(bytes, offset, offset + valueLength))
       offset += valueLength
     }
   }
