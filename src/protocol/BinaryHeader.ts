@@ -22,12 +22,14 @@ const fitsInt32 = (n: number): boolean => Number.isInteger(n) && n >= -214748364
 /**
  * The binary header bytes of a command, or why it cannot be written in this form (code or version
  * outside 16 bits, opaque or flag outside 32 bits, no language, a key longer than 32 767 bytes).
- * An empty remark and an empty extFields map are written as absent, as Java does.
+ * An empty remark and an empty extFields map are written as absent, as Java does. With `reserve`,
+ * the buffer starts with that many bytes left for the caller (a frame's length and type words), so
+ * the header needs no second copy.
  *
  * @since 0.1.0
  * @category encoding
  */
-export const encodeBinaryHeader = (command: RemotingCommand): Buffer | UnencodableCommand => {
+export const encodeBinaryHeader = (command: RemotingCommand, reserve = 0): Buffer | UnencodableCommand => {
   if (!fitsInt16(command.code)) return new UnencodableCommand({ detail: `code ${command.code} does not fit 16 bits` })
   if (!fitsInt16(command.version)) {
     return new UnencodableCommand({ detail: `version ${command.version} does not fit 16 bits` })
@@ -50,8 +52,8 @@ export const encodeBinaryHeader = (command: RemotingCommand): Buffer | Unencodab
     }
     extLength += 6 + keyLength + utf8Length(value)
   }
-  const header = Buffer.allocUnsafe(FIXED_LENGTH + remarkLength + extLength)
-  let offset = header.writeInt16BE(command.code, 0)
+  const header = Buffer.allocUnsafe(reserve + FIXED_LENGTH + remarkLength + extLength)
+  let offset = header.writeInt16BE(command.code, reserve)
   offset = header.writeUInt8(languageToByte(command.language), offset)
   offset = header.writeInt16BE(command.version, offset)
   offset = header.writeInt32BE(command.opaque, offset)

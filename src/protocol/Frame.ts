@@ -108,14 +108,14 @@ export const encodeFrameParts = (
     head.write(text, 8, "utf8")
     type = SERIALIZE_JSON
   } else {
-    const header = encodeBinaryHeader(command)
-    if (header instanceof UnencodableCommand) return Result.fail(protocolError(header))
-    headerLength = header.length
+    // Written after 8 bytes left for the length and type words: the head itself, no copy.
+    const written = encodeBinaryHeader(command, 8)
+    if (written instanceof UnencodableCommand) return Result.fail(protocolError(written))
+    headerLength = written.length - 8
     if (headerLength > MAX_HEADER_LENGTH || 8 + headerLength + bodyLength > maxFrameSize) {
       return Result.fail(tooLarge(headerLength, bodyLength, maxFrameSize))
     }
-    head = Buffer.allocUnsafe(8 + headerLength)
-    header.copy(head, 8)
+    head = written
     type = SERIALIZE_ROCKETMQ
   }
   head.writeInt32BE(4 + headerLength + bodyLength, 0)
