@@ -43,33 +43,52 @@ export const encodeBinaryHeader = (command: RemotingCommand, reserve = 0): Buffe
   }
   const remark = command.remark === undefined || command.remark.length === 0 ? undefined : command.remark
   const remarkLength = remark === undefined ? 0 : utf8Length(remark)
+  const extFields = command.extFields ?? {}
   let extLength = 0
-  const entries = command.extFields === undefined ? [] : Object.entries(command.extFields)
-  for (const [key, value] of entries) {
+  // for…in with an own check: Object.entries's semantics without its array of pairs.
+  for (const key in extFields) {
+    if (!Object.hasOwn(extFields, key)) continue
     const keyLength = utf8Length(key)
     if (keyLength > 32767) {
       return new UnencodableCommand({ detail: `extFields key of ${keyLength} bytes exceeds 32767` })
     }
-    extLength += 6 + keyLength + utf8Length(value)
+    extLength += 6 + keyLength + utf8Length(extFields[key] ?? "")
   }
   const header = Buffer.allocUnsafe(reserve + FIXED_LENGTH + remarkLength + extLength)
-  let offset = header.writeInt16BE(command.code, reserve)
-  offset = header.writeUInt8(languageToByte(command.language), offset)
-  offset = header.writeInt16BE(command.version, offset)
-  offset = header.writeInt32BE(command.opaque, offset)
-  offset = header.writeInt32BE(command.flag, offset)
-  offset = header.writeInt32BE(remarkLength, offset)
+  // Big-endian integers written byte by byte (a typed array keeps the low 8 bits of each): the
+  // range checks of Buffer's writers were done above.
+  let offset = writeInt16(header, reserve, command.code)
+  header[offset++] = languageToByte(command.language)
+  offset = writeInt16(header, offset, command.version)
+  offset = writeInt32(header, offset, command.opaque)
+  offset = writeInt32(header, offset, command.flag)
+  offset = writeInt32(header, offset, remarkLength)
   if (remark !== undefined) offset += header.write(remark, offset, "utf8")
-  offset = header.writeInt32BE(extLength, offset)
-  for (const [key, value] of entries) {
+  offset = writeInt32(header, offset, extLength)
+  for (const key in extFields) {
+    if (!Object.hasOwn(extFields, key)) continue
     const keyLength = writeUtf8(header, key, offset + 2)
-    header.writeInt16BE(keyLength, offset)
+    writeInt16(header, offset, keyLength)
     offset += 2 + keyLength
-    const valueLength = writeUtf8(header, value, offset + 4)
-    header.writeInt32BE(valueLength, offset)
+    const valueLength = writeUtf8(header, extFields[key] ?? "", offset + 4)
+    writeInt32(header, offset, valueLength)
     offset += 4 + valueLength
   }
   return header
+}
+
+const writeInt16 = (buffer: Buffer, offset: number, value: number): number => {
+  buffer[offset] = value >> 8
+  buffer[offset + 1] = value
+  return offset + 2
+}
+
+const writeInt32 = (buffer: Buffer, offset: number, value: number): number => {
+  buffer[offset] = value >>> 24
+  buffer[offset + 1] = value >>> 16
+  buffer[offset + 2] = value >>> 8
+  buffer[offset + 3] = value
+  return offset + 4
 }
 
 const malformed = (detail: string) => new MalformedHeader({ serializeType: "ROCKETMQ", detail })
