@@ -11,7 +11,7 @@ import { languageFromByte, languageToByte } from "./LanguageCode.ts"
 import { MalformedHeader, UnencodableCommand } from "./ProtocolError.ts"
 import type { RemotingCommand } from "./RemotingCommand.ts"
 import { setOwn } from "./StringMap.ts"
-import { asBuffer, readUtf8, utf8Length, writeUtf8 } from "./Utf8.ts"
+import { readUtf8, utf8Length, writeUtf8 } from "./Utf8.ts"
 
 /** Bytes of the fixed part: code 2, language 1, version 2, opaque 4, flag 4, remark length 4, ext length 4. */
 const FIXED_LENGTH = 21
@@ -91,6 +91,12 @@ const writeInt32 = (buffer: Buffer, offset: number, value: number): number => {
   return offset + 4
 }
 
+/** Big-endian signed integers read byte by byte; the caller has checked that the bytes are there. */
+const readInt16 = (bytes: Uint8Array, offset: number): number => (((bytes[offset] ?? 0) << 24) | ((bytes[offset + 1] ?? 0) << 16)) >> 16
+
+const readInt32 = (bytes: Uint8Array, offset: number): number =>
+  ((bytes[offset] ?? 0) << 24) | ((bytes[offset + 1] ?? 0) << 16) | ((bytes[offset + 2] ?? 0) << 8) | (bytes[offset + 3] ?? 0)
+
 const malformed = (detail: string) => new MalformedHeader({ serializeType: "ROCKETMQ", detail })
 
 /**
@@ -107,24 +113,23 @@ export const decodeBinaryHeader = (
   end: number,
   body: Uint8Array | undefined
 ): RemotingCommand | MalformedHeader => {
-  const buffer = asBuffer(bytes)
   if (end - start < FIXED_LENGTH) {
     return malformed(`header of ${end - start} bytes is shorter than the ${FIXED_LENGTH}-byte fixed part`)
   }
   let offset = start
-  const code = buffer.readInt16BE(offset)
-  const language = languageFromByte(buffer.readUInt8(offset + 2))
-  const version = buffer.readInt16BE(offset + 3)
-  const opaque = buffer.readInt32BE(offset + 5)
-  const flag = buffer.readInt32BE(offset + 9)
-  const remarkLength = buffer.readInt32BE(offset + 13)
+  const code = readInt16(bytes, offset)
+  const language = languageFromByte(bytes[offset + 2] ?? 0)
+  const version = readInt16(bytes, offset + 3)
+  const opaque = readInt32(bytes, offset + 5)
+  const flag = readInt32(bytes, offset + 9)
+  const remarkLength = readInt32(bytes, offset + 13)
   offset += 17
   if (remarkLength < 0 || remarkLength > end - offset - 4) {
     return malformed(`remark length ${remarkLength} does not fit the ${end - offset - 4} bytes left`)
   }
-  const remark = remarkLength > 0 ? buffer.toString("utf8", offset, offset + remarkLength) : undefined
+  const remark = remarkLength > 0 ? readUtf8(bytes, offset, offset + remarkLength) : undefined
   offset += remarkLength
-  const extLength = buffer.readInt32BE(offset)
+  const extLength = readInt32(bytes, offset)
   offset += 4
   if (extLength < 0 || extLength > end - offset) {
     return malformed(`extFields length ${extLength} does not fit the ${end - offset} bytes left`)
@@ -136,14 +141,14 @@ export const decodeBinaryHeader = (
     end = offset + extLength
     while (offset < end) {
       if (end - offset < 2) return malformed("extFields entry cut inside its key length")
-      const keyLength = buffer.readInt16BE(offset)
+      const keyLength = readInt16(bytes, offset)
       offset += 2
       if (keyLength < 0 || keyLength > end - offset - 4) {
         return malformed(`extFields key length ${keyLength} does not fit the bytes left`)
       }
       const key = readUtf8(bytes, offset, offset + keyLength)
       offset += keyLength
-      const valueLength = buffer.readInt32BE(offset)
+      const valueLength = readInt32(bytes, offset)
       offset += 4
       if (valueLength < 0 || valueLength > end - offset) {
         return malformed(`extFields value length ${valueLength} for "${key}" does not fit the bytes left`)
