@@ -66,7 +66,12 @@ export class InvalidMessage extends Schema.TaggedError<InvalidMessage>()("Invali
   detail: Schema.String
 }) {
   override get message(): string {
-    return `${this.rule === "ProducerGroupInvalid" ? "invalid producer group" : "invalid message"} (${this.rule}): ${this.detail}`
+    const subject = this.rule === "ProducerGroupInvalid"
+      ? "invalid producer group"
+      : this.rule.startsWith("Topic")
+      ? "invalid topic"
+      : "invalid message"
+    return `${subject} (${this.rule}): ${this.detail}`
   }
 
   /** `false`: the same message is refused the same way. */

@@ -152,7 +152,8 @@ export class SendFailed extends Schema.TaggedError<SendFailed>()("SendFailed", {
     const brokers = [...new Set(this.attempts.map((attempt) => attempt.brokerName))].join(", ")
     const last = this.attempts[this.attempts.length - 1]
     const why = this.timedOut ? "the send timed out" : "send failed"
-    return `${why} after ${this.attempts.length} attempt(s) in ${this.elapsedMillis} ms, topic "${this.topic}", ` +
+    const attempts = `${this.attempts.length} ${this.attempts.length === 1 ? "attempt" : "attempts"}`
+    return `${why} after ${attempts} in ${this.elapsedMillis} ms, topic "${this.topic}", ` +
       `brokers tried: [${brokers}]${last === undefined ? "" : `; last error: ${last.reason.message}`}`
   }
 

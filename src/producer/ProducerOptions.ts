@@ -202,7 +202,7 @@ export const resolveProducerOptions = (
     const producerGroup = options.producerGroup ?? defaultProducerGroup
     yield* Result.mapError(
       validateProducerGroup(producerGroup),
-      (error) => new InvalidProducerOptions({ option: "producerGroup", detail: error.message })
+      (error) => new InvalidProducerOptions({ option: "producerGroup", detail: error.detail })
     )
     const faultStrategy = yield* Result.mapError(
       validateFaultStrategyOptions(options.faultStrategy ?? defaultFaultStrategyOptions),

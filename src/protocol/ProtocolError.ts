@@ -18,6 +18,11 @@ export class NegativeFrameLength extends Schema.TaggedError<NegativeFrameLength>
   override get message(): string {
     return `frame length ${this.length} is negative`
   }
+
+  /** `false`: the same bytes (or command) are read (or written) the same way every time. */
+  get isRetryable(): boolean {
+    return false
+  }
 }
 
 /**
@@ -31,6 +36,11 @@ export class FrameTooShort extends Schema.TaggedError<FrameTooShort>()("FrameToo
 }) {
   override get message(): string {
     return `frame length ${this.length} is below the minimum of 4 bytes`
+  }
+
+  /** `false`: the same bytes (or command) are read (or written) the same way every time. */
+  get isRetryable(): boolean {
+    return false
   }
 }
 
@@ -47,6 +57,11 @@ export class FrameTooLarge extends Schema.TaggedError<FrameTooLarge>()("FrameToo
   override get message(): string {
     return `frame of ${this.length} bytes exceeds the maximum frame size of ${this.maxFrameSize} bytes`
   }
+
+  /** `false`: the same bytes (or command) are read (or written) the same way every time. */
+  get isRetryable(): boolean {
+    return false
+  }
 }
 
 /**
@@ -62,6 +77,11 @@ export class HeaderLengthExceedsFrame extends Schema.TaggedError<HeaderLengthExc
   override get message(): string {
     return `header length ${this.headerLength} exceeds the ${this.frameLength - 4} bytes the frame has after its type word`
   }
+
+  /** `false`: the same bytes (or command) are read (or written) the same way every time. */
+  get isRetryable(): boolean {
+    return false
+  }
 }
 
 /**
@@ -75,6 +95,11 @@ export class UnknownSerializeType extends Schema.TaggedError<UnknownSerializeTyp
 }) {
   override get message(): string {
     return `unknown header serialize type ${this.serializeType} (expected 0 = JSON or 1 = ROCKETMQ)`
+  }
+
+  /** `false`: the same bytes (or command) are read (or written) the same way every time. */
+  get isRetryable(): boolean {
+    return false
   }
 }
 
@@ -91,6 +116,11 @@ export class MalformedHeader extends Schema.TaggedError<MalformedHeader>()("Malf
   override get message(): string {
     return `malformed ${this.serializeType} header: ${this.detail}`
   }
+
+  /** `false`: the same bytes (or command) are read (or written) the same way every time. */
+  get isRetryable(): boolean {
+    return false
+  }
 }
 
 /**
@@ -105,6 +135,11 @@ export class UnencodableCommand extends Schema.TaggedError<UnencodableCommand>()
 }) {
   override get message(): string {
     return `command cannot be encoded: ${this.detail}`
+  }
+
+  /** `false`: the same bytes (or command) are read (or written) the same way every time. */
+  get isRetryable(): boolean {
+    return false
   }
 }
 
@@ -121,6 +156,11 @@ export class IncompleteFrame extends Schema.TaggedError<IncompleteFrame>()("Inco
   override get message(): string {
     return `incomplete frame: ${this.received} of ${this.expected} bytes`
   }
+
+  /** `false`: the same bytes (or command) are read (or written) the same way every time. */
+  get isRetryable(): boolean {
+    return false
+  }
 }
 
 /**
@@ -135,6 +175,11 @@ export class TrailingBytes extends Schema.TaggedError<TrailingBytes>()("Trailing
   override get message(): string {
     return `${this.count} trailing bytes after the frame`
   }
+
+  /** `false`: the same bytes (or command) are read (or written) the same way every time. */
+  get isRetryable(): boolean {
+    return false
+  }
 }
 
 /**
@@ -142,12 +187,18 @@ export class TrailingBytes extends Schema.TaggedError<TrailingBytes>()("Trailing
  * not a RocketMQ server. `text` is the start of what it sent, up to its first line break.
  *
  * @since 0.1.0
+ * @category errors
  */
 export class NotRemotingProtocol extends Schema.TaggedError<NotRemotingProtocol>()("NotRemotingProtocol", {
   text: Schema.String
 }) {
   override get message(): string {
     return `not a RocketMQ server: it answered ${JSON.stringify(this.text)}, text where a frame was due`
+  }
+
+  /** `false`: the same bytes (or command) are read (or written) the same way every time. */
+  get isRetryable(): boolean {
+    return false
   }
 }
 
@@ -187,5 +238,10 @@ export class ProtocolError extends Schema.TaggedError<ProtocolError>()("Protocol
 }) {
   override get message(): string {
     return this.reason.message
+  }
+
+  /** The reason's `isRetryable`: `false` for every reason, since bytes decode the same way each time. */
+  get isRetryable(): boolean {
+    return this.reason.isRetryable
   }
 }

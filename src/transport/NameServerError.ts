@@ -5,7 +5,7 @@
  * @since 0.1.0
  */
 import { Schema } from "effect"
-import { ResponseCode } from "../protocol/ResponseCode.ts"
+import { ResponseCode, responseCodeName } from "../protocol/ResponseCode.ts"
 import { AccessDenied } from "./AccessDenied.ts"
 
 /**
@@ -66,7 +66,13 @@ export class NameServerRejected extends Schema.TaggedError<NameServerRejected>()
   remark: Schema.String
 }) {
   override get message(): string {
-    return `NameServer ${this.nameServer} answered ${this.operation} with code ${this.code}: ${this.remark}`
+    const name = responseCodeName(this.code)
+    const code = name === undefined ? `code ${this.code}` : `code ${this.code} (${name})`
+    const remark = this.remark.trim()
+    const hint = this.code === ResponseCode.REQUEST_CODE_NOT_SUPPORTED
+      ? `; is ${this.nameServer} a NameServer's address?`
+      : ""
+    return `NameServer ${this.nameServer} answered ${this.operation} with ${code}${remark === "" ? "" : `: ${remark}`}${hint}`
   }
 
   /** `true` for SYSTEM_ERROR and SYSTEM_BUSY (another NameServer, or a later call, may serve it). */

@@ -81,9 +81,9 @@ describe("effect-rocketmq route", () => {
     Effect.gen(function*() {
       const ns = yield* makeTestNameServer()
       const cases: Array<[ReadonlyArray<string>, RegExp]> = [
-        [["route", "", "--namesrv", ns.address], /^effect-rocketmq: invalid message \(TopicBlank\)/],
-        [["route", "bad topic", "--namesrv", ns.address], /^effect-rocketmq: invalid message \(TopicInvalidCharacters\)/],
-        [["route", "x".repeat(128), "--namesrv", ns.address], /^effect-rocketmq: invalid message \(TopicTooLong\)/],
+        [["route", "", "--namesrv", ns.address], /^effect-rocketmq: invalid topic \(TopicBlank\)/],
+        [["route", "bad topic", "--namesrv", ns.address], /^effect-rocketmq: invalid topic \(TopicInvalidCharacters\)/],
+        [["route", "x".repeat(128), "--namesrv", ns.address], /^effect-rocketmq: invalid topic \(TopicTooLong\)/],
         [["route", "Orders", "--timeout", "0", "--namesrv", ns.address], /--timeout.*Expected: a positive integer/],
         [["route", "Orders", "--timeout", "-5", "--namesrv", ns.address], /--timeout.*Expected: a positive integer/]
       ]

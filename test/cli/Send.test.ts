@@ -52,7 +52,7 @@ describe("effect-rocketmq send", () => {
       const cluster = yield* makeTestCluster({ brokers: 1, autoCreateTopicEnable: false })
       const namesrv = cluster.nameServerAddress
       const cases: Array<[ReadonlyArray<string>, RegExp]> = [
-        [["send", "bad topic", "--namesrv", namesrv], /^effect-rocketmq: invalid message \(TopicInvalidCharacters\)/],
+        [["send", "bad topic", "--namesrv", namesrv], /^effect-rocketmq: invalid topic \(TopicInvalidCharacters\)/],
         [["send", "T", "--namesrv", namesrv, "--size", "0"], /^effect-rocketmq: Invalid value for flag --size: "0"\. Expected: a positive integer/],
         [["send", "T", "--namesrv", namesrv, "--count", "-1"], /--count.*Expected: a positive integer/],
         [["send", "T", "--namesrv", namesrv, "--timeout", "0"], /--timeout.*Expected: a positive integer/],

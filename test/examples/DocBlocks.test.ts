@@ -68,9 +68,9 @@ const cliArgs = (line: string): ReadonlyArray<string> | undefined => {
   return match?.[1]?.split(/\s+/).filter((arg) => arg.length > 0)
 }
 
-const runNode = (file: string, env: Record<string, string>) =>
+const runNode = (file: string, env: Record<string, string>, baseEnv: NodeJS.ProcessEnv = process.env) =>
   Effect.callback<{ code: number; output: string }>((resume) => {
-    const child = execFile(process.execPath, [file], { cwd: repoRoot, env: { ...process.env, ...env }, timeout: 30_000 }, (error, stdout, stderr) => {
+    const child = execFile(process.execPath, [file], { cwd: repoRoot, env: { ...baseEnv, ...env }, timeout: 30_000 }, (error, stdout, stderr) => {
       resume(Effect.succeed({ code: error === null ? 0 : typeof error.code === "number" ? error.code : 1, output: stdout + stderr }))
     })
     return Effect.sync(() => child.kill())
@@ -140,4 +140,16 @@ describe("the code blocks of README.md and docs/", () => {
         assert.match(run.output, /SEND_OK/, program)
       }
     }).pipe(Effect.scoped), { timeout: 60_000 })
+
+  it.live("the programs, run without NAMESRV_ADDR, say what is missing and exit with code 1", () =>
+    Effect.gen(function*() {
+      const programs = exampleFiles(Path.join(examplesDir, "programs"))
+      for (const program of programs) {
+        const { NAMESRV_ADDR: _ignored, ...rest } = process.env
+        const run = yield* runNode(program, {}, rest)
+        assert.strictEqual(run.code, 1, `${program}: ${run.output}`)
+        assert.include(run.output, "NAMESRV_ADDR", program)
+        assert.notInclude(run.output, "[object Object]", program)
+      }
+    }), { timeout: 60_000 })
 })

@@ -3,6 +3,7 @@ import { Effect, Exit, Layer, Result } from "effect"
 import { makeMessage } from "../../src/protocol/message/Message.ts"
 import type { Message } from "../../src/protocol/message/Message.ts"
 import { Producer } from "../../src/producer/Producer.ts"
+import { BrokerRejected, SendFailed } from "../../src/producer/ProducerError.ts"
 import { resolveProducerOptions } from "../../src/producer/ProducerOptions.ts"
 import { RequestCode } from "../../src/protocol/RequestCode.ts"
 import { makeTestCluster } from "../../src/testkit/TestCluster.ts"
@@ -128,5 +129,27 @@ describe("producer options reported truthfully", () => {
     }
     const tuple = resolveProducerOptions({ nameServers: "127.0.0.1:9876", sendMsgTimeout: [Number.NaN, 0] })
     assert.isTrue(Result.isFailure(tuple) && tuple.failure.message.includes("NaN"))
+  })
+
+  it("an invalid producer group is named once, with the value given", () => {
+    const resolved = resolveProducerOptions({ nameServers: "127.0.0.1:9876", producerGroup: "DEFAULT_PRODUCER" })
+    assert.isTrue(Result.isFailure(resolved))
+    if (Result.isSuccess(resolved)) return
+    assert.strictEqual(
+      resolved.failure.message,
+      `invalid producer option producerGroup: the producer group "DEFAULT_PRODUCER" is reserved; choose another name`
+    )
+  })
+
+  it("a failed send counts its attempts in words", () => {
+    const attempt = (brokerName: string) => ({
+      brokerName,
+      address: "127.0.0.1:10911",
+      reason: new BrokerRejected({ topic: "T", brokerName, address: "127.0.0.1:10911", code: 2, remark: "busy" })
+    })
+    const once = new SendFailed({ topic: "T", attempts: [attempt("broker-a")], elapsedMillis: 5, timedOut: false })
+    assert.include(once.message, "send failed after 1 attempt in 5 ms")
+    const twice = new SendFailed({ topic: "T", attempts: [attempt("broker-a"), attempt("broker-b")], elapsedMillis: 9, timedOut: true })
+    assert.include(twice.message, "the send timed out after 2 attempts in 9 ms")
   })
 })

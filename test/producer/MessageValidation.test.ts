@@ -207,7 +207,7 @@ describe("validateMessage", () => {
 
   it("names the rule and the offending value in its message", () => {
     const long = failure(validateMessage(makeMessage("t".repeat(130), "x")))
-    assert.strictEqual(long.message, `invalid message (TopicTooLong): the topic "${"t".repeat(64)}…" has 130 characters, more than the maximum of 127`)
+    assert.strictEqual(long.message, `invalid topic (TopicTooLong): the topic "${"t".repeat(64)}…" has 130 characters, more than the maximum of 127`)
     const reserved = failure(validateMessage(makeMessage("T", "x", { properties: { UNIQ_KEY: "mine" } })))
     assert.strictEqual(reserved.message, `invalid message (PropertyReserved): the property name "UNIQ_KEY" is reserved for the system`)
     const separator = failure(validateMessage(makeMessage("T", "x", { tags: "a\u0001b" })))

@@ -116,3 +116,28 @@ describe("FrameDecoder", () => {
     assert.strictEqual(binary?.reason._tag, "FrameTooLarge")
   })
 })
+
+describe("protocol errors say they are not retryable", () => {
+  it.prop("whatever garbage stops the decoder, its error is a ProtocolError that is not retryable", [Schema.Uint8Array], ([bytes]) => {
+    const header = Buffer.alloc(8)
+    // A length word and a type word that most random tails will contradict.
+    header.writeInt32BE(bytes.length === 0 ? -1 : bytes.length, 0)
+    header.writeInt32BE(bytes.length * 7919, 4)
+    const error = new FrameDecoder({ maxFrameSize: 64 }).push(Buffer.concat([header, bytes]), () => undefined)
+    if (error === undefined) return
+    assert.strictEqual(error._tag, "ProtocolError")
+    assert.isFalse(error.isRetryable)
+    assert.isFalse(error.reason.isRetryable)
+  })
+
+  it("an HTTP answer, a negative length and an oversized frame are each not retryable", () => {
+    const inputs = [Buffer.from("HTTP/1.1 400 Bad Request\r\n\r\n"), Buffer.from([0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0]), Buffer.from([0, 0, 1, 0, 0, 0, 0, 0])]
+    const tags = inputs.map((input) => {
+      const error = new FrameDecoder({ maxFrameSize: 64 }).push(input, () => undefined)
+      assert.isDefined(error)
+      assert.isFalse(error?.isRetryable)
+      return error?.reason._tag
+    })
+    assert.deepStrictEqual(tags, ["NotRemotingProtocol", "NegativeFrameLength", "FrameTooLarge"])
+  })
+})

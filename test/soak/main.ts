@@ -8,6 +8,7 @@
  * Options: `--cases N` (default 100 000, split 2:2:1 between frames, routes and sends) and
  * `--seed S` (default 1).
  */
+import { parseArgs } from "node:util"
 import { Arbitrary, Context, Effect, Layer, References } from "effect"
 import type { Scope } from "effect"
 import { makeMessage } from "../../src/protocol/message/Message.ts"
@@ -33,14 +34,37 @@ import {
 import type { HostileAnswer } from "../faults/hostile.ts"
 import { leftoversOf } from "../faults/leaks.ts"
 
-const argument = (name: string, fallback: number): number => {
-  const index = process.argv.indexOf(name)
-  const value = index === -1 ? undefined : Number(process.argv[index + 1])
-  return value !== undefined && Number.isSafeInteger(value) && value > 0 ? value : fallback
+const usage = `Usage: npm run soak -- [--cases N] [--seed S]
+  --cases   how many cases, split 2:2:1 between frames, routes and sends (default: 100000)
+  --seed    the generators' seed (default: 1)`
+
+/** Bad arguments end the run before any case: one line on stderr, exit code 1. */
+const refuse = (problem: string): never => {
+  process.stderr.write(`soak: ${problem} (see: npm run soak -- --help)\n`)
+  process.exit(1)
 }
 
-const totalCases = argument("--cases", 100_000)
-const seed = argument("--seed", 1)
+const parsed = (() => {
+  try {
+    return parseArgs({ options: { cases: { type: "string" }, seed: { type: "string" }, help: { type: "boolean", short: "h" } }, strict: true }).values
+  } catch (error) {
+    return refuse(error instanceof Error ? error.message : String(error))
+  }
+})()
+if (parsed.help === true) {
+  process.stdout.write(`${usage}\n`)
+  process.exit(0)
+}
+
+const argument = (name: "cases" | "seed", fallback: number): number => {
+  const text = parsed[name]
+  if (text === undefined) return fallback
+  const value = Number(text)
+  return Number.isSafeInteger(value) && value > 0 ? value : refuse(`--${name} must be a positive integer, got "${text}"`)
+}
+
+const totalCases = argument("cases", 100_000)
+const seed = argument("seed", 1)
 const CHUNK = 1000
 const placeholder: HostileAnswer = { kind: "wrongOpaque", count: 1, delta: 1 }
 

@@ -1,3 +1,4 @@
+import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import { Effect } from "effect"
 import { makeMessage, Producer } from "../../../src/index.ts"
 
@@ -9,5 +10,5 @@ const program = Effect.gen(function*() {
 
 program.pipe(
   Effect.provide(Producer.layerConfig()), // NAMESRV_ADDR, and ROCKETMQ_PRODUCER_GROUP if set
-  Effect.runPromise
+  NodeRuntime.runMain // logs a failure (a missing NAMESRV_ADDR, a typed send error) and exits with code 1
 )
