@@ -11,7 +11,7 @@ import { languageFromByte, languageToByte } from "./LanguageCode.ts"
 import { MalformedHeader, UnencodableCommand } from "./ProtocolError.ts"
 import type { RemotingCommand } from "./RemotingCommand.ts"
 import { setOwn } from "./StringMap.ts"
-import { asBuffer, utf8Length } from "./Utf8.ts"
+import { readUtf8, utf8Length, writeUtf8 } from "./Utf8.ts"
 
 /** Bytes of the fixed part: code 2, language 1, version 2, opaque 4, flag 4, remark length 4, ext length 4. */
 const FIXED_LENGTH = 21
@@ -22,12 +22,14 @@ const fitsInt32 = (n: number): boolean => Number.isInteger(n) && n >= -214748364
 /**
  * The binary header bytes of a command, or why it cannot be written in this form (code or version
  * outside 16 bits, opaque or flag outside 32 bits, no language, a key longer than 32 767 bytes).
- * An empty remark and an empty extFields map are written as absent, as Java does.
+ * An empty remark and an empty extFields map are written as absent, as Java does. With `reserve`,
+ * the buffer starts with that many bytes left for the caller (a frame's length and type words), so
+ * the header needs no second copy.
  *
  * @since 0.1.0
  * @category encoding
  */
-export const encodeBinaryHeader = (command: RemotingCommand): Buffer | UnencodableCommand => {
+export const encodeBinaryHeader = (command: RemotingCommand, reserve = 0): Buffer | UnencodableCommand => {
   if (!fitsInt16(command.code)) return new UnencodableCommand({ detail: `code ${command.code} does not fit 16 bits` })
   if (!fitsInt16(command.version)) {
     return new UnencodableCommand({ detail: `version ${command.version} does not fit 16 bits` })
@@ -41,34 +43,59 @@ export const encodeBinaryHeader = (command: RemotingCommand): Buffer | Unencodab
   }
   const remark = command.remark === undefined || command.remark.length === 0 ? undefined : command.remark
   const remarkLength = remark === undefined ? 0 : utf8Length(remark)
+  const extFields = command.extFields ?? {}
   let extLength = 0
-  const entries = command.extFields === undefined ? [] : Object.entries(command.extFields)
-  for (const [key, value] of entries) {
+  // for…in with an own check: Object.entries's semantics without its array of pairs.
+  for (const key in extFields) {
+    if (!Object.hasOwn(extFields, key)) continue
     const keyLength = utf8Length(key)
     if (keyLength > 32767) {
       return new UnencodableCommand({ detail: `extFields key of ${keyLength} bytes exceeds 32767` })
     }
-    extLength += 6 + keyLength + utf8Length(value)
+    extLength += 6 + keyLength + utf8Length(extFields[key] ?? "")
   }
-  const header = Buffer.allocUnsafe(FIXED_LENGTH + remarkLength + extLength)
-  let offset = header.writeInt16BE(command.code, 0)
-  offset = header.writeUInt8(languageToByte(command.language), offset)
-  offset = header.writeInt16BE(command.version, offset)
-  offset = header.writeInt32BE(command.opaque, offset)
-  offset = header.writeInt32BE(command.flag, offset)
-  offset = header.writeInt32BE(remarkLength, offset)
+  const header = Buffer.allocUnsafe(reserve + FIXED_LENGTH + remarkLength + extLength)
+  // Big-endian integers written byte by byte (a typed array keeps the low 8 bits of each): the
+  // range checks of Buffer's writers were done above.
+  let offset = writeInt16(header, reserve, command.code)
+  header[offset++] = languageToByte(command.language)
+  offset = writeInt16(header, offset, command.version)
+  offset = writeInt32(header, offset, command.opaque)
+  offset = writeInt32(header, offset, command.flag)
+  offset = writeInt32(header, offset, remarkLength)
   if (remark !== undefined) offset += header.write(remark, offset, "utf8")
-  offset = header.writeInt32BE(extLength, offset)
-  for (const [key, value] of entries) {
-    const keyLength = header.write(key, offset + 2, "utf8")
-    header.writeInt16BE(keyLength, offset)
+  offset = writeInt32(header, offset, extLength)
+  for (const key in extFields) {
+    if (!Object.hasOwn(extFields, key)) continue
+    const keyLength = writeUtf8(header, key, offset + 2)
+    writeInt16(header, offset, keyLength)
     offset += 2 + keyLength
-    const valueLength = header.write(value, offset + 4, "utf8")
-    header.writeInt32BE(valueLength, offset)
+    const valueLength = writeUtf8(header, extFields[key] ?? "", offset + 4)
+    writeInt32(header, offset, valueLength)
     offset += 4 + valueLength
   }
   return header
 }
+
+const writeInt16 = (buffer: Buffer, offset: number, value: number): number => {
+  buffer[offset] = value >> 8
+  buffer[offset + 1] = value
+  return offset + 2
+}
+
+const writeInt32 = (buffer: Buffer, offset: number, value: number): number => {
+  buffer[offset] = value >>> 24
+  buffer[offset + 1] = value >>> 16
+  buffer[offset + 2] = value >>> 8
+  buffer[offset + 3] = value
+  return offset + 4
+}
+
+/** Big-endian signed integers read byte by byte; the caller has checked that the bytes are there. */
+const readInt16 = (bytes: Uint8Array, offset: number): number => (((bytes[offset] ?? 0) << 24) | ((bytes[offset + 1] ?? 0) << 16)) >> 16
+
+const readInt32 = (bytes: Uint8Array, offset: number): number =>
+  ((bytes[offset] ?? 0) << 24) | ((bytes[offset + 1] ?? 0) << 16) | ((bytes[offset + 2] ?? 0) << 8) | (bytes[offset + 3] ?? 0)
 
 const malformed = (detail: string) => new MalformedHeader({ serializeType: "ROCKETMQ", detail })
 
@@ -86,24 +113,23 @@ export const decodeBinaryHeader = (
   end: number,
   body: Uint8Array | undefined
 ): RemotingCommand | MalformedHeader => {
-  const buffer = asBuffer(bytes)
   if (end - start < FIXED_LENGTH) {
     return malformed(`header of ${end - start} bytes is shorter than the ${FIXED_LENGTH}-byte fixed part`)
   }
   let offset = start
-  const code = buffer.readInt16BE(offset)
-  const language = languageFromByte(buffer.readUInt8(offset + 2))
-  const version = buffer.readInt16BE(offset + 3)
-  const opaque = buffer.readInt32BE(offset + 5)
-  const flag = buffer.readInt32BE(offset + 9)
-  const remarkLength = buffer.readInt32BE(offset + 13)
+  const code = readInt16(bytes, offset)
+  const language = languageFromByte(bytes[offset + 2] ?? 0)
+  const version = readInt16(bytes, offset + 3)
+  const opaque = readInt32(bytes, offset + 5)
+  const flag = readInt32(bytes, offset + 9)
+  const remarkLength = readInt32(bytes, offset + 13)
   offset += 17
   if (remarkLength < 0 || remarkLength > end - offset - 4) {
     return malformed(`remark length ${remarkLength} does not fit the ${end - offset - 4} bytes left`)
   }
-  const remark = remarkLength > 0 ? buffer.toString("utf8", offset, offset + remarkLength) : undefined
+  const remark = remarkLength > 0 ? readUtf8(bytes, offset, offset + remarkLength) : undefined
   offset += remarkLength
-  const extLength = buffer.readInt32BE(offset)
+  const extLength = readInt32(bytes, offset)
   offset += 4
   if (extLength < 0 || extLength > end - offset) {
     return malformed(`extFields length ${extLength} does not fit the ${end - offset} bytes left`)
@@ -115,19 +141,19 @@ export const decodeBinaryHeader = (
     end = offset + extLength
     while (offset < end) {
       if (end - offset < 2) return malformed("extFields entry cut inside its key length")
-      const keyLength = buffer.readInt16BE(offset)
+      const keyLength = readInt16(bytes, offset)
       offset += 2
       if (keyLength < 0 || keyLength > end - offset - 4) {
         return malformed(`extFields key length ${keyLength} does not fit the bytes left`)
       }
-      const key = buffer.toString("utf8", offset, offset + keyLength)
+      const key = readUtf8(bytes, offset, offset + keyLength)
       offset += keyLength
-      const valueLength = buffer.readInt32BE(offset)
+      const valueLength = readInt32(bytes, offset)
       offset += 4
       if (valueLength < 0 || valueLength > end - offset) {
         return malformed(`extFields value length ${valueLength} for "${key}" does not fit the bytes left`)
       }
-      setOwn(extFields, key, buffer.toString("utf8", offset, offset + valueLength))
+      setOwn(extFields, key, readUtf8(bytes, offset, offset + valueLength))
       offset += valueLength
     }
   }

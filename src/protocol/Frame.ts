@@ -80,6 +80,9 @@ export interface FrameOptions {
   readonly maxFrameSize?: number | undefined
 }
 
+/** Where JSON headers of up to ~21 000 characters are encoded before being copied into their frame. */
+const jsonScratch = Buffer.allocUnsafe(64 * 1024)
+
 const protocolError = (reason: ProtocolError["reason"]) => new ProtocolError({ reason })
 
 /**
@@ -100,22 +103,26 @@ export const encodeFrameParts = (
   let type: number
   if (command.serializeType === "JSON") {
     const text = encodeJsonHeader(command)
-    headerLength = utf8Length(text)
+    // A usual header is encoded once into the scratch buffer and copied out, instead of being
+    // measured (one pass over the text) and then encoded (another).
+    const scratched = text.length * 3 <= jsonScratch.length - 8
+    headerLength = scratched ? jsonScratch.write(text, 8, "utf8") : utf8Length(text)
     if (headerLength > MAX_HEADER_LENGTH || 8 + headerLength + bodyLength > maxFrameSize) {
       return Result.fail(tooLarge(headerLength, bodyLength, maxFrameSize))
     }
     head = Buffer.allocUnsafe(8 + headerLength)
-    head.write(text, 8, "utf8")
+    if (scratched) jsonScratch.copy(head, 8, 8, 8 + headerLength)
+    else head.write(text, 8, "utf8")
     type = SERIALIZE_JSON
   } else {
-    const header = encodeBinaryHeader(command)
-    if (header instanceof UnencodableCommand) return Result.fail(protocolError(header))
-    headerLength = header.length
+    // Written after 8 bytes left for the length and type words: the head itself, no copy.
+    const written = encodeBinaryHeader(command, 8)
+    if (written instanceof UnencodableCommand) return Result.fail(protocolError(written))
+    headerLength = written.length - 8
     if (headerLength > MAX_HEADER_LENGTH || 8 + headerLength + bodyLength > maxFrameSize) {
       return Result.fail(tooLarge(headerLength, bodyLength, maxFrameSize))
     }
-    head = Buffer.allocUnsafe(8 + headerLength)
-    header.copy(head, 8)
+    head = written
     type = SERIALIZE_ROCKETMQ
   }
   head.writeInt32BE(4 + headerLength + bodyLength, 0)

@@ -68,6 +68,8 @@ export const languageToByte = (language: LanguageCode): number => languageNames.
  */
 export const languageFromByte = (byte: number): LanguageCode | undefined => languageNames[byte]
 
+const languageByName: ReadonlyMap<string, LanguageCode> = new Map(languageNames.map((name) => [name, name]))
+
 /**
  * The language of a JSON header value: a name, or an ordinal (fastjson accepts both).
  *
@@ -75,7 +77,7 @@ export const languageFromByte = (byte: number): LanguageCode | undefined => lang
  * @category conversions
  */
 export const languageFromJson = (value: unknown): LanguageCode | undefined => {
-  if (typeof value === "string") return languageNames.find((name) => name === value)
+  if (typeof value === "string") return languageByName.get(value)
   if (typeof value === "number") return languageNames[value]
   return undefined
 }

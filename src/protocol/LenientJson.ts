@@ -19,17 +19,15 @@ export const quoteBareIntegerKeys = (text: string): string => {
   if (!maybeBareKey.test(text)) return text
   let out = ""
   let copiedUpTo = 0
-  let inString = false
   let expectKey = false
   for (let i = 0; i < text.length; i++) {
     const ch = text.charCodeAt(i)
-    if (inString) {
-      if (ch === 0x5c /* \ */) i++
-      else if (ch === 0x22 /* " */) inString = false
-      continue
-    }
-    if (ch === 0x22) {
-      inString = true
+    if (ch === 0x22 /* " */) {
+      // Skip the string literal in one search: it ends at the first quote after an even run of backslashes.
+      let end = text.indexOf("\"", i + 1)
+      while (end > 0 && isEscaped(text, end)) end = text.indexOf("\"", end + 1)
+      if (end < 0) break
+      i = end
       expectKey = false
     } else if (ch === 0x7b /* { */ || ch === 0x2c /* , */) {
       expectKey = true
@@ -53,6 +51,13 @@ export const quoteBareIntegerKeys = (text: string): string => {
 
 /** A bare key needs `{` or `,`, maybe spaces, then a digit or `-`: without one, nothing to scan. */
 const maybeBareKey = /[{,][ \t\n\r]*[-\d]/
+
+/** Whether the character at `index` follows an odd number of backslashes. */
+const isEscaped = (text: string, index: number): boolean => {
+  let backslashes = 0
+  while (text.charCodeAt(index - 1 - backslashes) === 0x5c) backslashes++
+  return backslashes % 2 === 1
+}
 
 const isDigit = (ch: number): boolean => ch >= 0x30 && ch <= 0x39
 const isSpace = (ch: number): boolean => ch === 0x20 || ch === 0x09 || ch === 0x0a || ch === 0x0d
