@@ -148,13 +148,22 @@ const openFailure = (address: string, error: Socket.SocketError, options: Connec
  * Why an open connection closed. Under TLS 1.3 a server refuses a client certificate after the
  * handshake, with an alert the first read reports: that is a TLS failure, not a dropped connection.
  */
-const closedReason = (address: string, error: Socket.SocketError, options: ConnectionOptions): RemotingErrorReason => {
+const closedReason = (
+  address: string,
+  error: Socket.SocketError,
+  options: ConnectionOptions,
+  receivedAny: boolean
+): RemotingErrorReason => {
   const detail = socketErrorDetail(error)
   if (options.tls !== undefined && error.reason._tag === "SocketReadError") {
     const kind = tlsFailureKind(error.reason.cause)
     if (kind !== "Handshake") return new TlsFailed({ address, kind, detail })
   }
-  return new ConnectionClosed({ address, detail })
+  // A server that requires TLS closes a plain connection without sending a byte.
+  const hint = options.tls === undefined && !receivedAny && error.reason._tag === "SocketCloseError"
+    ? " before sending a byte (a server that requires TLS closes plain connections this way: if it does, turn TLS on)"
+    : ""
+  return new ConnectionClosed({ address, detail: detail + hint })
 }
 
 /**
@@ -296,9 +305,11 @@ export const openConnection = (
       waiting.resume(Exit.succeed(command))
     }
 
+    let receivedAny = false
     const readLoop: Effect.Effect<never, RemotingErrorReason> = Effect.gen(function*() {
       while (true) {
-        const chunks = yield* Effect.mapError(pull, (error) => closedReason(address, error, options))
+        const chunks = yield* Effect.mapError(pull, (error) => closedReason(address, error, options, receivedAny))
+        receivedAny = true
         for (const chunk of chunks) {
           const error = decoder.push(chunk, dispatch)
           if (error !== undefined) {

@@ -7,7 +7,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { readFileSync } from "node:fs"
 import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
-import { Effect, Exit, Layer, Redacted } from "effect"
+import { Cause, Effect, Exit, Layer, Redacted } from "effect"
 import { verifySignature } from "../../src/protocol/AclSignature.ts"
 import { makeRequest } from "../../src/protocol/RemotingCommand.ts"
 import type { RemotingCommand } from "../../src/protocol/RemotingCommand.ts"
@@ -159,8 +159,10 @@ describe("TLS", () => {
       const plain = yield* withClient({}, (client) => Effect.exit(ping(client, tlsServer.address, 1500)))
       assert.isTrue(Exit.isFailure(plain))
 
-      // The server closes the connection without a byte, as a real broker in enforcing mode does.
+      // The server closes the connection without a byte, as a real broker in enforcing mode does,
+      // and the error says what that may mean.
       assert.strictEqual(reasonOf(plain), "ConnectionClosed")
+      assert.include(String(Exit.isFailure(plain) ? Cause.squash(plain.cause) : ""), "before sending a byte (a server that requires TLS")
       const plainServer = yield* makeRemotingServer(() => ({ code: 0 }))
       const tls = yield* withClient({ tlsFor: () => trustingTestCa }, (client) => Effect.exit(ping(client, plainServer.address, 1500)))
       assert.strictEqual(reasonOf(tls), "TlsFailed:Handshake")
