@@ -25,7 +25,7 @@ export type { RouteLookupOptions } from "./route/RouteLookup.ts"
 export * from "./transport/NameServerError.ts"
 export * from "./transport/RemotingError.ts"
 export { InvalidAddress } from "./transport/Address.ts"
-export * from "./transport/AccessDenied.ts"
+export { AccessDenied } from "./transport/AccessDenied.ts"
 export type { Credentials } from "./protocol/AclSignature.ts"
 export type { TlsOption, TlsSettings } from "./transport/Tls.ts"
 /**
