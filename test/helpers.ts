@@ -7,9 +7,14 @@ import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
 import type { RemotingCommand } from "../src/protocol/RemotingCommand.ts"
 
-/** A command with its body as hex, so commands compare by value whatever buffer type holds the body. */
+/**
+ * A command compared by value: its body as hex (whatever buffer type holds it), and its extFields as
+ * a plain object of own entries (a decoder may hand back `JSON.parse`'s object, an arbitrary a
+ * null-prototype one; the entries are what the codec promises).
+ */
 export const comparable = (command: RemotingCommand) => ({
   ...command,
+  extFields: command.extFields === undefined ? undefined : { ...command.extFields },
   body: command.body === undefined || command.body.length === 0 ? undefined : Buffer.from(command.body).toString("hex")
 })
 
