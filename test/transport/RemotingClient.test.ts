@@ -101,6 +101,25 @@ describe("RemotingClient over loopback sockets", () => {
         }))
     }).pipe(Effect.scoped))
 
+  it.live("an interrupted request, alone on its connection, leaves nothing pending; its late answer is dropped and the next works", () =>
+    Effect.gen(function*() {
+      const server = yield* makeRemotingServer(echo)
+      yield* withClient((client) =>
+        Effect.gen(function*() {
+          yield* client.invoke(server.address, makeRequest({ code: 1 }), { timeoutMillis: 1000 })
+          server.faults.add({ fault: { _tag: "NoResponse" }, times: 1 })
+          const fiber = yield* Effect.forkChild(client.invoke(server.address, makeRequest({ code: 2 }), { timeoutMillis: 5000 }))
+          yield* Effect.sleep("50 millis")
+          assert.deepStrictEqual((yield* client.connections).map((c) => c.pendingRequests), [1])
+          yield* Fiber.interrupt(fiber)
+          const exit = yield* Fiber.await(fiber)
+          assert.isTrue(Exit.hasInterrupts(exit))
+          assert.deepStrictEqual((yield* client.connections).map((c) => c.pendingRequests), [0])
+          const next = yield* client.invoke(server.address, makeRequest({ code: 3 }), { timeoutMillis: 1000 })
+          assert.strictEqual(next.remark, "echo 3")
+        }))
+    }).pipe(Effect.scoped))
+
   it.live("a late response is dropped and never answers a later request", () =>
     Effect.gen(function*() {
       const server = yield* makeRemotingServer(echo)
