@@ -3,7 +3,7 @@ import { Effect, Result } from "effect"
 import { formatRequestsServed, parseTopicFlag, requestsServed } from "../../src/cli/ClusterCommand.ts"
 import { intBetween, makeTestCluster, sendableTopicName } from "../../src/testkit/index.ts"
 import { runCliCapture } from "./cliHarness.ts"
-import { freePort, scriptCommand, startCli, startCliOnTty } from "./cliProcess.ts"
+import { freePort, freePortPair, scriptCommand, startCli, startCliOnTty } from "./cliProcess.ts"
 
 describe("effect-rocketmq cluster", () => {
   it.prop("--topic NAME:QUEUES reads back the name and the count", [sendableTopicName, intBetween(1, 1024)], ([name, queues]) => {
@@ -95,7 +95,7 @@ describe("effect-rocketmq cluster", () => {
 
   it.live("plain output: addresses, topics, what to try; brokers on consecutive ports; a summary when stopped", () =>
     Effect.gen(function*() {
-      const brokerPort = yield* freePort
+      const brokerPort = yield* freePortPair
       const cluster = yield* startCli([
         "cluster", "--namesrv-port", "0", "--broker-port", String(brokerPort), "--topic", "Orders"
       ])

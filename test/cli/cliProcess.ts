@@ -78,6 +78,23 @@ export const freePort = Effect.promise(() =>
   })
 )
 
+/** Whether `port` can be listened on right now. */
+const canListen = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const server = Net.createServer()
+    server.once("error", () => resolve(false))
+    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)))
+  })
+
+/** A port free right now whose next port is free too (for brokers on consecutive ports); 50 tries. */
+export const freePortPair = Effect.promise(async () => {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = await Effect.runPromise(freePort)
+    if (port < 65535 && (await canListen(port + 1))) return port
+  }
+  throw new Error("no two consecutive free ports found in 50 tries")
+})
+
 /** util-linux `script`, which runs a command on a pseudo-terminal (absent on some systems). */
 export const scriptCommand = ["/usr/bin/script", "/bin/script"].find((path) => {
   try {
