@@ -3,8 +3,7 @@
  * carries a fresh opaque, a reader fiber decodes frames and completes the waiting request by
  * opaque, in whatever order responses come. Frames go through a `Queue` to a writer fiber that
  * writes all that are waiting in one go, so many requests in flight cost one system call, not one
- * each. A request sent while nothing else is in flight or queued is written at once by its caller:
- * there is no batch to join, and waking the writer fiber would only add latency.
+ * each.
  *
  * @since 0.1.0
  */
@@ -104,7 +103,7 @@ const remotingError = (reason: RemotingErrorReason) => new RemotingError({ reaso
 
 /** A request waiting for its response. */
 interface Waiting {
-  readonly resume: (result: Exit.Exit<RemotingCommand, RemotingError>) => void
+  readonly resume: (result: Effect.Effect<RemotingCommand, RemotingError>) => void
   readonly entry: DeadlineEntry
 }
 
@@ -257,81 +256,23 @@ export const openConnection = (
       }
     })
 
-    /** The chunks of one frame, for a write of its own. */
-    const frameChunks = (frame: EncodedFrame): Arr.NonEmptyArray<Uint8Array> =>
-      frame.body === undefined ? [frame.head] : [frame.head, frame.body]
-
-    /**
-     * A request sent while nothing else is in flight or queued on the connection: the caller writes
-     * its frame at once instead of waking the writer fiber (no batch to join), registering it
-     * before the write so that no response can come before it is waited for.
-     */
-    const requestAlone = (spec: PendingRequest): Effect.Effect<RemotingCommand, RemotingError> => {
-      const { opaque } = spec
-      let result: Exit.Exit<RemotingCommand, RemotingError> | undefined
-      let resumeCaller: ((exit: Exit.Exit<RemotingCommand, RemotingError>) => void) | undefined
-      const settle = (exit: Exit.Exit<RemotingCommand, RemotingError>) => {
-        if (resumeCaller !== undefined) resumeCaller(exit)
-        else result = exit
-      }
-      const waiting = register(spec, settle)
-      const forget = () => {
-        if (pending.get(opaque) !== waiting) return
-        pending.delete(opaque)
-        waiting.entry.cancel()
-      }
-      return writer.writeAll(frameChunks(spec.frame)).pipe(
-        Effect.matchEffect({
-          onFailure: (error) => {
-            forget()
-            // As when the writer fiber's write fails: the connection closes with this reason.
-            const reason = new WriteFailed({ address, detail: socketErrorDetail(error) })
-            return Effect.andThen(close(reason), Effect.suspend(() => Effect.fail(closedWith ?? remotingError(reason))))
-          },
-          onSuccess: () =>
-            Effect.callback<RemotingCommand, RemotingError>((resume) => {
-              if (result !== undefined) return resume(result)
-              resumeCaller = resume
-              return Effect.sync(forget)
-            })
-        }),
-        Effect.onInterrupt(() => Effect.sync(forget))
-      )
-    }
-
-    /** Registers a request waiting for its response, with its deadline. */
-    const register = (
-      spec: PendingRequest,
-      resume: (result: Exit.Exit<RemotingCommand, RemotingError>) => void
-    ): Waiting => {
-      const { opaque } = spec
-      const waiting: Waiting = {
-        resume,
-        entry: options.deadlines.add(spec.deadline, () => {
-          if (pending.get(opaque) !== waiting) return
-          pending.delete(opaque)
-          // Close first: resuming may run the caller on, and it must see the connection gone.
-          if (spec.closeOnTimeout && closeNow(new ConnectionClosed({ address, detail: "closed after a request timed out" }))) {
-            Deferred.doneUnsafe(closeRequested, Exit.void)
-          }
-          resume(Exit.fail(remotingError(new RequestTimedOut({ address, code: spec.code, timeoutMillis: spec.timeoutMillis }))))
-        })
-      }
-      pending.set(opaque, waiting)
-      return waiting
-    }
-
     const request = (spec: PendingRequest): Effect.Effect<RemotingCommand, RemotingError> =>
-      Effect.suspend(() => {
-        if (closedWith !== undefined) return Effect.fail(closedWith)
-        return pending.size === 0 && Queue.sizeUnsafe(outgoing) === 0 ? requestAlone(spec) : requestQueued(spec)
-      })
-
-    const requestQueued = (spec: PendingRequest): Effect.Effect<RemotingCommand, RemotingError> =>
       Effect.callback<RemotingCommand, RemotingError>((resume) => {
         if (closedWith !== undefined) return resume(Exit.fail(closedWith))
         const { opaque } = spec
-        const waiting = register(spec, resume)
+        const waiting: Waiting = {
+          resume,
+          entry: options.deadlines.add(spec.deadline, () => {
+            if (pending.get(opaque) !== waiting) return
+            pending.delete(opaque)
+            // Close first: resuming may run the caller on, and it must see the connection gone.
+            if (spec.closeOnTimeout && closeNow(new ConnectionClosed({ address, detail: "closed after a request timed out" }))) {
+              Deferred.doneUnsafe(closeRequested, Exit.void)
+            }
+            resume(Exit.fail(remotingError(new RequestTimedOut({ address, code: spec.code, timeoutMillis: spec.timeoutMillis }))))
+          })
+        }
+        pending.set(opaque, waiting)
         enqueue(spec.frame)
         return Effect.sync(() => {
           if (pending.get(opaque) !== waiting) return

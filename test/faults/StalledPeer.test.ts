@@ -49,4 +49,23 @@ describe("a peer that stops reading", () => {
       }))
       assert.deepStrictEqual(left, { sockets: 0, timers: 0, fibers: 0 })
     }), 30_000)
+
+  it.live("a lone request whose write cannot finish still fails at its deadline, without closeOnTimeout", () =>
+    Effect.gen(function*() {
+      const [, left] = yield* leftoversOf(Effect.gen(function*() {
+        const peer = yield* nonReadingPeer
+        const scope = yield* Scope.make()
+        const client = Context.get(yield* Layer.buildWithScope(RemotingClient.layer({ connectTimeoutMillis: 1000 }), scope), RemotingClient)
+        // 8 MiB alone on a fresh connection: more than the socket buffers take, so its write waits.
+        const big = makeRequest({ code: 310, body: new Uint8Array(8 * MiB) })
+        const started = Date.now()
+        const exit = yield* Effect.exit(client.invoke(peer.address, big, { timeoutMillis: 400 }))
+        assert.strictEqual(failureTag(exit), "RequestTimedOut")
+        // Its own 400 ms, with generous slack for a loaded machine; without the deadline it would hang.
+        assert.isBelow(Date.now() - started, 5_000)
+        yield* Scope.close(scope, Exit.void)
+        assert.strictEqual(yield* settle(() => clientSocketsTo(peer.port), 0), 0, "sockets left after the scope closed")
+      }))
+      assert.deepStrictEqual(left, { sockets: 0, timers: 0, fibers: 0 })
+    }), 30_000)
 })
