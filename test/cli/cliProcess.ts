@@ -111,7 +111,9 @@ export const scriptCommand = ["/usr/bin/script", "/bin/script"].find((path) => {
 export const startCliOnTty = (args: ReadonlyArray<string>) =>
   Effect.acquireRelease(
     Effect.sync(() => {
-      const command = [process.execPath, Path.join(repoRoot, "src/cli/main.ts"), ...args].join(" ")
+      // `exec`: script(1) runs the command through $SHELL or /bin/sh; a shell that stayed as the parent
+      // (dash does) would take the typed Ctrl-C as well and end with 130 whatever the CLI exited with.
+      const command = ["exec", process.execPath, Path.join(repoRoot, "src/cli/main.ts"), ...args].join(" ")
       const child = spawn(scriptCommand ?? "script", ["-qfec", command, "/dev/null"], { cwd: repoRoot })
       let output = ""
       child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
