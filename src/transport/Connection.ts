@@ -3,11 +3,17 @@
  * carries a fresh opaque, a reader fiber decodes frames and completes the waiting request by
  * opaque, in whatever order responses come. Frames go through a `Queue` to a writer fiber that
  * writes all that are waiting in one go, so many requests in flight cost one system call, not one
- * each.
+ * each. A request sent while nothing else is in flight, queued or being written, and while the
+ * socket takes more bytes without waiting, is handed to the socket by its caller: there is no batch
+ * to join, and waking the writer fiber would only add a turn of the event loop. The caller never
+ * waits on that write (the socket keeps what it cannot send yet), so the request's deadline bounds
+ * it as it bounds the response.
  *
  * @since 0.1.0
  */
 import * as NodeSocket from "@effect/platform-node/NodeSocket"
+import * as Net from "node:net"
+import * as NodeTls from "node:tls"
 import { Array as Arr, Deferred, Effect, Exit, Queue, Result, Scope } from "effect"
 import * as Socket from "effect/socket/Socket"
 import { encodeFrameParts } from "../protocol/Frame.ts"
@@ -167,6 +173,38 @@ const closedReason = (
 }
 
 /**
+ * Dials like `NodeSocket.makeNet`/`makeTls` (the socket is destroyed when the reader's scope
+ * closes), and hands over the Node socket once connected: a lone request writes to it directly.
+ */
+const dial = (
+  tcp: Net.TcpNetConnectOpts,
+  tls: NodeTls.ConnectionOptions | undefined,
+  openTimeout: number,
+  onConnected: (socket: Net.Socket) => void
+): Effect.Effect<Socket.Socket> =>
+  NodeSocket.fromDuplex(
+    Effect.flatMap(Effect.scope, (scope) => {
+      let opened: Net.Socket | undefined
+      return Effect.andThen(
+        Scope.addFinalizer(scope, Effect.sync(() => opened?.destroy())),
+        Effect.callback<Net.Socket, Socket.SocketError>((resume) => {
+          const socket = tls === undefined ? Net.createConnection(tcp) : NodeTls.connect({ ...tcp, ...tls })
+          opened = socket
+          socket.once(tls === undefined ? "connect" : "secureConnect", () => {
+            onConnected(socket)
+            resume(Effect.succeed(socket))
+          })
+          // Kept for the socket's life: an error nobody listens to would crash the process.
+          socket.on("error", (cause: Error) => {
+            resume(Effect.fail(new Socket.SocketError({ reason: new Socket.SocketOpenError({ kind: "Unknown", cause }) })))
+          })
+        })
+      )
+    }),
+    { openTimeout }
+  )
+
+/**
  * Opens a connection to `address`; it lives in `clientScope` (closing that scope closes it), e.g.
  * the scope of its entry in the client's pool.
  *
@@ -186,9 +224,16 @@ export const openConnection = (
     const scope = yield* Scope.fork(clientScope)
     const { host, port } = target.success
     const tcp = { host, port, noDelay: true, keepAlive: true, keepAliveInitialDelay: 30_000 }
-    const socket = yield* (options.tls === undefined
-      ? NodeSocket.makeNet({ ...tcp, openTimeout: options.connectTimeoutMillis })
-      : NodeSocket.makeTls({ ...tcp, ...tlsConnectOptions(options.tls, host, port), openTimeout: options.connectTimeoutMillis }))
+    /** The Node socket, once connected: lone requests are written to it directly. */
+    let direct: Net.Socket | undefined
+    const socket = yield* dial(
+      tcp,
+      options.tls === undefined ? undefined : tlsConnectOptions(options.tls, host, port),
+      options.connectTimeoutMillis,
+      (connected) => {
+        direct = connected
+      }
+    )
     const pull = yield* Socket.readerBytes(socket).pipe(
       Scope.provide(scope),
       Effect.onError(() => Scope.close(scope, Exit.void)),
@@ -232,8 +277,41 @@ export const openConnection = (
     const close = (reason: RemotingErrorReason): Effect.Effect<void> =>
       Effect.suspend(() => (closeNow(reason) ? release : Effect.void))
 
+    /**
+     * Frames offered to the writer fiber and not yet written by it (queued, or in the batch it is
+     * writing, or waiting for the socket to drain): while any is, a request may not skip the queue.
+     */
+    let unwritten = 0
+
     const enqueue = (frame: EncodedFrame, written?: Deferred.Deferred<void, RemotingError>) => {
+      unwritten++
       Queue.offerUnsafe(outgoing, { frame, written })
+    }
+
+    /**
+     * Writes a frame from the caller, at once, if it can keep its place in line: nothing queued
+     * or being written by the writer fiber, and the socket not over its high-water mark (else the
+     * writer fiber, which waits for `drain`, keeps the backpressure). The caller does not wait: the
+     * socket buffers what the peer cannot take yet. Returns false if it did not write.
+     */
+    const writeDirect = (frame: EncodedFrame): boolean => {
+      const target = direct
+      if (unwritten !== 0 || target === undefined || target.writableNeedDrain) return false
+      if (frame.body === undefined) {
+        target.write(frame.head, afterDirectWrite)
+      } else {
+        target.cork()
+        target.write(frame.head)
+        target.write(frame.body, afterDirectWrite)
+        target.uncork()
+      }
+      return true
+    }
+
+    /** A direct write that failed closes the connection, as a failed write of the writer fiber does. */
+    const afterDirectWrite = (error: Error | null | undefined) => {
+      if (error === null || error === undefined) return
+      if (closeNow(new WriteFailed({ address, detail: describe(error) }))) Deferred.doneUnsafe(closeRequested, Exit.void)
     }
 
     /** Writes everything queued since its last write, in one `writev`. */
@@ -252,6 +330,7 @@ export const openConnection = (
           writer.writeAll(chunks),
           (error) => new WriteFailed({ address, detail: socketErrorDetail(error) })
         )
+        unwritten -= batch.length
         for (const { written } of batch) if (written !== undefined) Deferred.doneUnsafe(written, Exit.void)
       }
     })
@@ -273,7 +352,8 @@ export const openConnection = (
           })
         }
         pending.set(opaque, waiting)
-        enqueue(spec.frame)
+        // Alone on the connection: no batch to join, the caller writes it.
+        if (pending.size !== 1 || !writeDirect(spec.frame)) enqueue(spec.frame)
         return Effect.sync(() => {
           if (pending.get(opaque) !== waiting) return
           pending.delete(opaque)
