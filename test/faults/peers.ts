@@ -62,8 +62,11 @@ const activeHandles = (): ReadonlyArray<unknown> => {
  * The client sockets of this process connected to `port` whose file descriptor is still open
  * (a socket closed by `destroy` leaves the active handles once its close completes).
  */
-export const clientSocketsTo = (port: number): number =>
-  activeHandles().filter((handle) => handle instanceof Net.Socket && handle.remotePort === port).length
+export const clientSocketsTo = (port: number): number => clientSocketsOf(port).length
+
+/** The client sockets of this process connected to `port` (as `clientSocketsTo` counts them). */
+export const clientSocketsOf = (port: number): ReadonlyArray<Net.Socket> =>
+  activeHandles().filter((handle): handle is Net.Socket => handle instanceof Net.Socket && handle.remotePort === port)
 
 /** Every TCP socket of this process still open (clients and servers' connections). */
 export const openSockets = (): number => activeHandles().filter((handle) => handle instanceof Net.Socket).length
