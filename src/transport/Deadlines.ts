@@ -51,14 +51,34 @@ class Entry implements DeadlineEntry {
   cancel(): void {
     if (this.onExpire === undefined) return
     this.onExpire = undefined
-    this.heap.live--
+    this.heap.cancelled()
   }
 }
 
-/** A binary min-heap of entries by deadline; cancelled entries are dropped when they surface. */
+/**
+ * A binary min-heap of entries by deadline. Cancelled entries are dropped when they surface, or
+ * all at once when they outnumber the live ones: with one request at a time every entry is
+ * cancelled long before it would surface, and they would pile up for a whole timeout (and be
+ * sifted through on every push).
+ */
 class DeadlineHeap {
-  private readonly items: Array<Entry> = []
+  private items: Array<Entry> = []
   live = 0
+
+  /** One entry was cancelled: drops the cancelled entries once they are most of the heap. */
+  cancelled(): void {
+    this.live--
+    if (this.live === 0) {
+      if (this.items.length > 0) this.items = []
+    } else if (this.items.length > 32 && this.live * 2 < this.items.length) {
+      const items = this.items.filter((entry) => entry.onExpire !== undefined)
+      this.items = items
+      for (let i = (items.length >> 1) - 1; i >= 0; i--) {
+        const entry = items[i]
+        if (entry !== undefined) this.siftDown(i, entry)
+      }
+    }
+  }
 
   get length(): number {
     return this.items.length
@@ -87,8 +107,15 @@ class DeadlineHeap {
     const top = items[0]
     const last = items.pop()
     if (top === undefined || last === undefined || items.length === 0) return top
-    let i = 0
+    this.siftDown(0, last)
+    return top
+  }
+
+  /** Puts `entry` at `i`, or below it where the heap order wants it. */
+  private siftDown(start: number, entry: Entry): void {
+    const items = this.items
     const n = items.length
+    let i = start
     while (true) {
       const left = 2 * i + 1
       if (left >= n) break
@@ -98,12 +125,11 @@ class DeadlineHeap {
       if (l === undefined) break
       const child = r !== undefined && r.deadline < l.deadline ? right : left
       const c = items[child]
-      if (c === undefined || c.deadline >= last.deadline) break
+      if (c === undefined || c.deadline >= entry.deadline) break
       items[i] = c
       i = child
     }
-    items[i] = last
-    return top
+    items[i] = entry
   }
 }
 
