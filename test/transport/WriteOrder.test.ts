@@ -17,6 +17,7 @@ import type { Connection } from "../../src/transport/Connection.ts"
 import { makeDeadlines } from "../../src/transport/Deadlines.ts"
 import type { RemotingError } from "../../src/transport/RemotingError.ts"
 import { RemotingClient } from "../../src/transport/RemotingClient.ts"
+import { leftoversOf } from "../faults/leaks.ts"
 
 /** A frame as the peer saw it, in arrival order. */
 interface Seen {
@@ -143,54 +144,60 @@ describe("frame order on one connection", () => {
       yield* Scope.close(scope, Exit.void)
     }).pipe(Effect.scoped))
 
-  it.live("lone and concurrent requests, oneways and answers to server requests: each frame arrives once, each sender's in its order", () =>
+  it.live("lone and concurrent requests, oneways and answers to server requests: each frame arrives once, each sender's in its order; nothing is left behind", () =>
     Effect.gen(function*() {
-      const peer = yield* recordingPeer
-      const client = Context.get(yield* Layer.build(Layer.fresh(RemotingClient.layer({ connectTimeoutMillis: 1000 }))), RemotingClient)
-      yield* client.handle(39, () => Effect.succeed({ code: 0, remark: "answer" }))
+      const [, left] = yield* leftoversOf(mixedSenders)
+      assert.deepStrictEqual(left, { sockets: 0, timers: 0, fibers: 0 })
+    }))
+})
 
-      /** Sender `sender`'s steps: requests, oneways, and (sometimes) a request to the client from the peer. */
-      const sender = (sender: number, steps: number) =>
-        Effect.gen(function*() {
-          for (let n = 0; n < steps; n++) {
-            const tag = `${sender}.${n}`
-            switch ((sender + n) % 4) {
-              case 0:
-              case 1: {
-                const response = yield* client.invoke(peer.address, tagged(1, tag), { timeoutMillis: 5000 })
-                assert.strictEqual(response.remark, tag)
-                break
-              }
-              case 2:
-                yield* client.invokeOneway(peer.address, tagged(2, tag, true), 5000)
-                break
-              case 3:
-                peer.push(withOpaque(makeRequest({ code: 39 }), 100_000 + sender * 1000 + n))
-                yield* client.invoke(peer.address, tagged(1, tag), { timeoutMillis: 5000 })
-                break
-            }
+/** Ten senders over one connection, alone, then eight at once, then alone again; checks what the peer saw. */
+const mixedSenders = Effect.gen(function*() {
+  const peer = yield* recordingPeer
+  const client = Context.get(yield* Layer.build(Layer.fresh(RemotingClient.layer({ connectTimeoutMillis: 1000 }))), RemotingClient)
+  yield* client.handle(39, () => Effect.succeed({ code: 0, remark: "answer" }))
+
+  /** Sender `id`'s steps: requests, oneways, and (sometimes) a request to the client from the peer. */
+  const sender = (id: number, steps: number) =>
+    Effect.gen(function*() {
+      for (let n = 0; n < steps; n++) {
+        const tag = `${id}.${n}`
+        switch ((id + n) % 4) {
+          case 0:
+          case 1: {
+            const response = yield* client.invoke(peer.address, tagged(1, tag), { timeoutMillis: 5000 })
+            assert.strictEqual(response.remark, tag)
+            break
           }
-        })
-
-      // Alone, then eight senders at once, then alone again: the connection goes from lone writes
-      // to batches and back.
-      yield* sender(0, 40)
-      yield* Effect.forEach([1, 2, 3, 4, 5, 6, 7, 8], (n) => sender(n, 40), { concurrency: "unbounded", discard: true })
-      yield* sender(9, 40)
-      // The answers to the last server requests may still be on their way.
-      for (let i = 0; i < 200 && peer.seen.filter((frame) => frame.response).length < 10 * 10; i++) {
-        yield* Effect.sleep("10 millis")
+          case 2:
+            yield* client.invokeOneway(peer.address, tagged(2, tag, true), 5000)
+            break
+          case 3:
+            peer.push(withOpaque(makeRequest({ code: 39 }), 100_000 + id * 1000 + n))
+            yield* client.invoke(peer.address, tagged(1, tag), { timeoutMillis: 5000 })
+            break
+        }
       }
+    })
 
-      const tags = peer.seen.filter((frame) => !frame.response).map((frame) => frame.remark ?? "")
-      assert.strictEqual(tags.length, 10 * 40)
-      assert.strictEqual(new Set(tags).size, tags.length, "a frame arrived twice")
-      for (let s = 0; s < 10; s++) {
-        const order = tags.filter((tag) => tag.startsWith(`${s}.`)).map((tag) => Number(tag.slice(tag.indexOf(".") + 1)))
-        assert.deepStrictEqual(order, Array.from({ length: 40 }, (_, n) => n), `sender ${s}'s frames out of order`)
-      }
-      const answers = peer.seen.filter((frame) => frame.response).map((frame) => frame.opaque)
-      assert.strictEqual(answers.length, 10 * 10)
-      assert.strictEqual(new Set(answers).size, answers.length, "a server request answered twice")
-    }).pipe(Effect.scoped))
+  // Alone, then eight senders at once, then alone again: the connection goes from lone writes
+  // to batches and back.
+  yield* sender(0, 40)
+  yield* Effect.forEach([1, 2, 3, 4, 5, 6, 7, 8], (n) => sender(n, 40), { concurrency: "unbounded", discard: true })
+  yield* sender(9, 40)
+  // The answers to the last server requests may still be on their way.
+  for (let i = 0; i < 200 && peer.seen.filter((frame) => frame.response).length < 10 * 10; i++) {
+    yield* Effect.sleep("10 millis")
+  }
+
+  const tags = peer.seen.filter((frame) => !frame.response).map((frame) => frame.remark ?? "")
+  assert.strictEqual(tags.length, 10 * 40)
+  assert.strictEqual(new Set(tags).size, tags.length, "a frame arrived twice")
+  for (let s = 0; s < 10; s++) {
+    const order = tags.filter((tag) => tag.startsWith(`${s}.`)).map((tag) => Number(tag.slice(tag.indexOf(".") + 1)))
+    assert.deepStrictEqual(order, Array.from({ length: 40 }, (_, n) => n), `sender ${s}'s frames out of order`)
+  }
+  const answers = peer.seen.filter((frame) => frame.response).map((frame) => frame.opaque)
+  assert.strictEqual(answers.length, 10 * 10)
+  assert.strictEqual(new Set(answers).size, answers.length, "a server request answered twice")
 })
