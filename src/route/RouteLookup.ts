@@ -24,7 +24,7 @@ import {
   nameServerFetches,
   nameServerFetchFailures,
   nameServerFetchLatency,
-  routeCacheHits,
+  routeCacheHitsSeries,
   routeCacheMisses
 } from "./RouteMetrics.ts"
 import { capDefaultTopicRoute } from "./TopicPublishInfo.ts"
@@ -177,11 +177,11 @@ export const makeRouteLookup = (
      * The cache-hit counter of each topic served from the cache, built once per topic: a counter
      * with attributes built per lookup costs its series key again each time (about 0.5 µs).
      */
-    const hitsByTopic = new Map<string, typeof routeCacheHits>()
+    const hitsByTopic = new Map<string, ReturnType<typeof routeCacheHitsSeries>>()
     const cacheHits = (topic: string) => {
       let hits = hitsByTopic.get(topic)
       if (hits === undefined) {
-        hits = Metric.withAttributes(routeCacheHits, { topic })
+        hits = routeCacheHitsSeries({ topic })
         hitsByTopic.set(topic, hits)
       }
       return hits
@@ -191,9 +191,12 @@ export const makeRouteLookup = (
       topic: string,
       options?: PublishInfoOptions
     ): Effect.Effect<TopicPublishInfo, RouteLookupError> =>
-      Effect.flatMap(cache.get(topic), (cached) => {
+      Effect.withFiber((fiber) => {
+        // A hit (every send but the first of a topic) is one read of the cache, no further step.
+        const cached = cache.getUnsafe(topic)
         if (cached !== undefined && cached.queues.length > 0) {
-          return Effect.as(Metric.update(cacheHits(topic), 1), cached)
+          cacheHits(topic).updateUnsafe(1, fiber.context)
+          return Effect.succeed(cached)
         }
         const fetch = Effect.andThen(Metric.update(Metric.withAttributes(routeCacheMisses, { topic }), 1), shared(topic))
         const deadline = options?.deadline
