@@ -89,6 +89,8 @@ interface SendJob {
 
 /** The series of one topic's send metrics. */
 interface TopicMetrics {
+  /** The options of the operation's span, made once per topic. */
+  readonly spanOptions: { readonly attributes: { readonly topic: string } }
   readonly sent: (brokerName: string) => Metric.Metric<number, unknown>
   readonly failures: Metric.Metric<number, unknown>
   readonly retries: Metric.Metric<number, unknown>
@@ -152,43 +154,61 @@ export const makeSendPipeline = (context: SendPipelineContext) => {
   })
 
   const closed = () => new ProducerError({ reason: new ProducerClosed() })
+  const noStackTrace = { captureStackTrace: false }
 
-  /** A named step: a span of its own when `stepSpans` is on. */
+  /**
+   * A named step: a span of its own when `stepSpans` is on. The steps are built when they run (in
+   * the continuation of the step before), so a step's body reads the state of that moment.
+   */
   const step = <Args extends ReadonlyArray<unknown>, A, E>(
     name: string,
     body: (...args: Args) => Effect.Effect<A, E>
   ): (...args: Args) => Effect.Effect<A, E> =>
-    options.stepSpans ? (...args) => Effect.withSpan(body(...args), name, { captureStackTrace: false }) : body
+    options.stepSpans
+      ? (...args) => Effect.withSpan(Effect.suspend(() => body(...args)), name, { captureStackTrace: false })
+      : body
 
   /**
-   * Step: validate and prepare a message once for every attempt; `systemProperties` are those the
+   * Step `SendPipeline.prepare` (or `SendPipeline.prepareBatch`), then `then` on its result. The
+   * preparation is synchronous: without step spans it is run in place, not as an effect of its own.
+   */
+  const prepared = <A>(
+    name: string,
+    prepare: () => Result.Result<PreparedMessage, ProducerError>,
+    then: (prepared: PreparedMessage) => Effect.Effect<A, ProducerError>
+  ): Effect.Effect<A, ProducerError> => {
+    if (options.stepSpans) {
+      return Effect.flatMap(Effect.withSpan(Effect.suspend(() => Effect.fromResult(prepare())), name, { captureStackTrace: false }), then)
+    }
+    const result = prepare()
+    return Result.isFailure(result) ? Effect.fail(result.failure) : then(result.success)
+  }
+
+  /**
+   * Validates and prepares a message once for every attempt; `systemProperties` are those the
    * client adds itself (a transaction's half message, a request of request-reply).
    */
-  const prepare = step("SendPipeline.prepare", (
+  const prepareOne = (
     message: Message,
     now: number,
     systemProperties?: Readonly<Record<string, string>>
-  ): Effect.Effect<PreparedMessage, ProducerError> =>
-    Effect.suspend(() => {
-      const valid = validateMessage(message, { maxMessageSize: options.maxMessageSize })
-      return Result.isFailure(valid)
-        ? Effect.fail(new ProducerError({ reason: valid.failure }))
-        : Effect.succeed(prepareMessage(valid.success, prepareOptions(now, systemProperties)))
-    }))
+  ) =>
+  (): Result.Result<PreparedMessage, ProducerError> => {
+    const valid = validateMessage(message, { maxMessageSize: options.maxMessageSize })
+    return Result.isFailure(valid)
+      ? Result.fail(new ProducerError({ reason: valid.failure }))
+      : Result.succeed(prepareMessage(valid.success, prepareOptions(now, systemProperties)))
+  }
 
-  /** Step: validate and prepare a batch as one request. */
-  const prepareBatchStep = step(
-    "SendPipeline.prepareBatch",
-    (messages: ReadonlyArray<Message>, now: number): Effect.Effect<PreparedMessage, ProducerError> =>
-      Effect.suspend(() => {
-        const valid = validateMessages(messages, { maxMessageSize: options.maxMessageSize })
-        if (Result.isFailure(valid)) return Effect.fail(new ProducerError({ reason: valid.failure }))
-        const prepared = prepareBatch(valid.success, { ...prepareOptions(now), maxMessageSize: options.maxMessageSize })
-        return Result.isFailure(prepared)
-          ? Effect.fail(new ProducerError({ reason: prepared.failure }))
-          : Effect.succeed(prepared.success)
-      })
-  )
+  /** Validates and prepares a batch as one request. */
+  const prepareMany = (messages: ReadonlyArray<Message>, now: number) => (): Result.Result<PreparedMessage, ProducerError> => {
+    const valid = validateMessages(messages, { maxMessageSize: options.maxMessageSize })
+    if (Result.isFailure(valid)) return Result.fail(new ProducerError({ reason: valid.failure }))
+    return Result.mapError(
+      prepareBatch(valid.success, { ...prepareOptions(now), maxMessageSize: options.maxMessageSize }),
+      (reason) => new ProducerError({ reason })
+    )
+  }
 
   /**
    * Step: the request to the broker, until the attempt's absolute `until`; its answer is read into
@@ -277,26 +297,29 @@ export const makeSendPipeline = (context: SendPipelineContext) => {
   const attempt = step("SendPipeline.attempt", (job: SendJob, state: AttemptState): Effect.Effect<Outcome, ProducerError> => {
     const retry = state.number > 1
     const attemptsLeft = job.maxAttempts - state.number + 1
-    const run = Effect.flatMap(
-      Effect.mapError(lookup.publishInfo(job.prepared.topic, { deadline: job.deadline }), ({ reason }) => new ProducerError({ reason })),
-      (info): Effect.Effect<Outcome> => {
-        const now = job.clock.currentTimeMillisUnsafe()
-        const queue = job.queueFor(info, state.lastBrokerName, retry, now)
-        const address = queue === undefined || queue instanceof QueueNotSelected ? undefined : info.masters.get(queue.brokerName)
-        if (queue === undefined || queue instanceof QueueNotSelected || address === undefined) {
-          return Effect.succeed(unsent(job, queue, now))
-        }
-        const reserve = attemptsLeft > 1 && options.attemptTimeoutMillis === undefined
-          ? retryReserve(selector.healthyLatency(info.masters.keys(), queue.brokerName), defaultAttemptBudgetOptions)
-          : 0
-        const until = now + attemptCap({
-          remaining: job.deadline - now,
-          attemptsLeft,
-          reserve,
-          attemptTimeoutMillis: options.attemptTimeoutMillis
-        })
-        return request(job, queue, address, now, until)
+    const sendOn = (info: TopicPublishInfo): Effect.Effect<Outcome> => {
+      const now = job.clock.currentTimeMillisUnsafe()
+      const queue = job.queueFor(info, state.lastBrokerName, retry, now)
+      const address = queue === undefined || queue instanceof QueueNotSelected ? undefined : info.masters.get(queue.brokerName)
+      if (queue === undefined || queue instanceof QueueNotSelected || address === undefined) {
+        return Effect.succeed(unsent(job, queue, now))
       }
+      const reserve = attemptsLeft > 1 && options.attemptTimeoutMillis === undefined
+        ? retryReserve(selector.healthyLatency(info.masters.keys(), queue.brokerName), defaultAttemptBudgetOptions)
+        : 0
+      const until = now + attemptCap({
+        remaining: job.deadline - now,
+        attemptsLeft,
+        reserve,
+        attemptTimeoutMillis: options.attemptTimeoutMillis
+      })
+      return request(job, queue, address, now, until)
+    }
+    // A cached route is read in place; a miss is a lookup of its own.
+    const cached = lookup.cachedPublishInfo(job.prepared.topic, job.context)
+    const run = cached !== undefined ? sendOn(cached) : Effect.flatMap(
+      Effect.mapError(lookup.publishInfo(job.prepared.topic, { deadline: job.deadline }), ({ reason }) => new ProducerError({ reason })),
+      sendOn
     )
     return retry ? Effect.andThen(Effect.sync(() => job.metrics.retries.updateUnsafe(1, job.context)), run) : run
   })
@@ -367,6 +390,7 @@ export const makeSendPipeline = (context: SendPipelineContext) => {
     const attributes = { producer_group: options.producerGroup, topic }
     const sentByBroker = new Map<string, ReturnType<typeof messagesSentSeries>>()
     return {
+      spanOptions: { attributes: { topic } },
       sent: (brokerName: string) => {
         let counter = sentByBroker.get(brokerName)
         if (counter === undefined) {
@@ -410,7 +434,8 @@ export const makeSendPipeline = (context: SendPipelineContext) => {
             else metrics.failures.updateUnsafe(1, services)
             metrics.latency.updateUnsafe(Duration.millis(clock.currentTimeMillisUnsafe() - started), services)
           })),
-        Effect.withSpan(name, { attributes: { topic } }, { captureStackTrace: false })
+        // (an invalid topic shares the "(invalid)" series; its span still names it)
+        Effect.withSpan(name, call.metrics.spanOptions.attributes.topic === topic ? call.metrics.spanOptions : { attributes: { topic } }, noStackTrace)
       )
     })
 
@@ -433,14 +458,14 @@ export const makeSendPipeline = (context: SendPipelineContext) => {
    */
   const send = (message: Message, systemProperties?: Readonly<Record<string, string>>): Effect.Effect<SendResult, ProducerError> =>
     observed("Producer.send", topicOfUnchecked(message), (call) =>
-      Effect.flatMap(prepare(message, call.started, systemProperties), (prepared) =>
-        attempts(job(prepared, call, maxAttempts, roundRobin), firstAttempt)))
+      prepared("SendPipeline.prepare", prepareOne(message, call.started, systemProperties), (ready) =>
+        attempts(job(ready, call, maxAttempts, roundRobin), firstAttempt)))
 
   /** A batch: one request, one result. */
   const sendBatch = (messages: ReadonlyArray<Message>): Effect.Effect<SendResult, ProducerError> =>
     observed("Producer.sendBatch", topicOfUnchecked(messages), (call) =>
-      Effect.flatMap(prepareBatchStep(messages, call.started), (prepared) =>
-        attempts(job(prepared, call, maxAttempts, roundRobin), firstAttempt)))
+      prepared("SendPipeline.prepareBatch", prepareMany(messages, call.started), (ready) =>
+        attempts(job(ready, call, maxAttempts, roundRobin), firstAttempt)))
 
   /** An ordered send: the queue a stable hash of the key picks, one attempt (no silent failover). */
   const sendOrderly = (message: Message, shardingKey: string): Effect.Effect<SendResult, ProducerError> =>
@@ -449,14 +474,14 @@ export const makeSendPipeline = (context: SendPipelineContext) => {
         ? Effect.fail(new ProducerError({
           reason: new InvalidMessage({ rule: "MessageMalformed", detail: "the sharding key must be a string" })
         }))
-        : Effect.flatMap(prepare(message, call.started), (prepared) =>
-          attempts(job(prepared, call, 1, (info) => selector.selectByKey(info, shardingKey)), firstAttempt)))
+        : prepared("SendPipeline.prepare", prepareOne(message, call.started), (ready) =>
+          attempts(job(ready, call, 1, (info) => selector.selectByKey(info, shardingKey)), firstAttempt)))
 
   /** One attempt on the queue `choose` picks from the publish info (or the reason it picks none). */
   const sendToChosen = (name: string, message: Message, choose: (info: TopicPublishInfo) => MessageQueue | QueueNotSelected) =>
     observed(name, topicOfUnchecked(message), (call) =>
-      Effect.flatMap(prepare(message, call.started), (prepared) =>
-        attempts(job(prepared, call, 1, choose), firstAttempt)))
+      prepared("SendPipeline.prepare", prepareOne(message, call.started), (ready) =>
+        attempts(job(ready, call, 1, choose), firstAttempt)))
 
   /** Java `send(msg, mq)`: the given queue of the message's topic, one attempt. */
   const sendToQueue = (message: Message, queue: MessageQueue): Effect.Effect<SendResult, ProducerError> =>
@@ -501,8 +526,8 @@ export const makeSendPipeline = (context: SendPipelineContext) => {
   const sendOneway = (message: Message): Effect.Effect<OnewaySent, ProducerError> =>
     observed("Producer.sendOneway", topicOfUnchecked(message), ({ started }) =>
       Effect.gen(function*() {
-        const prepared = yield* prepare(message, started)
-        const topic = prepared.topic
+        const ready = yield* prepared("SendPipeline.prepare", prepareOne(message, started), Effect.succeed)
+        const topic = ready.topic
         const deadline = started + budget
         const failed = (attempt: FailedAttempt) =>
           Effect.flatMap(Clock.currentTimeMillis, (now) =>
@@ -525,10 +550,10 @@ export const makeSendPipeline = (context: SendPipelineContext) => {
             reason: new NoMasterAddress({ topic, brokerName: queue.brokerName })
           })
         }
-        yield* client.invokeOneway(address, sendRequest(prepared, queue, requestContext, true), Math.max(1, deadline - now)).pipe(
+        yield* client.invokeOneway(address, sendRequest(ready, queue, requestContext, true), Math.max(1, deadline - now)).pipe(
           Effect.catch((error) => failed({ brokerName: queue.brokerName, address, reason: error.reason }))
         )
-        const sent: OnewaySent = { msgId: prepared.msgId, messageQueue: queue }
+        const sent: OnewaySent = { msgId: ready.msgId, messageQueue: queue }
         return sent
       }))
 

@@ -72,6 +72,12 @@ export class RouteLookup extends Context.Service<RouteLookup, {
    * itself goes on, and its route lands in the cache.
    */
   readonly publishInfo: (topic: string, options?: PublishInfoOptions) => Effect.Effect<TopicPublishInfo, RouteLookupError>
+  /**
+   * The topic's publish info if the cache holds a usable one (counted as a hit in `context`'s
+   * metrics), else `undefined` and nothing counted: then `publishInfo` does the lookup. For the send
+   * path, which reads the cache once per send without a step of its own.
+   */
+  readonly cachedPublishInfo: (topic: string, context: Context.Context<never>) => TopicPublishInfo | undefined
   /** Fetches the topic's route now, whether cached or not. */
   readonly refresh: (topic: string) => Effect.Effect<TopicPublishInfo, RouteLookupError>
   /** Refreshes every cached topic once, as the schedule does; failures keep the old routes. */
@@ -187,17 +193,20 @@ export const makeRouteLookup = (
       return hits
     }
 
+    const cachedPublishInfo = (topic: string, context: Context.Context<never>): TopicPublishInfo | undefined => {
+      const cached = cache.getUnsafe(topic)
+      if (cached === undefined || cached.queues.length === 0) return undefined
+      cacheHits(topic).updateUnsafe(1, context)
+      return cached
+    }
+
     const publishInfo = (
       topic: string,
       options?: PublishInfoOptions
     ): Effect.Effect<TopicPublishInfo, RouteLookupError> =>
       Effect.withFiber((fiber) => {
-        // A hit (every send but the first of a topic) is one read of the cache, no further step.
-        const cached = cache.getUnsafe(topic)
-        if (cached !== undefined && cached.queues.length > 0) {
-          cacheHits(topic).updateUnsafe(1, fiber.context)
-          return Effect.succeed(cached)
-        }
+        const cached = cachedPublishInfo(topic, fiber.context)
+        if (cached !== undefined) return Effect.succeed(cached)
         const fetch = Effect.andThen(Metric.update(Metric.withAttributes(routeCacheMisses, { topic }), 1), shared(topic))
         const deadline = options?.deadline
         if (deadline === undefined && options?.timeoutMillis === undefined) return fetch
@@ -261,6 +270,7 @@ export const makeRouteLookup = (
 
     return RouteLookup.of({
       publishInfo,
+      cachedPublishInfo,
       refresh: shared,
       refreshAll,
       masterAddress: (brokerName) => cache.brokerAddress(brokerName, 0),
