@@ -1,20 +1,22 @@
 /**
  * One long-lived TCP connection to one address, with requests pipelined on it: each request
- * carries a fresh opaque; the socket's data is decoded as it arrives and each response completes
- * the waiting request by opaque, in whatever order responses come. Frames go through a `Queue` to
- * a writer fiber that writes all that are waiting in one go, so many requests in flight cost one
- * system call, not one each. A request sent while nothing else is in flight, queued or being
- * written, and while the socket takes more bytes without waiting, is handed to the socket by its
- * caller: there is no batch to join, and waking the writer fiber would only add a turn of the
- * event loop. The caller never waits on that write (the socket keeps what it cannot send yet), so
- * the request's deadline bounds it as it bounds the response.
+ * carries a fresh opaque, a reader fiber decodes frames and completes the waiting request by
+ * opaque, in whatever order responses come. Frames go through a `Queue` to a writer fiber that
+ * writes all that are waiting in one go, so many requests in flight cost one system call, not one
+ * each. A request sent while nothing else is in flight, queued or being written, and while the
+ * socket takes more bytes without waiting, is handed to the socket by its caller: there is no batch
+ * to join, and waking the writer fiber would only add a turn of the event loop. The caller never
+ * waits on that write (the socket keeps what it cannot send yet), so the request's deadline bounds
+ * it as it bounds the response.
  *
  * @since 0.1.0
  */
+import * as NodeSocket from "@effect/platform-node/NodeSocket"
 import { Buffer } from "node:buffer"
 import * as Net from "node:net"
 import * as NodeTls from "node:tls"
-import { Deferred, Effect, Exit, Queue, Result, Scope } from "effect"
+import { Array as Arr, Deferred, Effect, Exit, Queue, Result, Scope } from "effect"
+import * as Socket from "effect/socket/Socket"
 import { encodeFrameParts } from "../protocol/Frame.ts"
 import type { EncodedFrame } from "../protocol/Frame.ts"
 import { FrameDecoder } from "../protocol/FrameDecoder.ts"
@@ -118,42 +120,57 @@ interface Outgoing {
   readonly written: Deferred.Deferred<void, RemotingError> | undefined
 }
 
-/** Error codes that mean TCP never connected, so TLS is not the reason. */
-const tcpConnectCodes = new Set(["ECONNREFUSED", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND"])
+const describe = (cause: unknown): string => (cause instanceof Error ? cause.message : String(cause))
 
-/** Why opening failed: a TLS handshake failure (with its kind), or the TCP connect. */
-const openFailure = (address: string, cause: Error, options: ConnectionOptions): RemotingErrorReason => {
-  const detail = cause.message
+const socketErrorDetail = (error: Socket.SocketError): string => {
+  const reason = error.reason
+  switch (reason._tag) {
+    case "SocketCloseError":
+      return reason.code === 1000 ? "closed by the peer" : "connection reset"
+    case "SocketReadError":
+    case "SocketWriteError":
+    case "SocketOpenError":
+    case "SocketUpgradeError":
+      return describe(reason.cause)
+  }
+}
+
+/** Why opening failed: a timeout, a TLS handshake failure (with its kind), or the TCP connect. */
+const openFailure = (address: string, error: Socket.SocketError, options: ConnectionOptions): RemotingErrorReason => {
+  const reason = error.reason
+  if (reason._tag === "SocketOpenError" && reason.kind === "Timeout") {
+    return new ConnectTimedOut({ address, timeoutMillis: options.connectTimeoutMillis })
+  }
+  const detail = socketErrorDetail(error)
   if (options.tls === undefined) return new ConnectFailed({ address, detail })
-  const code: unknown = Reflect.get(cause, "code")
-  if (typeof code === "string" && tcpConnectCodes.has(code)) return new ConnectFailed({ address, detail })
-  return new TlsFailed({ address, kind: tlsFailureKind(cause), detail })
+  const code = typeof reason.cause === "object" && reason.cause !== null ? Reflect.get(reason.cause, "code") : undefined
+  // Refused or unreachable: TCP never connected, so TLS is not the reason.
+  if (code === "ECONNREFUSED" || code === "EHOSTUNREACH" || code === "ENETUNREACH" || code === "ENOTFOUND") {
+    return new ConnectFailed({ address, detail })
+  }
+  return new TlsFailed({ address, kind: tlsFailureKind(reason.cause), detail })
 }
 
 /**
- * Why an open connection closed: the socket's error, or the peer's close. Under TLS 1.3 a server
- * refuses a client certificate after the handshake, with an alert the first read reports: that is
- * a TLS failure, not a dropped connection.
+ * Why an open connection closed. Under TLS 1.3 a server refuses a client certificate after the
+ * handshake, with an alert the first read reports: that is a TLS failure, not a dropped connection.
  */
 const closedReason = (
   address: string,
-  error: Error | undefined,
+  error: Socket.SocketError,
   options: ConnectionOptions,
   receivedAny: boolean
 ): RemotingErrorReason => {
-  if (error !== undefined) {
-    if (Reflect.get(error, "syscall") === "write") return new WriteFailed({ address, detail: error.message })
-    if (options.tls !== undefined) {
-      const kind = tlsFailureKind(error)
-      if (kind !== "Handshake") return new TlsFailed({ address, kind, detail: error.message })
-    }
-    return new ConnectionClosed({ address, detail: error.message })
+  const detail = socketErrorDetail(error)
+  if (options.tls !== undefined && error.reason._tag === "SocketReadError") {
+    const kind = tlsFailureKind(error.reason.cause)
+    if (kind !== "Handshake") return new TlsFailed({ address, kind, detail })
   }
   // A server that requires TLS closes a plain connection without sending a byte.
-  const hint = options.tls === undefined && !receivedAny
+  const hint = options.tls === undefined && !receivedAny && error.reason._tag === "SocketCloseError"
     ? " before sending a byte (a server that requires TLS closes plain connections this way: if it does, turn TLS on)"
     : ""
-  return new ConnectionClosed({ address, detail: "closed by the peer" + hint })
+  return new ConnectionClosed({ address, detail: detail + hint })
 }
 
 /**
@@ -168,43 +185,36 @@ const joined = (head: Uint8Array, body: Uint8Array): Uint8Array => {
 }
 
 /**
- * Dials `address` (TLS when `tls` is set) within the connect timeout, on the `Clock`; the socket
- * is destroyed when `scope` closes, or at once if dialing fails or is interrupted.
+ * Dials like `NodeSocket.makeNet`/`makeTls` (the socket is destroyed when the reader's scope
+ * closes), and hands over the Node socket once connected: a lone request writes to it directly.
  */
-const connect = (
-  address: string,
-  scope: Scope.Scope,
-  options: ConnectionOptions,
+const dial = (
   tcp: Net.TcpNetConnectOpts,
-  tls: NodeTls.ConnectionOptions | undefined
-): Effect.Effect<Net.Socket, RemotingErrorReason> =>
-  Effect.suspend(() => {
-    let dialed: Net.Socket | undefined
-    const dial = Effect.callback<Net.Socket, RemotingErrorReason>((resume) => {
-      const socket = tls === undefined ? Net.createConnection(tcp) : NodeTls.connect({ ...tcp, ...tls })
-      dialed = socket
-      let open = false
-      socket.once(tls === undefined ? "connect" : "secureConnect", () => {
-        open = true
-        resume(Effect.succeed(socket))
-      })
-      // Kept for the socket's life (an error nobody listens to would crash the process); once open,
-      // the connection's own listener reports errors.
-      socket.on("error", (cause: Error) => {
-        if (open) return
-        socket.destroy()
-        resume(Effect.fail(openFailure(address, cause, options)))
-      })
-      return Effect.sync(() => socket.destroy())
-    })
-    return Scope.addFinalizer(scope, Effect.sync(() => dialed?.destroy())).pipe(
-      Effect.andThen(dial),
-      Effect.timeoutOrElse({
-        duration: options.connectTimeoutMillis,
-        orElse: () => Effect.fail(new ConnectTimedOut({ address, timeoutMillis: options.connectTimeoutMillis }))
-      })
-    )
-  })
+  tls: NodeTls.ConnectionOptions | undefined,
+  openTimeout: number,
+  onConnected: (socket: Net.Socket) => void
+): Effect.Effect<Socket.Socket> =>
+  NodeSocket.fromDuplex(
+    Effect.flatMap(Effect.scope, (scope) => {
+      let opened: Net.Socket | undefined
+      return Effect.andThen(
+        Scope.addFinalizer(scope, Effect.sync(() => opened?.destroy())),
+        Effect.callback<Net.Socket, Socket.SocketError>((resume) => {
+          const socket = tls === undefined ? Net.createConnection(tcp) : NodeTls.connect({ ...tcp, ...tls })
+          opened = socket
+          socket.once(tls === undefined ? "connect" : "secureConnect", () => {
+            onConnected(socket)
+            resume(Effect.succeed(socket))
+          })
+          // Kept for the socket's life: an error nobody listens to would crash the process.
+          socket.on("error", (cause: Error) => {
+            resume(Effect.fail(new Socket.SocketError({ reason: new Socket.SocketOpenError({ kind: "Unknown", cause }) })))
+          })
+        })
+      )
+    }),
+    { openTimeout }
+  )
 
 /**
  * Opens a connection to `address`; it lives in `clientScope` (closing that scope closes it), e.g.
@@ -226,18 +236,25 @@ export const openConnection = (
     const scope = yield* Scope.fork(clientScope)
     const { host, port } = target.success
     const tcp = { host, port, noDelay: true, keepAlive: true, keepAliveInitialDelay: 30_000 }
-    const socket = yield* connect(
-      address,
-      scope,
-      options,
+    /** The Node socket, once connected: lone requests are written to it directly. */
+    let direct: Net.Socket | undefined
+    const socket = yield* dial(
       tcp,
-      options.tls === undefined ? undefined : tlsConnectOptions(options.tls, host, port)
-    ).pipe(
-      Effect.onError(() => Scope.close(scope, Exit.void)),
-      Effect.mapError(remotingError)
+      options.tls === undefined ? undefined : tlsConnectOptions(options.tls, host, port),
+      options.connectTimeoutMillis,
+      (connected) => {
+        direct = connected
+      }
     )
-    // Closing destroys the socket (the finalizer `connect` added): bytes not yet written are dropped
-    // instead of waiting for a flush that a peer which stopped reading never allows.
+    const pull = yield* Socket.readerBytes(socket).pipe(
+      Scope.provide(scope),
+      Effect.onError(() => Scope.close(scope, Exit.void)),
+      Effect.mapError((error) => remotingError(openFailure(address, error, options)))
+    )
+    const writer = yield* socket.writer.pipe(Scope.provide(scope))
+    // Closing destroys the socket: bytes not yet written are dropped instead of waiting for a
+    // flush that a peer which stopped reading never allows (a zero receive window).
+    yield* Scope.addFinalizer(scope, Effect.ignore(writer.write(new Socket.CloseEvent())))
     const pending = new Map<number, Waiting>()
     const decoder = new FrameDecoder({ maxFrameSize: options.maxFrameSize })
     let closedWith: RemotingError | undefined
@@ -287,34 +304,20 @@ export const openConnection = (
      * Writes a frame from the caller, at once, if it can keep its place in line: nothing queued
      * or being written by the writer fiber, and the socket not over its high-water mark (else the
      * writer fiber, which waits for `drain`, keeps the backpressure). The caller does not wait: the
-     * socket buffers what the peer cannot take yet (a write that fails closes the connection, as
-     * the socket's error reports it). Returns false if it did not write.
+     * socket buffers what the peer cannot take yet. Returns false if it did not write.
      */
     const writeDirect = (frame: EncodedFrame): boolean => {
-      if (unwritten !== 0 || socket.writableNeedDrain) return false
-      socket.write(frame.body === undefined ? frame.head : joined(frame.head, frame.body))
+      const target = direct
+      if (unwritten !== 0 || target === undefined || target.writableNeedDrain) return false
+      target.write(frame.body === undefined ? frame.head : joined(frame.head, frame.body), afterDirectWrite)
       return true
     }
 
-    /** Waits until the socket takes more bytes; fails if it closes first. */
-    const drained = Effect.callback<void, RemotingErrorReason>((resume) => {
-      if (socket.destroyed) return resume(Effect.fail(new WriteFailed({ address, detail: "the socket closed" })))
-      const onDrain = () => {
-        cleanup()
-        resume(Effect.void)
-      }
-      const onClose = () => {
-        cleanup()
-        resume(Effect.fail(new WriteFailed({ address, detail: "the socket closed" })))
-      }
-      const cleanup = () => {
-        socket.off("drain", onDrain)
-        socket.off("close", onClose)
-      }
-      socket.on("drain", onDrain)
-      socket.on("close", onClose)
-      return Effect.sync(cleanup)
-    })
+    /** A direct write that failed closes the connection, as a failed write of the writer fiber does. */
+    const afterDirectWrite = (error: Error | null | undefined) => {
+      if (error === null || error === undefined) return
+      if (closeNow(new WriteFailed({ address, detail: describe(error) }))) Deferred.doneUnsafe(closeRequested, Exit.void)
+    }
 
     /** Writes everything queued since its last write, in one `writev`. */
     const writeLoop: Effect.Effect<never, RemotingErrorReason> = Effect.gen(function*() {
@@ -322,14 +325,16 @@ export const openConnection = (
         // Everything offered since the last write: the writer resumes only after the fibers that
         // were ready before it ran, so their frames join this write.
         const batch = yield* Queue.takeAll(outgoing)
-        let full = false
-        socket.cork()
+        const chunks: Array<Uint8Array> = []
         for (const { frame } of batch) {
-          full = !socket.write(frame.head) || full
-          if (frame.body !== undefined) full = !socket.write(frame.body) || full
+          chunks.push(frame.head)
+          if (frame.body !== undefined) chunks.push(frame.body)
         }
-        socket.uncork()
-        if (full) yield* drained
+        if (!Arr.isArrayNonEmpty(chunks)) continue
+        yield* Effect.mapError(
+          writer.writeAll(chunks),
+          (error) => new WriteFailed({ address, detail: socketErrorDetail(error) })
+        )
         unwritten -= batch.length
         for (const { written } of batch) if (written !== undefined) Deferred.doneUnsafe(written, Exit.void)
       }
@@ -385,31 +390,19 @@ export const openConnection = (
       waiting.resume(Exit.succeed(command))
     }
 
-    // The socket's data is decoded as it arrives; a close, an error or an invalid frame closes the
-    // connection (a fiber of the client closes its scope).
     let receivedAny = false
-    let socketError: Error | undefined
-    const closeFromSocket = (reason: RemotingErrorReason) => {
-      if (closeNow(reason)) Deferred.doneUnsafe(closeRequested, Exit.void)
-    }
-    socket.on("data", (chunk: Buffer) => {
-      if (closedWith !== undefined) return
-      receivedAny = true
-      const error = decoder.push(chunk, dispatch)
-      if (error !== undefined) {
-        closeFromSocket(new ConnectionClosed({ address, detail: `the peer sent an invalid frame: ${error.message}` }))
+    const readLoop: Effect.Effect<never, RemotingErrorReason> = Effect.gen(function*() {
+      while (true) {
+        const chunks = yield* Effect.mapError(pull, (error) => closedReason(address, error, options, receivedAny))
+        receivedAny = true
+        for (const chunk of chunks) {
+          const error = decoder.push(chunk, dispatch)
+          if (error !== undefined) {
+            return yield* new ConnectionClosed({ address, detail: `the peer sent an invalid frame: ${error.message}` })
+          }
+        }
       }
     })
-    // Kept for the socket's life: an error nobody listens to would crash the process. A `close`
-    // follows it.
-    socket.on("error", (error: Error) => {
-      socketError ??= error
-    })
-    const onPeerClosed = () => closeFromSocket(closedReason(address, socketError, options, receivedAny))
-    socket.on("end", onPeerClosed)
-    socket.on("close", onPeerClosed)
-    // Closed between connecting and the listeners above.
-    if (socket.destroyed) onPeerClosed()
 
     // Closes the connection's scope from a fiber of the client when a timed-out request asks for it
     // (the deadline fires in a plain callback).
@@ -418,11 +411,13 @@ export const openConnection = (
       Effect.forkIn(clientScope)
     )
 
-    yield* writeLoop.pipe(
-      Effect.catch((reason) => close(reason)),
-      Effect.onInterrupt(() => close(new ClientClosed({ address }))),
-      Effect.forkIn(scope)
-    )
+    for (const loop of [readLoop, writeLoop]) {
+      yield* loop.pipe(
+        Effect.catch((reason) => close(reason)),
+        Effect.onInterrupt(() => close(new ClientClosed({ address }))),
+        Effect.forkIn(scope)
+      )
+    }
 
     const connection: Connection = {
       address,
