@@ -246,7 +246,7 @@ export const openConnection = (
         direct = connected
       }
     )
-    const pull = yield* Socket.readerBytes(socket).pipe(
+    const { pull } = yield* socket.reader.pipe(
       Scope.provide(scope),
       Effect.onError(() => Scope.close(scope, Exit.void)),
       Effect.mapError((error) => remotingError(openFailure(address, error, options)))
@@ -391,18 +391,25 @@ export const openConnection = (
     }
 
     let receivedAny = false
+    /** Decodes what one read brought; an invalid frame closes the connection. */
+    const decode = (chunks: ReadonlyArray<Uint8Array | string>): RemotingErrorReason | undefined => {
+      receivedAny = true
+      for (const chunk of chunks) {
+        // A net or TLS socket without an encoding reads bytes; a string is never expected.
+        const error = decoder.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk, dispatch)
+        if (error !== undefined) return new ConnectionClosed({ address, detail: `the peer sent an invalid frame: ${error.message}` })
+      }
+      return undefined
+    }
+    // One step per read: the socket's error is mapped once, outside the loop.
     const readLoop: Effect.Effect<never, RemotingErrorReason> = Effect.gen(function*() {
       while (true) {
-        const chunks = yield* Effect.mapError(pull, (error) => closedReason(address, error, options, receivedAny))
-        receivedAny = true
-        for (const chunk of chunks) {
-          const error = decoder.push(chunk, dispatch)
-          if (error !== undefined) {
-            return yield* new ConnectionClosed({ address, detail: `the peer sent an invalid frame: ${error.message}` })
-          }
-        }
+        const invalid = decode(yield* pull)
+        if (invalid !== undefined) return yield* Effect.fail(invalid)
       }
-    })
+    }).pipe(
+      Effect.mapError((error) => Socket.isSocketError(error) ? closedReason(address, error, options, receivedAny) : error)
+    )
 
     // Closes the connection's scope from a fiber of the client when a timed-out request asks for it
     // (the deadline fires in a plain callback).
