@@ -9,6 +9,7 @@ import { Result, Schema, SchemaTransformation } from "effect"
 import { IntegerKeyedMap, writeFastjson } from "./FastjsonWriter.ts"
 import type { FastjsonStyle, FastjsonValue } from "./FastjsonWriter.ts"
 import { jsonBodyParser } from "./JsonBody.ts"
+import { JsonByte, JsonCursor, keyBytes } from "./JsonCursor.ts"
 import { MalformedBody } from "./MalformedBody.ts"
 import { checkRouteLimits, formatRouteLimitExceeded } from "./RouteLimits.ts"
 
@@ -170,13 +171,17 @@ const parseRouteJson = jsonBodyParser(TopicRouteDataFromWire, "TopicRouteData", 
  * @since 0.1.0
  * @category decoding
  */
-export const parseTopicRouteData = (body: Uint8Array | string | undefined): Result.Result<TopicRouteData, MalformedBody> =>
-  Result.flatMap(parseRouteJson(body), (route) => {
-    const exceeded = checkRouteLimits(route)
-    return exceeded === undefined
-      ? Result.succeed(route)
-      : Result.fail(new MalformedBody({ what: "TopicRouteData", detail: formatRouteLimitExceeded(exceeded) }))
-  })
+export const parseTopicRouteData = (body: Uint8Array | string | undefined): Result.Result<TopicRouteData, MalformedBody> => {
+  const read = typeof body === "object" ? readTopicRouteDataBytes(body) : undefined
+  return read === undefined ? Result.flatMap(parseRouteJson(body), withinLimits) : withinLimits(read)
+}
+
+const withinLimits = (route: TopicRouteData): Result.Result<TopicRouteData, MalformedBody> => {
+  const exceeded = checkRouteLimits(route)
+  return exceeded === undefined
+    ? Result.succeed(route)
+    : Result.fail(new MalformedBody({ what: "TopicRouteData", detail: formatRouteLimitExceeded(exceeded) }))
+}
 
 type JsonObject = { readonly [key: string]: unknown }
 
@@ -260,6 +265,214 @@ export const readTopicRouteData = (json: unknown): TopicRouteData | undefined =>
     ...(orderTopicConf === undefined ? {} : { orderTopicConf }),
     brokerDatas,
     filterServerTable,
+    queueDatas
+  }
+}
+
+const ORDER_TOPIC_CONF = 0
+const BROKER_DATAS = 1
+const QUEUE_DATAS = 2
+const FILTER_SERVER_TABLE = 3
+const TOPIC_QUEUE_MAPPING_BY_BROKER = 4
+const routeKeyNames = ["orderTopicConf", "brokerDatas", "queueDatas", "filterServerTable", "topicQueueMappingByBroker"]
+const routeKeys = routeKeyNames.map(keyBytes)
+
+const CLUSTER = 0
+const BROKER_NAME = 1
+const BROKER_ADDRS = 2
+const ENABLE_ACTING_MASTER = 3
+const ZONE_NAME = 4
+const brokerDataKeyNames = ["cluster", "brokerName", "brokerAddrs", "enableActingMaster", "zoneName"]
+const brokerDataKeys = brokerDataKeyNames.map(keyBytes)
+
+const QUEUE_BROKER_NAME = 0
+const READ_QUEUE_NUMS = 1
+const WRITE_QUEUE_NUMS = 2
+const PERM = 3
+const TOPIC_SYS_FLAG = 4
+const TOPIC_SYN_FLAG = 5
+const queueDataKeyNames = ["brokerName", "readQueueNums", "writeQueueNums", "perm", "topicSysFlag", "topicSynFlag"]
+const queueDataKeys = queueDataKeyNames.map(keyBytes)
+
+/**
+ * Reads the members of the object at the cursor (after whitespace), calling `member` at each value
+ * with the index of its key in `keys` (-1 for another key); `false` when the text is not such an
+ * object or `member` refuses a value.
+ */
+const readMembers = (
+  cursor: JsonCursor,
+  keys: ReadonlyArray<Uint8Array>,
+  names: ReadonlyArray<string>,
+  member: (key: number) => boolean
+): boolean => {
+  if (!cursor.eat(JsonByte.openBrace)) return false
+  if (cursor.eat(JsonByte.closeBrace)) return true
+  do {
+    if (!cursor.scanKey()) return false
+    const key = cursor.keyOf(keys, names)
+    if (!cursor.eat(JsonByte.colon) || !member(key)) return false
+  } while (cursor.eat(JsonByte.comma))
+  return cursor.eat(JsonByte.closeBrace)
+}
+
+/** Reads the array at the cursor, each item with `read`; `undefined` when one is refused. */
+const readArrayAt = <A>(cursor: JsonCursor, read: (cursor: JsonCursor) => A | undefined): Array<A> | undefined => {
+  if (!cursor.eat(JsonByte.openBracket)) return undefined
+  const items: Array<A> = []
+  if (cursor.eat(JsonByte.closeBracket)) return items
+  do {
+    const item = read(cursor)
+    if (item === undefined) return undefined
+    items.push(item)
+  } while (cursor.eat(JsonByte.comma))
+  return cursor.eat(JsonByte.closeBracket) ? items : undefined
+}
+
+const noKeys: ReadonlyArray<Uint8Array> = []
+const noNames: ReadonlyArray<string> = []
+
+/** Whether the key just scanned is a broker id (`BrokerIdKey`): an optional minus and 1 to 19 digits. */
+const isBrokerIdSpan = (cursor: JsonCursor): boolean => {
+  if (!cursor.plain) return brokerIdKey.test(cursor.text())
+  const bytes = cursor.bytes
+  let pos = bytes[cursor.spanStart] === 0x2d ? cursor.spanStart + 1 : cursor.spanStart
+  const digits = cursor.spanEnd - pos
+  if (digits < 1 || digits > 19) return false
+  for (; pos < cursor.spanEnd; pos++) {
+    const byte = bytes[pos] ?? 0
+    if (byte < 0x30 || byte > 0x39) return false
+  }
+  return true
+}
+
+const readBrokerAddrsAt = (cursor: JsonCursor): Record<string, string> | undefined => {
+  const addrs: Record<string, string> = {}
+  const read = readMembers(cursor, noKeys, noNames, () => {
+    if (!isBrokerIdSpan(cursor)) return false
+    const id = cursor.text()
+    const address = cursor.readString()
+    if (address === undefined) return false
+    addrs[id] = address
+    return true
+  })
+  return read ? addrs : undefined
+}
+
+const readBrokerDataAt = (cursor: JsonCursor): BrokerData | undefined => {
+  let cluster: string | undefined
+  let brokerName: string | undefined
+  let brokerAddrs: Record<string, string> | undefined
+  let enableActingMaster: boolean | undefined
+  let zoneName: string | undefined
+  const read = readMembers(cursor, brokerDataKeys, brokerDataKeyNames, (key) => {
+    switch (key) {
+      case CLUSTER:
+        return (cluster = cursor.readString()) !== undefined
+      case BROKER_NAME:
+        return (brokerName = cursor.readString()) !== undefined
+      case BROKER_ADDRS:
+        return (brokerAddrs = readBrokerAddrsAt(cursor)) !== undefined
+      case ENABLE_ACTING_MASTER:
+        return (enableActingMaster = cursor.readBoolean()) !== undefined
+      case ZONE_NAME:
+        return (zoneName = cursor.readString()) !== undefined
+      default:
+        return cursor.skipValue()
+    }
+  })
+  if (!read || cluster === undefined || brokerName === undefined || brokerAddrs === undefined) return undefined
+  return {
+    cluster,
+    brokerName,
+    brokerAddrs,
+    ...(enableActingMaster === undefined ? {} : { enableActingMaster }),
+    ...(zoneName === undefined ? {} : { zoneName })
+  }
+}
+
+const readIntAt = (cursor: JsonCursor): number | undefined => (cursor.readInt() ? cursor.int : undefined)
+
+const readQueueDataAt = (cursor: JsonCursor): QueueData | undefined => {
+  let brokerName: string | undefined
+  let readQueueNums: number | undefined
+  let writeQueueNums: number | undefined
+  let perm: number | undefined
+  let topicSysFlag: number | undefined
+  let topicSynFlag: number | undefined
+  const read = readMembers(cursor, queueDataKeys, queueDataKeyNames, (key) => {
+    switch (key) {
+      case QUEUE_BROKER_NAME:
+        return (brokerName = cursor.readString()) !== undefined
+      case READ_QUEUE_NUMS:
+        return (readQueueNums = readIntAt(cursor)) !== undefined
+      case WRITE_QUEUE_NUMS:
+        return (writeQueueNums = readIntAt(cursor)) !== undefined
+      case PERM:
+        return (perm = readIntAt(cursor)) !== undefined
+      case TOPIC_SYS_FLAG:
+        return (topicSysFlag = readIntAt(cursor)) !== undefined
+      case TOPIC_SYN_FLAG:
+        return (topicSynFlag = readIntAt(cursor)) !== undefined
+      default:
+        return cursor.skipValue()
+    }
+  })
+  if (!read || brokerName === undefined || readQueueNums === undefined || writeQueueNums === undefined || perm === undefined) {
+    return undefined
+  }
+  return { brokerName, readQueueNums, writeQueueNums, perm, topicSysFlag: topicSysFlag ?? topicSynFlag ?? 0 }
+}
+
+const readStringAt = (cursor: JsonCursor): string | undefined => cursor.readString()
+
+const readFilterServerTableAt = (cursor: JsonCursor): Record<string, ReadonlyArray<string>> | undefined => {
+  const table: Record<string, ReadonlyArray<string>> = {}
+  const read = readMembers(cursor, noKeys, noNames, () => {
+    const key = cursor.text()
+    const servers = key === "__proto__" ? undefined : readArrayAt(cursor, readStringAt)
+    if (servers === undefined) return false
+    table[key] = servers
+    return true
+  })
+  return read ? table : undefined
+}
+
+/**
+ * Reads a route body straight from its bytes (standard JSON or fastjson's bare integer keys), as
+ * `readTopicRouteData` reads `parseLenientJson`'s value of it, or returns `undefined` for a body it
+ * leaves to that path: one that is not valid or not of the usual shape (see `readTopicRouteData`),
+ * or holds a number that is not a plain integer. Unknown fields are skipped.
+ *
+ * @since 0.1.0
+ * @category internals
+ */
+export const readTopicRouteDataBytes = (bytes: Uint8Array): TopicRouteData | undefined => {
+  const cursor = new JsonCursor(bytes, 0, bytes.length, true)
+  let orderTopicConf: string | undefined
+  let brokerDatas: Array<BrokerData> | undefined
+  let queueDatas: Array<QueueData> | undefined
+  let filterServerTable: Record<string, ReadonlyArray<string>> | undefined
+  const read = readMembers(cursor, routeKeys, routeKeyNames, (key) => {
+    switch (key) {
+      case ORDER_TOPIC_CONF:
+        return (orderTopicConf = cursor.readString()) !== undefined
+      case BROKER_DATAS:
+        return (brokerDatas = readArrayAt(cursor, readBrokerDataAt)) !== undefined
+      case QUEUE_DATAS:
+        return (queueDatas = readArrayAt(cursor, readQueueDataAt)) !== undefined
+      case FILTER_SERVER_TABLE:
+        return (filterServerTable = readFilterServerTableAt(cursor)) !== undefined
+      case TOPIC_QUEUE_MAPPING_BY_BROKER:
+        return false
+      default:
+        return cursor.skipValue()
+    }
+  })
+  if (!read || !cursor.atEnd() || brokerDatas === undefined || queueDatas === undefined) return undefined
+  return {
+    ...(orderTopicConf === undefined ? {} : { orderTopicConf }),
+    brokerDatas,
+    filterServerTable: filterServerTable ?? {},
     queueDatas
   }
 }
