@@ -86,10 +86,10 @@ export class JsonCursor {
   /** The last integer read. */
   int = 0
   /**
-   * The bytes as Latin-1 text (one character per byte, from `base`): an ASCII string of the text is a
-   * slice of it, with no call into the runtime.
+   * The bytes as Latin-1 text (one character per byte, from `base`), made at the first string read:
+   * an ASCII string of the text is a slice of it, with no call into the runtime.
    */
-  private readonly source: string
+  private source: string | undefined = undefined
   private readonly base: number
 
   constructor(bytes: Uint8Array, start: number, end: number, lenient: boolean) {
@@ -97,7 +97,6 @@ export class JsonCursor {
     this.pos = start
     this.end = end
     this.lenient = lenient
-    this.source = asBuffer(bytes).toString("latin1", start, end)
     this.base = start
   }
 
@@ -169,7 +168,12 @@ export class JsonCursor {
 
   /** The text of the span: what `JSON.parse` reads for the string last scanned. */
   text(): string {
-    return this.plain ? this.source.slice(this.spanStart - this.base, this.spanEnd - this.base) : this.unescape()
+    return this.plain ? this.slice(this.spanStart, this.spanEnd) : this.unescape()
+  }
+
+  private slice(from: number, to: number): string {
+    this.source ??= asBuffer(this.bytes).toString("latin1", this.base, this.end)
+    return this.source.slice(from - this.base, to - this.base)
   }
 
   /** The text of the span, which holds an escape or a non-ASCII byte (already validated). */
@@ -210,7 +214,7 @@ export class JsonCursor {
    * which no UTF-8 sequence holds: decoding them apart decodes as the whole text would.
    */
   private piece(from: number, to: number, ascii: boolean): string {
-    return ascii ? this.source.slice(from - this.base, to - this.base) : readUtf8(this.bytes, from, to)
+    return ascii ? this.slice(from, to) : readUtf8(this.bytes, from, to)
   }
 
   /** Whether the span is plain and its bytes are `key`'s. */
@@ -343,11 +347,14 @@ export class JsonCursor {
     }
   }
 
-  /** The index in `keys` (the bytes of `names`) of the key just scanned, or -1. */
-  keyOf(keys: ReadonlyArray<Uint8Array>, names: ReadonlyArray<string>): number {
-    if (!this.plain) return names.indexOf(this.text())
-    for (let index = 0; index < keys.length; index++) {
-      const key = keys[index]
+  /** The index in `keys` of the key just scanned, or -1. */
+  keyOf(keys: KeySet): number {
+    if (!this.plain) return keys.names.indexOf(this.text())
+    const candidates = keys.byLength[this.spanEnd - this.spanStart]
+    if (candidates === undefined) return -1
+    for (let i = 0; i < candidates.length; i++) {
+      const index = candidates[i] ?? -1
+      const key = keys.bytes[index]
       if (key !== undefined && this.spanIs(key)) return index
     }
     return -1
@@ -373,12 +380,29 @@ export class JsonCursor {
 }
 
 /**
- * The bytes of an ASCII key, to compare spans with (`JsonCursor.spanIs`).
+ * The keys a reader knows (ASCII names), to tell a scanned key from (`JsonCursor.keyOf`) by its
+ * length and then its bytes, without building its text.
  *
  * @since 0.1.0
  * @category internals
  */
-export const keyBytes = (key: string): Uint8Array => Uint8Array.from(key, (ch) => ch.charCodeAt(0))
+export class KeySet {
+  readonly names: ReadonlyArray<string>
+  readonly bytes: ReadonlyArray<Uint8Array>
+  readonly byLength: ReadonlyArray<ReadonlyArray<number> | undefined>
+
+  constructor(names: ReadonlyArray<string>) {
+    this.names = names
+    this.bytes = names.map((name) => Uint8Array.from(name, (ch) => ch.charCodeAt(0)))
+    const byLength: Array<Array<number> | undefined> = []
+    names.forEach((name, index) => {
+      const same = byLength[name.length] ?? []
+      same.push(index)
+      byLength[name.length] = same
+    })
+    this.byLength = byLength
+  }
+}
 
 /**
  * The structural bytes of JSON, for the readers built on `JsonCursor`.

@@ -9,9 +9,9 @@ import { Result, Schema, SchemaTransformation } from "effect"
 import { IntegerKeyedMap, writeFastjson } from "./FastjsonWriter.ts"
 import type { FastjsonStyle, FastjsonValue } from "./FastjsonWriter.ts"
 import { jsonBodyParser } from "./JsonBody.ts"
-import { JsonByte, JsonCursor, keyBytes } from "./JsonCursor.ts"
+import { JsonByte, JsonCursor, KeySet } from "./JsonCursor.ts"
 import { MalformedBody } from "./MalformedBody.ts"
-import { checkRouteLimits, formatRouteLimitExceeded } from "./RouteLimits.ts"
+import { checkRouteLimits, formatRouteLimitExceeded, RouteLimits } from "./RouteLimits.ts"
 
 /**
  * The brokerId of a broker group's master.
@@ -173,11 +173,13 @@ const parseRouteJson = jsonBodyParser(TopicRouteDataFromWire, "TopicRouteData", 
  */
 export const parseTopicRouteData = (body: Uint8Array | string | undefined): Result.Result<TopicRouteData, MalformedBody> => {
   const read = typeof body === "object" ? readTopicRouteDataBytes(body) : undefined
-  return read === undefined ? Result.flatMap(parseRouteJson(body), withinLimits) : withinLimits(read)
+  return read === undefined
+    ? Result.flatMap(parseRouteJson(body), (route) => withinLimits(route, false))
+    : withinLimits(read, true)
 }
 
-const withinLimits = (route: TopicRouteData): Result.Result<TopicRouteData, MalformedBody> => {
-  const exceeded = checkRouteLimits(route)
+const withinLimits = (route: TopicRouteData, brokerAddrsBounded: boolean): Result.Result<TopicRouteData, MalformedBody> => {
+  const exceeded = checkRouteLimits(route, brokerAddrsBounded)
   return exceeded === undefined
     ? Result.succeed(route)
     : Result.fail(new MalformedBody({ what: "TopicRouteData", detail: formatRouteLimitExceeded(exceeded) }))
@@ -274,16 +276,14 @@ const BROKER_DATAS = 1
 const QUEUE_DATAS = 2
 const FILTER_SERVER_TABLE = 3
 const TOPIC_QUEUE_MAPPING_BY_BROKER = 4
-const routeKeyNames = ["orderTopicConf", "brokerDatas", "queueDatas", "filterServerTable", "topicQueueMappingByBroker"]
-const routeKeys = routeKeyNames.map(keyBytes)
+const routeKeys = new KeySet(["orderTopicConf", "brokerDatas", "queueDatas", "filterServerTable", "topicQueueMappingByBroker"])
 
 const CLUSTER = 0
 const BROKER_NAME = 1
 const BROKER_ADDRS = 2
 const ENABLE_ACTING_MASTER = 3
 const ZONE_NAME = 4
-const brokerDataKeyNames = ["cluster", "brokerName", "brokerAddrs", "enableActingMaster", "zoneName"]
-const brokerDataKeys = brokerDataKeyNames.map(keyBytes)
+const brokerDataKeys = new KeySet(["cluster", "brokerName", "brokerAddrs", "enableActingMaster", "zoneName"])
 
 const QUEUE_BROKER_NAME = 0
 const READ_QUEUE_NUMS = 1
@@ -291,28 +291,24 @@ const WRITE_QUEUE_NUMS = 2
 const PERM = 3
 const TOPIC_SYS_FLAG = 4
 const TOPIC_SYN_FLAG = 5
-const queueDataKeyNames = ["brokerName", "readQueueNums", "writeQueueNums", "perm", "topicSysFlag", "topicSynFlag"]
-const queueDataKeys = queueDataKeyNames.map(keyBytes)
+const queueDataKeys = new KeySet(["brokerName", "readQueueNums", "writeQueueNums", "perm", "topicSysFlag", "topicSynFlag"])
 
 /**
- * Reads the members of the object at the cursor (after whitespace), calling `member` at each value
- * with the index of its key in `keys` (-1 for another key); `false` when the text is not such an
- * object or `member` refuses a value.
+ * Enters the object at the cursor (after whitespace) and scans its first key: 1 when there is one,
+ * 0 for an empty object (read through its `}`), -1 when the text is not an object.
  */
-const readMembers = (
-  cursor: JsonCursor,
-  keys: ReadonlyArray<Uint8Array>,
-  names: ReadonlyArray<string>,
-  member: (key: number) => boolean
-): boolean => {
-  if (!cursor.eat(JsonByte.openBrace)) return false
-  if (cursor.eat(JsonByte.closeBrace)) return true
-  do {
-    if (!cursor.scanKey()) return false
-    const key = cursor.keyOf(keys, names)
-    if (!cursor.eat(JsonByte.colon) || !member(key)) return false
-  } while (cursor.eat(JsonByte.comma))
-  return cursor.eat(JsonByte.closeBrace)
+const firstMember = (cursor: JsonCursor): number => {
+  if (!cursor.eat(JsonByte.openBrace)) return -1
+  if (cursor.eat(JsonByte.closeBrace)) return 0
+  return cursor.scanKey() && cursor.eat(JsonByte.colon) ? 1 : -1
+}
+
+/**
+ * After a member's value: scans the next key (1), or reads the object's `}` (0); -1 for anything else.
+ */
+const nextMember = (cursor: JsonCursor): number => {
+  if (cursor.eat(JsonByte.comma)) return cursor.scanKey() && cursor.eat(JsonByte.colon) ? 1 : -1
+  return cursor.eat(JsonByte.closeBrace) ? 0 : -1
 }
 
 /** Reads the array at the cursor, each item with `read`; `undefined` when one is refused. */
@@ -328,34 +324,47 @@ const readArrayAt = <A>(cursor: JsonCursor, read: (cursor: JsonCursor) => A | un
   return cursor.eat(JsonByte.closeBracket) ? items : undefined
 }
 
-const noKeys: ReadonlyArray<Uint8Array> = []
-const noNames: ReadonlyArray<string> = []
-
-/** Whether the key just scanned is a broker id (`BrokerIdKey`): an optional minus and 1 to 19 digits. */
-const isBrokerIdSpan = (cursor: JsonCursor): boolean => {
-  if (!cursor.plain) return brokerIdKey.test(cursor.text())
-  const bytes = cursor.bytes
-  let pos = bytes[cursor.spanStart] === 0x2d ? cursor.spanStart + 1 : cursor.spanStart
-  const digits = cursor.spanEnd - pos
-  if (digits < 1 || digits > 19) return false
-  for (; pos < cursor.spanEnd; pos++) {
-    const byte = bytes[pos] ?? 0
-    if (byte < 0x30 || byte > 0x39) return false
+/**
+ * The key just scanned as a broker id (`BrokerIdKey`: an optional minus and 1 to 19 digits): its
+ * value when it is an array index written the canonical way (`0`, `17`; stored as a number, the
+ * same property as its text, without turning the text into an index), else its text; `undefined`
+ * when it is no broker id.
+ */
+const brokerIdOf = (cursor: JsonCursor): number | string | undefined => {
+  if (!cursor.plain) {
+    const text = cursor.text()
+    return brokerIdKey.test(text) ? text : undefined
   }
-  return true
+  const bytes = cursor.bytes
+  const start = cursor.spanStart
+  const end = cursor.spanEnd
+  const negative = bytes[start] === 0x2d
+  const digits = end - start - (negative ? 1 : 0)
+  if (digits < 1 || digits > 19) return undefined
+  let value = 0
+  for (let pos = negative ? start + 1 : start; pos < end; pos++) {
+    const digit = (bytes[pos] ?? 0) - 0x30
+    if (digit < 0 || digit > 9) return undefined
+    value = value * 10 + digit
+  }
+  const canonicalIndex = !negative && digits <= 9 && (digits === 1 || bytes[start] !== 0x30)
+  return canonicalIndex ? value : cursor.text()
 }
+
+/** A map of more members than this is left to the text path, which refuses it naming the field. */
+const { maxBrokersPerGroup } = RouteLimits
 
 const readBrokerAddrsAt = (cursor: JsonCursor): Record<string, string> | undefined => {
   const addrs: Record<string, string> = {}
-  const read = readMembers(cursor, noKeys, noNames, () => {
-    if (!isBrokerIdSpan(cursor)) return false
-    const id = cursor.text()
-    const address = cursor.readString()
-    if (address === undefined) return false
+  let members = 0
+  for (let more = firstMember(cursor); more !== 0; more = nextMember(cursor)) {
+    if (more < 0 || ++members > maxBrokersPerGroup) return undefined
+    const id = brokerIdOf(cursor)
+    const address = id === undefined ? undefined : cursor.readString()
+    if (id === undefined || address === undefined) return undefined
     addrs[id] = address
-    return true
-  })
-  return read ? addrs : undefined
+  }
+  return addrs
 }
 
 const readBrokerDataAt = (cursor: JsonCursor): BrokerData | undefined => {
@@ -364,23 +373,29 @@ const readBrokerDataAt = (cursor: JsonCursor): BrokerData | undefined => {
   let brokerAddrs: Record<string, string> | undefined
   let enableActingMaster: boolean | undefined
   let zoneName: string | undefined
-  const read = readMembers(cursor, brokerDataKeys, brokerDataKeyNames, (key) => {
-    switch (key) {
+  for (let more = firstMember(cursor); more !== 0; more = nextMember(cursor)) {
+    if (more < 0) return undefined
+    switch (cursor.keyOf(brokerDataKeys)) {
       case CLUSTER:
-        return (cluster = cursor.readString()) !== undefined
+        if ((cluster = cursor.readString()) === undefined) return undefined
+        break
       case BROKER_NAME:
-        return (brokerName = cursor.readString()) !== undefined
+        if ((brokerName = cursor.readString()) === undefined) return undefined
+        break
       case BROKER_ADDRS:
-        return (brokerAddrs = readBrokerAddrsAt(cursor)) !== undefined
+        if ((brokerAddrs = readBrokerAddrsAt(cursor)) === undefined) return undefined
+        break
       case ENABLE_ACTING_MASTER:
-        return (enableActingMaster = cursor.readBoolean()) !== undefined
+        if ((enableActingMaster = cursor.readBoolean()) === undefined) return undefined
+        break
       case ZONE_NAME:
-        return (zoneName = cursor.readString()) !== undefined
+        if ((zoneName = cursor.readString()) === undefined) return undefined
+        break
       default:
-        return cursor.skipValue()
+        if (!cursor.skipValue()) return undefined
     }
-  })
-  if (!read || cluster === undefined || brokerName === undefined || brokerAddrs === undefined) return undefined
+  }
+  if (cluster === undefined || brokerName === undefined || brokerAddrs === undefined) return undefined
   return {
     cluster,
     brokerName,
@@ -399,25 +414,32 @@ const readQueueDataAt = (cursor: JsonCursor): QueueData | undefined => {
   let perm: number | undefined
   let topicSysFlag: number | undefined
   let topicSynFlag: number | undefined
-  const read = readMembers(cursor, queueDataKeys, queueDataKeyNames, (key) => {
-    switch (key) {
+  for (let more = firstMember(cursor); more !== 0; more = nextMember(cursor)) {
+    if (more < 0) return undefined
+    switch (cursor.keyOf(queueDataKeys)) {
       case QUEUE_BROKER_NAME:
-        return (brokerName = cursor.readString()) !== undefined
+        if ((brokerName = cursor.readString()) === undefined) return undefined
+        break
       case READ_QUEUE_NUMS:
-        return (readQueueNums = readIntAt(cursor)) !== undefined
+        if ((readQueueNums = readIntAt(cursor)) === undefined) return undefined
+        break
       case WRITE_QUEUE_NUMS:
-        return (writeQueueNums = readIntAt(cursor)) !== undefined
+        if ((writeQueueNums = readIntAt(cursor)) === undefined) return undefined
+        break
       case PERM:
-        return (perm = readIntAt(cursor)) !== undefined
+        if ((perm = readIntAt(cursor)) === undefined) return undefined
+        break
       case TOPIC_SYS_FLAG:
-        return (topicSysFlag = readIntAt(cursor)) !== undefined
+        if ((topicSysFlag = readIntAt(cursor)) === undefined) return undefined
+        break
       case TOPIC_SYN_FLAG:
-        return (topicSynFlag = readIntAt(cursor)) !== undefined
+        if ((topicSynFlag = readIntAt(cursor)) === undefined) return undefined
+        break
       default:
-        return cursor.skipValue()
+        if (!cursor.skipValue()) return undefined
     }
-  })
-  if (!read || brokerName === undefined || readQueueNums === undefined || writeQueueNums === undefined || perm === undefined) {
+  }
+  if (brokerName === undefined || readQueueNums === undefined || writeQueueNums === undefined || perm === undefined) {
     return undefined
   }
   return { brokerName, readQueueNums, writeQueueNums, perm, topicSysFlag: topicSysFlag ?? topicSynFlag ?? 0 }
@@ -427,21 +449,23 @@ const readStringAt = (cursor: JsonCursor): string | undefined => cursor.readStri
 
 const readFilterServerTableAt = (cursor: JsonCursor): Record<string, ReadonlyArray<string>> | undefined => {
   const table: Record<string, ReadonlyArray<string>> = {}
-  const read = readMembers(cursor, noKeys, noNames, () => {
+  for (let more = firstMember(cursor); more !== 0; more = nextMember(cursor)) {
+    if (more < 0) return undefined
     const key = cursor.text()
     const servers = key === "__proto__" ? undefined : readArrayAt(cursor, readStringAt)
-    if (servers === undefined) return false
+    if (servers === undefined) return undefined
     table[key] = servers
-    return true
-  })
-  return read ? table : undefined
+  }
+  return table
 }
 
 /**
  * Reads a route body straight from its bytes (standard JSON or fastjson's bare integer keys), as
  * `readTopicRouteData` reads `parseLenientJson`'s value of it, or returns `undefined` for a body it
  * leaves to that path: one that is not valid or not of the usual shape (see `readTopicRouteData`),
- * or holds a number that is not a plain integer. Unknown fields are skipped.
+ * holds a number that is not a plain integer, or a `brokerAddrs` of more members than
+ * `RouteLimits.maxBrokersPerGroup` (so that a route it returns needs no count of them). Unknown
+ * fields are skipped.
  *
  * @since 0.1.0
  * @category internals
@@ -452,23 +476,28 @@ export const readTopicRouteDataBytes = (bytes: Uint8Array): TopicRouteData | und
   let brokerDatas: Array<BrokerData> | undefined
   let queueDatas: Array<QueueData> | undefined
   let filterServerTable: Record<string, ReadonlyArray<string>> | undefined
-  const read = readMembers(cursor, routeKeys, routeKeyNames, (key) => {
-    switch (key) {
+  for (let more = firstMember(cursor); more !== 0; more = nextMember(cursor)) {
+    if (more < 0) return undefined
+    switch (cursor.keyOf(routeKeys)) {
       case ORDER_TOPIC_CONF:
-        return (orderTopicConf = cursor.readString()) !== undefined
+        if ((orderTopicConf = cursor.readString()) === undefined) return undefined
+        break
       case BROKER_DATAS:
-        return (brokerDatas = readArrayAt(cursor, readBrokerDataAt)) !== undefined
+        if ((brokerDatas = readArrayAt(cursor, readBrokerDataAt)) === undefined) return undefined
+        break
       case QUEUE_DATAS:
-        return (queueDatas = readArrayAt(cursor, readQueueDataAt)) !== undefined
+        if ((queueDatas = readArrayAt(cursor, readQueueDataAt)) === undefined) return undefined
+        break
       case FILTER_SERVER_TABLE:
-        return (filterServerTable = readFilterServerTableAt(cursor)) !== undefined
+        if ((filterServerTable = readFilterServerTableAt(cursor)) === undefined) return undefined
+        break
       case TOPIC_QUEUE_MAPPING_BY_BROKER:
-        return false
+        return undefined
       default:
-        return cursor.skipValue()
+        if (!cursor.skipValue()) return undefined
     }
-  })
-  if (!read || !cursor.atEnd() || brokerDatas === undefined || queueDatas === undefined) return undefined
+  }
+  if (!cursor.atEnd() || brokerDatas === undefined || queueDatas === undefined) return undefined
   return {
     ...(orderTopicConf === undefined ? {} : { orderTopicConf }),
     brokerDatas,

@@ -22,7 +22,7 @@ import type { TopicRouteData } from "../../src/protocol/TopicRouteData.ts"
 import { decodeUtf8, encodeUtf8 } from "../../src/protocol/Utf8.ts"
 import { intBetween } from "../../src/testkit/Arbitraries.ts"
 import { topicRouteData } from "../../src/testkit/RouteArbitraries.ts"
-import { capturesDir } from "../helpers.ts"
+import { capturesDir, damagedJson } from "../helpers.ts"
 
 /** The text path: parseTopicRouteData of the body as a string. */
 const byText = (text: string) => parseTopicRouteData(text)
@@ -142,11 +142,7 @@ describe("readTopicRouteDataBytes (the byte path of parseTopicRouteData)", () =>
     intBetween(0, 1_000_000)
   ], ([route, legacy, where, what]) => {
     const bytes = encodeUtf8(writeTopicRouteData(route, legacy ? "legacy" : "standard"))
-    // No backslash: it could make an escaped key, which Node 24's JSON.parse misreads now and then.
-    const alphabet = Buffer.from("{}[]:,\" -0123456789.eEtrufalsn\t\nxé\u0001")
-    const damaged = Buffer.from(bytes)
-    damaged[where % damaged.length] = alphabet[what % alphabet.length] ?? 0
-    assertSame(damaged)
+    assertSame(damagedJson(bytes, where, what))
     assertSame(bytes.subarray(0, where % bytes.length))
   }, { arbitrary: { runs: 1000 } })
 
@@ -182,6 +178,16 @@ describe("readTopicRouteDataBytes (the byte path of parseTopicRouteData)", () =>
     ]
     for (const text of cases) assertSame(encodeUtf8(text))
     assert.isTrue(Result.isFailure(parseTopicRouteData(encodeUtf8(cases[3] ?? ""))))
+    // More brokerAddrs members than the limit (even repeats of one id): the text path counts the entries.
+    for (const ids of [Array.from({ length: 1025 }, (_, i) => i), Array.from({ length: 1025 }, () => 0)]) {
+      const addrs = ids.map((id) => `${id}:"a"`).join(",")
+      const bytes = encodeUtf8(`{"brokerDatas":[{"brokerAddrs":{${addrs}},"brokerName":"b","cluster":"c"}],"queueDatas":[]}`)
+      assert.isUndefined(readTopicRouteDataBytes(bytes))
+      assertSame(bytes)
+    }
+    const bytes = encodeUtf8(`{"brokerDatas":[{"brokerAddrs":{${Array.from({ length: 1025 }, (_, i) => `${i}:"a"`).join(",")}},"brokerName":"b","cluster":"c"}],"queueDatas":[]}`)
+    const refused = parseTopicRouteData(bytes)
+    assert.isTrue(Result.isFailure(refused) && refused.failure.detail.includes("brokerDatas[0].brokerAddrs (entries) is 1025"))
   })
 
   it("decodes the recorded route responses as the text path does", () => {
