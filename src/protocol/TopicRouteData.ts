@@ -396,6 +396,8 @@ const readBrokerDataAt = (cursor: JsonCursor): BrokerData | undefined => {
     }
   }
   if (cluster === undefined || brokerName === undefined || brokerAddrs === undefined) return undefined
+  // The 4.x shape as a plain literal (spreads are slower); the keys in readBrokerData's order.
+  if (enableActingMaster === undefined && zoneName === undefined) return { cluster, brokerName, brokerAddrs }
   return {
     cluster,
     brokerName,
@@ -498,12 +500,9 @@ export const readTopicRouteDataBytes = (bytes: Uint8Array): TopicRouteData | und
     }
   }
   if (!cursor.atEnd() || brokerDatas === undefined || queueDatas === undefined) return undefined
-  return {
-    ...(orderTopicConf === undefined ? {} : { orderTopicConf }),
-    brokerDatas,
-    filterServerTable: filterServerTable ?? {},
-    queueDatas
-  }
+  return orderTopicConf === undefined
+    ? { brokerDatas, filterServerTable: filterServerTable ?? {}, queueDatas }
+    : { orderTopicConf, brokerDatas, filterServerTable: filterServerTable ?? {}, queueDatas }
 }
 
 /**
