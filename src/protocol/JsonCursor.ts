@@ -228,6 +228,51 @@ export class JsonCursor {
   }
 
   /**
+   * Reads the key of the next member of the object the cursor is in, through its colon: right after
+   * the object's `{` when `first`, else after a member's value (the comma first). Returns the key's
+   * index in `keys` (-1 for another key, whose text `text()` gives), `MEMBERS_END` when the object's
+   * `}` comes instead (read), or `MEMBER_FAILED` for anything else.
+   */
+  member(keys: KeySet, first: boolean): number {
+    let next = this.peek()
+    if (next === CLOSE_BRACE) {
+      this.pos++
+      return MEMBERS_END
+    }
+    if (!first) {
+      if (next !== COMMA) return MEMBER_FAILED
+      this.pos++
+      next = this.peek()
+    }
+    if (next === QUOTE) {
+      // The usual key, ASCII without an escape, scanned here; any other byte takes scanString.
+      const bytes = this.bytes
+      const end = this.end
+      const start = this.pos + 1
+      let pos = start
+      let byte = 0
+      while (pos < end) {
+        byte = bytes[pos] ?? 0
+        if (byte === QUOTE || byte === BACKSLASH || byte < 0x20 || byte >= 0x80) break
+        pos++
+      }
+      if (byte === QUOTE && pos < end) {
+        this.spanStart = start
+        this.spanEnd = pos
+        this.plain = true
+        this.pos = pos + 1
+      } else if (!this.scanString()) {
+        return MEMBER_FAILED
+      }
+    } else if (!this.scanKey()) {
+      return MEMBER_FAILED
+    }
+    if (this.pos < this.end && this.bytes[this.pos] === COLON) this.pos++
+    else if (!this.eat(COLON)) return MEMBER_FAILED
+    return this.keyOf(keys)
+  }
+
+  /**
    * Scans an object key at the cursor (after whitespace): a string, or when `lenient` a bare
    * integer (`-?[0-9]+`), whose digits become the span. `false` for anything else.
    */
@@ -378,6 +423,22 @@ export class JsonCursor {
     return this.peek() === -1
   }
 }
+
+/**
+ * What `JsonCursor.member` returns when the object ends.
+ *
+ * @since 0.1.0
+ * @category internals
+ */
+export const MEMBERS_END = -2
+
+/**
+ * What `JsonCursor.member` returns for text that is no member.
+ *
+ * @since 0.1.0
+ * @category internals
+ */
+export const MEMBER_FAILED = -3
 
 /**
  * The keys a reader knows (ASCII names), to tell a scanned key from (`JsonCursor.keyOf`) by its

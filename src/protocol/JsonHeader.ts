@@ -5,7 +5,7 @@
  * @since 0.1.0
  */
 import { Predicate } from "effect"
-import { JsonByte, JsonCursor, KeySet } from "./JsonCursor.ts"
+import { JsonByte, JsonCursor, KeySet, MEMBER_FAILED, MEMBERS_END } from "./JsonCursor.ts"
 import { languageFromJson, languageNames } from "./LanguageCode.ts"
 import type { LanguageCode } from "./LanguageCode.ts"
 import { MalformedHeader } from "./ProtocolError.ts"
@@ -147,58 +147,54 @@ export const readJsonHeader = (
   let flag = 0
   let remark: string | undefined = undefined
   let extFields: ExtFields | undefined = undefined
-  if (!cursor.eat(JsonByte.closeBrace)) {
-    do {
-      if (cursor.peek() !== JsonByte.quote || !cursor.scanString()) return undefined
-      const key = cursor.keyOf(headerKeys)
-      if (!cursor.eat(JsonByte.colon)) return undefined
-      switch (key) {
-        case CODE: {
-          const value = readHeaderInt(cursor)
-          if (value === undefined) return undefined
-          code = value
-          break
-        }
-        case VERSION: {
-          const value = readHeaderInt(cursor)
-          if (value === undefined) return undefined
-          version = value
-          break
-        }
-        case OPAQUE: {
-          const value = readHeaderInt(cursor)
-          if (value === undefined) return undefined
-          opaque = value
-          break
-        }
-        case FLAG: {
-          const value = readHeaderInt(cursor)
-          if (value === undefined) return undefined
-          flag = value
-          break
-        }
-        case LANGUAGE: {
-          if (cursor.eatNull()) language = undefined
-          else if (cursor.peek() === JsonByte.quote && cursor.scanString()) language = languageOf(cursor)
-          else return undefined
-          break
-        }
-        case REMARK: {
-          if (cursor.eatNull()) remark = undefined
-          else if (cursor.peek() === JsonByte.quote && cursor.scanString()) remark = cursor.text()
-          else return undefined
-          break
-        }
-        case EXT_FIELDS:
-          // V8's JSON.parse builds a string map faster than this reader can: such headers are its.
-          if (!cursor.eatNull()) return undefined
-          extFields = undefined
-          break
-        default:
-          if (!cursor.skipValue()) return undefined
+  for (let key = cursor.member(headerKeys, true); key !== MEMBERS_END; key = cursor.member(headerKeys, false)) {
+    switch (key) {
+      case MEMBER_FAILED:
+        return undefined
+      case CODE: {
+        const value = readHeaderInt(cursor)
+        if (value === undefined) return undefined
+        code = value
+        break
       }
-    } while (cursor.eat(JsonByte.comma))
-    if (!cursor.eat(JsonByte.closeBrace)) return undefined
+      case VERSION: {
+        const value = readHeaderInt(cursor)
+        if (value === undefined) return undefined
+        version = value
+        break
+      }
+      case OPAQUE: {
+        const value = readHeaderInt(cursor)
+        if (value === undefined) return undefined
+        opaque = value
+        break
+      }
+      case FLAG: {
+        const value = readHeaderInt(cursor)
+        if (value === undefined) return undefined
+        flag = value
+        break
+      }
+      case LANGUAGE: {
+        if (cursor.eatNull()) language = undefined
+        else if (cursor.peek() === JsonByte.quote && cursor.scanString()) language = languageOf(cursor)
+        else return undefined
+        break
+      }
+      case REMARK: {
+        if (cursor.eatNull()) remark = undefined
+        else if (cursor.peek() === JsonByte.quote && cursor.scanString()) remark = cursor.text()
+        else return undefined
+        break
+      }
+      case EXT_FIELDS:
+        // V8's JSON.parse builds a string map faster than this reader can: such headers are its.
+        if (!cursor.eatNull()) return undefined
+        extFields = undefined
+        break
+      default:
+        if (!cursor.skipValue()) return undefined
+    }
   }
   if (!cursor.atEnd()) return undefined
   return { code, language, version, opaque, flag, remark, extFields, body, serializeType: "JSON" }

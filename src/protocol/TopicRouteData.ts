@@ -9,7 +9,7 @@ import { Result, Schema, SchemaTransformation } from "effect"
 import { IntegerKeyedMap, writeFastjson } from "./FastjsonWriter.ts"
 import type { FastjsonStyle, FastjsonValue } from "./FastjsonWriter.ts"
 import { jsonBodyParser } from "./JsonBody.ts"
-import { JsonByte, JsonCursor, KeySet } from "./JsonCursor.ts"
+import { JsonByte, JsonCursor, KeySet, MEMBER_FAILED, MEMBERS_END } from "./JsonCursor.ts"
 import { MalformedBody } from "./MalformedBody.ts"
 import { checkRouteLimits, formatRouteLimitExceeded, RouteLimits } from "./RouteLimits.ts"
 
@@ -293,24 +293,6 @@ const TOPIC_SYS_FLAG = 4
 const TOPIC_SYN_FLAG = 5
 const queueDataKeys = new KeySet(["brokerName", "readQueueNums", "writeQueueNums", "perm", "topicSysFlag", "topicSynFlag"])
 
-/**
- * Enters the object at the cursor (after whitespace) and scans its first key: 1 when there is one,
- * 0 for an empty object (read through its `}`), -1 when the text is not an object.
- */
-const firstMember = (cursor: JsonCursor): number => {
-  if (!cursor.eat(JsonByte.openBrace)) return -1
-  if (cursor.eat(JsonByte.closeBrace)) return 0
-  return cursor.scanKey() && cursor.eat(JsonByte.colon) ? 1 : -1
-}
-
-/**
- * After a member's value: scans the next key (1), or reads the object's `}` (0); -1 for anything else.
- */
-const nextMember = (cursor: JsonCursor): number => {
-  if (cursor.eat(JsonByte.comma)) return cursor.scanKey() && cursor.eat(JsonByte.colon) ? 1 : -1
-  return cursor.eat(JsonByte.closeBrace) ? 0 : -1
-}
-
 /** Reads the array at the cursor, each item with `read`; `undefined` when one is refused. */
 const readArrayAt = <A>(cursor: JsonCursor, read: (cursor: JsonCursor) => A | undefined): Array<A> | undefined => {
   if (!cursor.eat(JsonByte.openBracket)) return undefined
@@ -351,14 +333,18 @@ const brokerIdOf = (cursor: JsonCursor): number | string | undefined => {
   return canonicalIndex ? value : cursor.text()
 }
 
+/** No known keys: a map's. */
+const noKeys = new KeySet([])
+
 /** A map of more members than this is left to the text path, which refuses it naming the field. */
 const { maxBrokersPerGroup } = RouteLimits
 
 const readBrokerAddrsAt = (cursor: JsonCursor): Record<string, string> | undefined => {
   const addrs: Record<string, string> = {}
   let members = 0
-  for (let more = firstMember(cursor); more !== 0; more = nextMember(cursor)) {
-    if (more < 0 || ++members > maxBrokersPerGroup) return undefined
+  if (!cursor.eat(JsonByte.openBrace)) return undefined
+  for (let key = cursor.member(noKeys, true); key !== MEMBERS_END; key = cursor.member(noKeys, false)) {
+    if (key === MEMBER_FAILED || ++members > maxBrokersPerGroup) return undefined
     const id = brokerIdOf(cursor)
     const address = id === undefined ? undefined : cursor.readString()
     if (id === undefined || address === undefined) return undefined
@@ -373,9 +359,11 @@ const readBrokerDataAt = (cursor: JsonCursor): BrokerData | undefined => {
   let brokerAddrs: Record<string, string> | undefined
   let enableActingMaster: boolean | undefined
   let zoneName: string | undefined
-  for (let more = firstMember(cursor); more !== 0; more = nextMember(cursor)) {
-    if (more < 0) return undefined
-    switch (cursor.keyOf(brokerDataKeys)) {
+  if (!cursor.eat(JsonByte.openBrace)) return undefined
+  for (let key = cursor.member(brokerDataKeys, true); key !== MEMBERS_END; key = cursor.member(brokerDataKeys, false)) {
+    switch (key) {
+      case MEMBER_FAILED:
+        return undefined
       case CLUSTER:
         if ((cluster = cursor.readString()) === undefined) return undefined
         break
@@ -416,9 +404,11 @@ const readQueueDataAt = (cursor: JsonCursor): QueueData | undefined => {
   let perm: number | undefined
   let topicSysFlag: number | undefined
   let topicSynFlag: number | undefined
-  for (let more = firstMember(cursor); more !== 0; more = nextMember(cursor)) {
-    if (more < 0) return undefined
-    switch (cursor.keyOf(queueDataKeys)) {
+  if (!cursor.eat(JsonByte.openBrace)) return undefined
+  for (let key = cursor.member(queueDataKeys, true); key !== MEMBERS_END; key = cursor.member(queueDataKeys, false)) {
+    switch (key) {
+      case MEMBER_FAILED:
+        return undefined
       case QUEUE_BROKER_NAME:
         if ((brokerName = cursor.readString()) === undefined) return undefined
         break
@@ -451,8 +441,9 @@ const readStringAt = (cursor: JsonCursor): string | undefined => cursor.readStri
 
 const readFilterServerTableAt = (cursor: JsonCursor): Record<string, ReadonlyArray<string>> | undefined => {
   const table: Record<string, ReadonlyArray<string>> = {}
-  for (let more = firstMember(cursor); more !== 0; more = nextMember(cursor)) {
-    if (more < 0) return undefined
+  if (!cursor.eat(JsonByte.openBrace)) return undefined
+  for (let member = cursor.member(noKeys, true); member !== MEMBERS_END; member = cursor.member(noKeys, false)) {
+    if (member === MEMBER_FAILED) return undefined
     const key = cursor.text()
     const servers = key === "__proto__" ? undefined : readArrayAt(cursor, readStringAt)
     if (servers === undefined) return undefined
@@ -478,9 +469,11 @@ export const readTopicRouteDataBytes = (bytes: Uint8Array): TopicRouteData | und
   let brokerDatas: Array<BrokerData> | undefined
   let queueDatas: Array<QueueData> | undefined
   let filterServerTable: Record<string, ReadonlyArray<string>> | undefined
-  for (let more = firstMember(cursor); more !== 0; more = nextMember(cursor)) {
-    if (more < 0) return undefined
-    switch (cursor.keyOf(routeKeys)) {
+  if (!cursor.eat(JsonByte.openBrace)) return undefined
+  for (let key = cursor.member(routeKeys, true); key !== MEMBERS_END; key = cursor.member(routeKeys, false)) {
+    switch (key) {
+      case MEMBER_FAILED:
+        return undefined
       case ORDER_TOPIC_CONF:
         if ((orderTopicConf = cursor.readString()) === undefined) return undefined
         break
