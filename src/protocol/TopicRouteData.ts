@@ -167,6 +167,8 @@ const parseRouteJson = jsonBodyParser(TopicRouteDataFromWire, "TopicRouteData", 
 /**
  * Reads a route body in either of the forms servers send (standard JSON or fastjson's bare integer
  * keys), checks its structure and refuses a route beyond the `RouteLimits`, naming the field.
+ * Bytes are read in one pass by `readTopicRouteDataBytes`; text, and bytes that reader leaves, take
+ * `parseLenientJson` and the schema, to the same result (and the schema's errors).
  *
  * @since 0.1.0
  * @category decoding
@@ -250,7 +252,8 @@ const readFilterServerTable = (value: unknown): Record<string, ReadonlyArray<str
 /**
  * The route in a parsed JSON value of the usual shape, as `TopicRouteDataFromWire` decodes it, or
  * `undefined` when the value is anything else (invalid, or carrying 5.x static-topic mappings):
- * the fast path of `parseTopicRouteData`, held equal to the schema by property tests.
+ * the fast path of `parseTopicRouteData`'s text path (a body given as text, or one the byte reader
+ * leaves), held equal to the schema by property tests.
  *
  * @since 0.1.0
  * @category internals
