@@ -29,6 +29,9 @@ const CLOSE_BRACKET = 0x5d
 const COMMA = 0x2c
 const COLON = 0x3a
 
+/** V8 makes a slice of this many characters or more a view of its parent string (`SlicedString`). */
+const SLICE_MIN_LENGTH = 13
+
 /** Nesting beyond this is left to `JSON.parse`. */
 const MAX_DEPTH = 64
 
@@ -86,8 +89,8 @@ export class JsonCursor {
   /** The last integer read. */
   int = 0
   /**
-   * The bytes as Latin-1 text (one character per byte, from `base`), made at the first string read:
-   * an ASCII string of the text is a slice of it, with no call into the runtime.
+   * The bytes as Latin-1 text (one character per byte, from `base`), made at the first short string
+   * read: a short ASCII string of the text is a slice of it, with no call into the runtime.
    */
   private source: string | undefined = undefined
   private readonly base: number
@@ -171,9 +174,20 @@ export class JsonCursor {
     return this.plain ? this.slice(this.spanStart, this.spanEnd) : this.unescape()
   }
 
+  /**
+   * The ASCII text of `bytes[from, to)`, sharing no memory with the source. A slice of 13 characters
+   * or more would be V8's view of the whole source, keeping it alive as long as the string (a cached
+   * route would hold its whole body): text of 13 to 24 characters is joined from two shorter slices
+   * (each a copy), longer text is copied out of the bytes.
+   */
   private slice(from: number, to: number): string {
+    const length = to - from
+    if (length >= 2 * SLICE_MIN_LENGTH - 1) return asBuffer(this.bytes).toString("latin1", from, to)
     this.source ??= asBuffer(this.bytes).toString("latin1", this.base, this.end)
-    return this.source.slice(from - this.base, to - this.base)
+    const start = from - this.base
+    if (length < SLICE_MIN_LENGTH) return this.source.slice(start, start + length)
+    const half = start + SLICE_MIN_LENGTH - 1
+    return this.source.slice(start, half) + this.source.slice(half, start + length)
   }
 
   /** The text of the span, which holds an escape or a non-ASCII byte (already validated). */

@@ -155,6 +155,16 @@ describe("readTopicRouteDataBytes (the byte path of parseTopicRouteData)", () =>
     assertSame(bytes)
   })
 
+  it("reads ASCII strings of every length from 0 to 40 (short ones sliced from the text, longer ones copied)", () => {
+    for (let length = 0; length <= 40; length++) {
+      const name = Array.from({ length }, (_, i) => String.fromCharCode(0x41 + ((i * 7 + length) % 26))).join("")
+      const bytes = encodeUtf8(`{"brokerDatas":[{"brokerAddrs":{0:"${name}"},"brokerName":"${name}","cluster":"c${name}"}],"queueDatas":[]}`)
+      const read = readTopicRouteDataBytes(bytes)
+      assert.deepStrictEqual(read?.brokerDatas[0], { cluster: `c${name}`, brokerName: name, brokerAddrs: { "0": name } })
+      assertSame(bytes)
+    }
+  })
+
   it("leaves to the text path what it does not read itself, with the same results and errors", () => {
     const cases = [
       `{"brokerDatas":[],"queueDatas":[{"brokerName":"a","perm":6.0,"readQueueNums":4,"writeQueueNums":4}]}`,
