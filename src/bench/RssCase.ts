@@ -1,8 +1,10 @@
 /**
  * RSS before and after a million sends (64 in flight, 1 KiB bodies) through one producer, in a
- * process of its own run with `--expose-gc`; both measured after a full collection, with the JS
- * heap in use, external memory and the young generation's committed size (V8 grows it with the
- * allocation rate up to its maximum, `--max-semi-space-size`, and keeps it).
+ * process of its own run with `--expose-gc`; each measured after a full collection, with the JS
+ * heap in use, external memory and the young generation's committed size. V8 grows the young
+ * generation with the allocation rate, in steps, up to its maximum (`--max-semi-space-size`), and
+ * keeps it: RSS is taken after 20 000 sends ("early"), again once the young generation stopped
+ * growing ("before"), after each quarter of the million, and at the end ("after").
  *
  * Usage: `node --expose-gc RssCase.ts <namesrv> <topic> <sends>`; prints one JSON line.
  *
@@ -12,7 +14,7 @@ import { Buffer } from "node:buffer"
 import { getHeapSpaceStatistics } from "node:v8"
 import { Effect } from "effect"
 import { runBench } from "../measure/BenchRun.ts"
-import { summarize } from "../measure/BenchSummary.ts"
+import type { BenchWindow } from "../measure/BenchSummary.ts"
 import { makeMessage } from "../protocol/message/Message.ts"
 import { Producer } from "../producer/Producer.ts"
 
@@ -34,20 +36,52 @@ const program = Effect.gen(function*() {
   const message = makeMessage(topic, Buffer.alloc(1024, 0x78))
   const plan = (count: number) => ({ concurrency: 64, warmupSeconds: 0, durationSeconds: undefined, count, size: 1024 })
   yield* runBench(producer.send(message), plan(20_000)) // connections, routes, JIT
+  const early = settledMemory()
+  // V8 grows the young generation under a sustained allocation rate, in steps, up to its maximum,
+  // and keeps it: go on until its committed size stayed the same for three batches in a row.
+  let warmupSends = 20_000
+  let steady = 0
+  let newSpace = early.newSpace
+  while (steady < 3 && warmupSends < 500_000) {
+    yield* runBench(producer.send(message), plan(20_000))
+    warmupSends += 20_000
+    const now = getHeapSpaceStatistics().find((space) => space.space_name === "new_space")?.space_size ?? 0
+    steady = now === newSpace ? steady + 1 : 0
+    newSpace = now
+  }
   const before = settledMemory()
-  const window = yield* runBench(producer.send(message), plan(Number(sends)))
+  // The window in four quarters, RSS after a full collection at the end of each: a leak grows
+  // quarter after quarter, V8's own sizing does not.
+  const total = Number(sends)
+  const quarters: Array<number> = []
+  const windows: Array<BenchWindow> = []
+  for (let quarter = 0; quarter < 4; quarter++) {
+    windows.push(yield* runBench(producer.send(message), plan(Math.round(total / 4))))
+    quarters.push(settledMemory().rss)
+  }
   const after = settledMemory()
+  const sent = windows.reduce((sum, window) => sum + window.sent, 0)
+  const millis = windows.reduce((sum, window) => sum + window.millis, 0)
+  const errors: Record<string, number> = {}
+  for (const window of windows) for (const [tag, count] of Object.entries(window.errors)) errors[tag] = (errors[tag] ?? 0) + count
   return {
+    early: early.rss,
+    earlyNewSpace: early.newSpace,
+    warmupSends,
     before: before.rss,
     after: after.rss,
     growth: after.rss - before.rss,
+    growthSinceEarly: after.rss - early.rss,
+    quarters,
     heapBefore: before.heap,
     heapAfter: after.heap,
     externalBefore: before.external,
     externalAfter: after.external,
     newSpaceBefore: before.newSpace,
     newSpaceAfter: after.newSpace,
-    ...summarize(window)
+    msgsPerSec: millis > 0 ? (sent / millis) * 1000 : 0,
+    sent,
+    errors
   }
 })
 

@@ -1,11 +1,11 @@
 /**
- * The producer's queue selection state in a `Ref`: each topic's round-robin index, the latency
- * fault table and the brokers' latency estimates, updated by the pure functions of
- * `SelectOneMessageQueue`, `FaultStrategy` and `AttemptBudget`.
+ * The producer's queue selection state: each topic's round-robin index, the latency fault table and
+ * the brokers' latency estimates, updated by the pure functions of `SelectOneMessageQueue`,
+ * `FaultStrategy` and `AttemptBudget`.
  *
  * @since 0.1.0
  */
-import { Effect, Random, Ref } from "effect"
+import { Effect, Random } from "effect"
 import type { MessageQueue } from "../route/MessageQueue.ts"
 import type { TopicPublishInfo } from "../route/TopicPublishInfo.ts"
 import { emptyLatencyTable, healthyLatency, recordLatency } from "./AttemptBudget.ts"
@@ -39,7 +39,9 @@ export interface AttemptOutcome extends FaultOutcome {
 }
 
 /**
- * The queue selector of one producer.
+ * The queue selector of one producer. Its operations are synchronous: each is one step of the pure
+ * functions over the state, run on the send path without a fiber hop (JavaScript runs one at a time,
+ * so no two steps interleave).
  *
  * @since 0.1.0
  * @category models
@@ -55,14 +57,14 @@ export interface QueueSelector {
     lastBrokerName: string | undefined,
     retry: boolean,
     now: number
-  ) => Effect.Effect<MessageQueue | undefined>
+  ) => MessageQueue | undefined
   /** The queue of an ordered send: a stable hash of the sharding key (Java `SelectMessageQueueByHash`). */
   readonly selectByKey: (info: TopicPublishInfo, shardingKey: string) => MessageQueue | undefined
   /** Records how an attempt on a broker went. */
-  readonly record: (outcome: AttemptOutcome) => Effect.Effect<void>
+  readonly record: (outcome: AttemptOutcome) => void
   /** The lowest latency estimate among `brokers` other than `exclude` (see `AttemptBudget`). */
-  readonly healthyLatency: (brokers: Iterable<string>, exclude: string) => Effect.Effect<number | undefined>
-  /** The current state. */
+  readonly healthyLatency: (brokers: Iterable<string>, exclude: string) => number | undefined
+  /** A snapshot of the current state. */
   readonly state: Effect.Effect<SelectorState>
 }
 
@@ -79,39 +81,29 @@ export const makeQueueSelector = (
 ): Effect.Effect<QueueSelector> =>
   Effect.gen(function*() {
     const service = yield* Random.Random
-    const nextRandom = random ?? (() => service.nextDoubleUnsafe())
-    const ref = yield* Ref.make<SelectorState>({ indexes: new Map(), faults: emptyFaultTable, latencies: emptyLatencyTable })
-    return makeWith(ref, options, nextRandom)
+    return makeWith(options, random ?? (() => service.nextDoubleUnsafe()))
   })
 
-const makeWith = (ref: Ref.Ref<SelectorState>, options: FaultStrategyOptions, random: () => number): QueueSelector => ({
-  select: (info, lastBrokerName, retry, now) =>
-    Ref.modify(ref, (state): [MessageQueue | undefined, SelectorState] => {
-      const current = retry && options.enabled ? undefined : state.indexes.get(info.topic)
-      const selection = selectQueue(
-        info.queues,
-        current ?? initialIndex(random()),
-        lastBrokerName,
-        state.faults,
-        now,
-        options
-      )
-      if (selection === undefined) return [undefined, state]
-      const indexes = new Map(state.indexes)
+const makeWith = (options: FaultStrategyOptions, random: () => number): QueueSelector => {
+  // Each topic's next round-robin index, updated in place: a copy of the map per send would cost
+  // as much as the topics the producer ever sent to.
+  const indexes = new Map<string, number>()
+  let faults: FaultTable = emptyFaultTable
+  let latencies: LatencyTable = emptyLatencyTable
+  return {
+    select: (info, lastBrokerName, retry, now) => {
+      const current = retry && options.enabled ? undefined : indexes.get(info.topic)
+      const selection = selectQueue(info.queues, current ?? initialIndex(random()), lastBrokerName, faults, now, options)
+      if (selection === undefined) return undefined
       indexes.set(info.topic, selection.nextIndex)
-      return [selection.queue, { indexes, faults: state.faults, latencies: state.latencies }]
-    }),
-  selectByKey: (info, shardingKey) => selectByHash(info.queues, shardingKey),
-  record: (outcome) =>
-    Ref.update(ref, (state) => {
-      const faults = recordOutcome(state.faults, outcome, options)
-      const latencies = outcome.answered
-        ? recordLatency(state.latencies, outcome.brokerName, outcome.latencyMs)
-        : state.latencies
-      return faults === state.faults && latencies === state.latencies
-        ? state
-        : { indexes: state.indexes, faults, latencies }
-    }),
-  healthyLatency: (brokers, exclude) => Effect.map(Ref.get(ref), (state) => healthyLatency(state.latencies, brokers, exclude)),
-  state: Ref.get(ref)
-  })
+      return selection.queue
+    },
+    selectByKey: (info, shardingKey) => selectByHash(info.queues, shardingKey),
+    record: (outcome) => {
+      faults = recordOutcome(faults, outcome, options)
+      if (outcome.answered) latencies = recordLatency(latencies, outcome.brokerName, outcome.latencyMs)
+    },
+    healthyLatency: (brokers, exclude) => healthyLatency(latencies, brokers, exclude),
+    state: Effect.sync(() => ({ indexes: new Map(indexes), faults, latencies }))
+  }
+}

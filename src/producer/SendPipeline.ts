@@ -25,7 +25,7 @@
  *
  * @since 0.1.0
  */
-import { Clock, Duration, Effect, Exit, Metric, Result, Schema } from "effect"
+import { Clock, Context, Duration, Effect, Exit, Metric, Result, Schema } from "effect"
 import { formatMessageQueue, MessageQueue } from "../route/MessageQueue.ts"
 import type { RouteLookup } from "../route/RouteLookup.ts"
 import type { TopicPublishInfo } from "../route/TopicPublishInfo.ts"
@@ -36,7 +36,7 @@ import { attemptCap, defaultAttemptBudgetOptions, retryReserve } from "./Attempt
 import { InvalidMessage, topicOfUnchecked, validateMessage, validateMessages, validateTopic } from "./MessageValidation.ts"
 import { BrokerRejected, NoMasterAddress, NoWritableQueue, ProducerClosed, ProducerError, QueueNotSelected, SendFailed } from "./ProducerError.ts"
 import type { FailedAttempt } from "./ProducerError.ts"
-import { messagesSent, sendFailures, sendLatency, sendRetries } from "./ProducerMetrics.ts"
+import { messagesSentSeries, sendFailuresSeries, sendLatencySeries, sendRetriesSeries } from "./ProducerMetrics.ts"
 import type { ResolvedProducerOptions } from "./ProducerOptions.ts"
 import type { QueueSelector } from "./QueueSelector.ts"
 import { prepareBatch, prepareMessage, readSendResponse, sendRequest } from "./SendRequest.ts"
@@ -69,17 +69,40 @@ type QueueChoice = (
   lastBrokerName: string | undefined,
   retry: boolean,
   now: number
-) => Effect.Effect<MessageQueue | QueueNotSelected | undefined>
+) => MessageQueue | QueueNotSelected | undefined
 
 /** A send under way: what every attempt reads, fixed when the send starts. */
 interface SendJob {
   readonly prepared: PreparedMessage
+  /** The caller's clock (a `TestClock` in tests), read once per step instead of looked up each time. */
+  readonly clock: Clock.Clock
+  /** The caller's context, where the send's metrics are recorded. */
+  readonly context: Context.Context<never>
+  readonly metrics: TopicMetrics
   readonly started: number
   /** The end of the budget, epoch ms on the `Clock`. */
   readonly deadline: number
   /** 1 for ordered sends, `retryTimesWhenSendFailed + 1` otherwise. */
   readonly maxAttempts: number
   readonly queueFor: QueueChoice
+}
+
+/** The series of one topic's send metrics. */
+interface TopicMetrics {
+  /** The options of the operation's span, made once per topic. */
+  readonly spanOptions: { readonly attributes: { readonly topic: string } }
+  readonly sent: (brokerName: string) => Metric.Metric<number, unknown>
+  readonly failures: Metric.Metric<number, unknown>
+  readonly retries: Metric.Metric<number, unknown>
+  readonly latency: Metric.Metric<Duration.Duration, unknown>
+}
+
+/** A public operation under way: when it started, and the caller's clock, context and metrics. */
+interface Call {
+  readonly started: number
+  readonly clock: Clock.Clock
+  readonly context: Context.Context<never>
+  readonly metrics: TopicMetrics
 }
 
 /** What the recursion carries from one attempt to the next. */
@@ -131,43 +154,61 @@ export const makeSendPipeline = (context: SendPipelineContext) => {
   })
 
   const closed = () => new ProducerError({ reason: new ProducerClosed() })
+  const noStackTrace = { captureStackTrace: false }
 
-  /** A named step: a span of its own when `stepSpans` is on. */
+  /**
+   * A named step: a span of its own when `stepSpans` is on. The steps are built when they run (in
+   * the continuation of the step before), so a step's body reads the state of that moment.
+   */
   const step = <Args extends ReadonlyArray<unknown>, A, E>(
     name: string,
     body: (...args: Args) => Effect.Effect<A, E>
   ): (...args: Args) => Effect.Effect<A, E> =>
-    options.stepSpans ? (...args) => Effect.withSpan(body(...args), name, { captureStackTrace: false }) : body
+    options.stepSpans
+      ? (...args) => Effect.withSpan(Effect.suspend(() => body(...args)), name, { captureStackTrace: false })
+      : body
 
   /**
-   * Step: validate and prepare a message once for every attempt; `systemProperties` are those the
+   * Step `SendPipeline.prepare` (or `SendPipeline.prepareBatch`), then `then` on its result. The
+   * preparation is synchronous: without step spans it is run in place, not as an effect of its own.
+   */
+  const prepared = <A>(
+    name: string,
+    prepare: () => Result.Result<PreparedMessage, ProducerError>,
+    then: (prepared: PreparedMessage) => Effect.Effect<A, ProducerError>
+  ): Effect.Effect<A, ProducerError> => {
+    if (options.stepSpans) {
+      return Effect.flatMap(Effect.withSpan(Effect.suspend(() => Effect.fromResult(prepare())), name, { captureStackTrace: false }), then)
+    }
+    const result = prepare()
+    return Result.isFailure(result) ? Effect.fail(result.failure) : then(result.success)
+  }
+
+  /**
+   * Validates and prepares a message once for every attempt; `systemProperties` are those the
    * client adds itself (a transaction's half message, a request of request-reply).
    */
-  const prepare = step("SendPipeline.prepare", (
+  const prepareOne = (
     message: Message,
     now: number,
     systemProperties?: Readonly<Record<string, string>>
-  ): Effect.Effect<PreparedMessage, ProducerError> =>
-    Effect.suspend(() => {
-      const valid = validateMessage(message, { maxMessageSize: options.maxMessageSize })
-      return Result.isFailure(valid)
-        ? Effect.fail(new ProducerError({ reason: valid.failure }))
-        : Effect.succeed(prepareMessage(valid.success, prepareOptions(now, systemProperties)))
-    }))
+  ) =>
+  (): Result.Result<PreparedMessage, ProducerError> => {
+    const valid = validateMessage(message, { maxMessageSize: options.maxMessageSize })
+    return Result.isFailure(valid)
+      ? Result.fail(new ProducerError({ reason: valid.failure }))
+      : Result.succeed(prepareMessage(valid.success, prepareOptions(now, systemProperties)))
+  }
 
-  /** Step: validate and prepare a batch as one request. */
-  const prepareBatchStep = step(
-    "SendPipeline.prepareBatch",
-    (messages: ReadonlyArray<Message>, now: number): Effect.Effect<PreparedMessage, ProducerError> =>
-      Effect.suspend(() => {
-        const valid = validateMessages(messages, { maxMessageSize: options.maxMessageSize })
-        if (Result.isFailure(valid)) return Effect.fail(new ProducerError({ reason: valid.failure }))
-        const prepared = prepareBatch(valid.success, { ...prepareOptions(now), maxMessageSize: options.maxMessageSize })
-        return Result.isFailure(prepared)
-          ? Effect.fail(new ProducerError({ reason: prepared.failure }))
-          : Effect.succeed(prepared.success)
-      })
-  )
+  /** Validates and prepares a batch as one request. */
+  const prepareMany = (messages: ReadonlyArray<Message>, now: number) => (): Result.Result<PreparedMessage, ProducerError> => {
+    const valid = validateMessages(messages, { maxMessageSize: options.maxMessageSize })
+    if (Result.isFailure(valid)) return Result.fail(new ProducerError({ reason: valid.failure }))
+    return Result.mapError(
+      prepareBatch(valid.success, { ...prepareOptions(now), maxMessageSize: options.maxMessageSize }),
+      (reason) => new ProducerError({ reason })
+    )
+  }
 
   /**
    * Step: the request to the broker, until the attempt's absolute `until`; its answer is read into
@@ -182,12 +223,12 @@ export const makeSendPipeline = (context: SendPipelineContext) => {
   ): Effect.Effect<Outcome> => {
     const brokerName = queue.brokerName
     const retries = job.maxAttempts > 1
-    const settle = (outcome: Outcome, isolation: boolean, reachable: boolean, answered: boolean) =>
-      Effect.clockWith((clock) => {
-        const now = clock.currentTimeMillisUnsafe()
-        return Effect.as(selector.record({ brokerName, latencyMs: now - sentAt, isolation, reachable, now, answered }), outcome)
-      })
-    return Effect.matchEffect(
+    const settle = (outcome: Outcome, isolation: boolean, reachable: boolean, answered: boolean): Outcome => {
+      const now = job.clock.currentTimeMillisUnsafe()
+      selector.record({ brokerName, latencyMs: now - sentAt, isolation, reachable, now, answered })
+      return outcome
+    }
+    return Effect.match(
       client.invoke(address, sendRequest(job.prepared, queue, requestContext), { deadline: until, closeOnTimeout: true }),
       {
         onFailure: (error) =>
@@ -231,21 +272,22 @@ export const makeSendPipeline = (context: SendPipelineContext) => {
   })
 
   /** An attempt that got no further than its route: nothing was sent. */
-  const unsent = (job: SendJob, queue: MessageQueue | QueueNotSelected | undefined, now: number): Effect.Effect<Outcome> => {
+  const unsent = (job: SendJob, queue: MessageQueue | QueueNotSelected | undefined, now: number): Outcome => {
     const topic = job.prepared.topic
     if (queue === undefined || queue instanceof QueueNotSelected) {
-      return Effect.succeed({
+      return {
         _tag: "Failed",
         failure: { brokerName: "-", address: "-", reason: queue ?? new NoWritableQueue({ topic }) },
         retryable: false
-      })
+      }
     }
     const brokerName = queue.brokerName
-    return Effect.as(selector.record({ brokerName, latencyMs: 0, isolation: false, reachable: true, now, answered: false }), {
+    selector.record({ brokerName, latencyMs: 0, isolation: false, reachable: true, now, answered: false })
+    return {
       _tag: "Failed",
       failure: { brokerName, address: "-", reason: new NoMasterAddress({ topic, brokerName }) },
       retryable: job.maxAttempts > 1
-    })
+    }
   }
 
   /**
@@ -255,31 +297,31 @@ export const makeSendPipeline = (context: SendPipelineContext) => {
   const attempt = step("SendPipeline.attempt", (job: SendJob, state: AttemptState): Effect.Effect<Outcome, ProducerError> => {
     const retry = state.number > 1
     const attemptsLeft = job.maxAttempts - state.number + 1
-    const run = Effect.flatMap(
+    const sendOn = (info: TopicPublishInfo): Effect.Effect<Outcome> => {
+      const now = job.clock.currentTimeMillisUnsafe()
+      const queue = job.queueFor(info, state.lastBrokerName, retry, now)
+      const address = queue === undefined || queue instanceof QueueNotSelected ? undefined : info.masters.get(queue.brokerName)
+      if (queue === undefined || queue instanceof QueueNotSelected || address === undefined) {
+        return Effect.succeed(unsent(job, queue, now))
+      }
+      const reserve = attemptsLeft > 1 && options.attemptTimeoutMillis === undefined
+        ? retryReserve(selector.healthyLatency(info.masters.keys(), queue.brokerName), defaultAttemptBudgetOptions)
+        : 0
+      const until = now + attemptCap({
+        remaining: job.deadline - now,
+        attemptsLeft,
+        reserve,
+        attemptTimeoutMillis: options.attemptTimeoutMillis
+      })
+      return request(job, queue, address, now, until)
+    }
+    // A cached route is read in place; a miss is a lookup of its own.
+    const cached = lookup.cachedPublishInfo(job.prepared.topic, job.context)
+    const run = cached !== undefined ? sendOn(cached) : Effect.flatMap(
       Effect.mapError(lookup.publishInfo(job.prepared.topic, { deadline: job.deadline }), ({ reason }) => new ProducerError({ reason })),
-      (info) =>
-        Effect.clockWith((clock) => {
-          const now = clock.currentTimeMillisUnsafe()
-          return Effect.flatMap(job.queueFor(info, state.lastBrokerName, retry, now), (queue) => {
-            const address = queue === undefined || queue instanceof QueueNotSelected ? undefined : info.masters.get(queue.brokerName)
-            if (queue === undefined || queue instanceof QueueNotSelected || address === undefined) return unsent(job, queue, now)
-            const send = (reserve: number) =>
-              request(job, queue, address, now, now + attemptCap({
-                remaining: job.deadline - now,
-                attemptsLeft,
-                reserve,
-                attemptTimeoutMillis: options.attemptTimeoutMillis
-              }))
-            return attemptsLeft > 1 && options.attemptTimeoutMillis === undefined
-              ? Effect.flatMap(
-                selector.healthyLatency(info.masters.keys(), queue.brokerName),
-                (healthy) => send(retryReserve(healthy, defaultAttemptBudgetOptions))
-              )
-              : send(0)
-          })
-        })
+      sendOn
     )
-    return retry ? Effect.andThen(Metric.update(topicMetrics(job.prepared.topic).retries, 1), run) : run
+    return retry ? Effect.andThen(Effect.sync(() => job.metrics.retries.updateUnsafe(1, job.context)), run) : run
   })
 
   /**
@@ -302,13 +344,14 @@ export const makeSendPipeline = (context: SendPipelineContext) => {
   }
 
   /** Attempts one after the other, the state carried in the recursion; a retry only while time is left. */
-  const attempts = (job: SendJob, state: AttemptState): Effect.Effect<SendResult, ProducerError> =>
-    state.number === 1 ? attemptAndGoOn(job, state) : Effect.flatMap(Clock.currentTimeMillis, (start) => {
-      if (start < job.deadline) return attemptAndGoOn(job, state)
-      return state.notStoredOk !== undefined
-        ? Effect.succeed(state.notStoredOk)
-        : Effect.fail(failure(job, state, start, undefined))
-    })
+  const attempts = (job: SendJob, state: AttemptState): Effect.Effect<SendResult, ProducerError> => {
+    if (state.number === 1) return attemptAndGoOn(job, state)
+    const start = job.clock.currentTimeMillisUnsafe()
+    if (start < job.deadline) return attemptAndGoOn(job, state)
+    return state.notStoredOk !== undefined
+      ? Effect.succeed(state.notStoredOk)
+      : Effect.fail(failure(job, state, start, undefined))
+  }
 
   const attemptAndGoOn = (job: SendJob, state: AttemptState): Effect.Effect<SendResult, ProducerError> =>
     Effect.flatMap(attempt(job, state), (outcome): Effect.Effect<SendResult, ProducerError> => {
@@ -329,7 +372,7 @@ export const makeSendPipeline = (context: SendPipelineContext) => {
           if (outcome.retryable && state.number < job.maxAttempts && !context.isClosed()) return attempts(job, next)
           if (next.notStoredOk !== undefined) return Effect.succeed(next.notStoredOk)
           const final = outcome.retryable ? undefined : outcome.failure
-          return Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.fail(failure(job, next, now, final)))
+          return Effect.fail(failure(job, next, job.clock.currentTimeMillisUnsafe(), final))
         }
       }
     })
@@ -337,29 +380,31 @@ export const makeSendPipeline = (context: SendPipelineContext) => {
   /**
    * The send metrics of one topic, with the producer group and the topic as attributes (bounded as
    * long as the application's topics are; RocketMQ topics are created by operators, not per
-   * request). Built once per topic; a topic name that is not valid counts as `(invalid)` and is not
-   * kept, so bad input can grow neither the series nor this table.
+   * request). Built once per topic, each series a metric of its own (see `ProducerMetrics`); a topic
+   * name that is not valid counts as `(invalid)` and is not kept, so bad input can grow neither the
+   * series nor this table.
    */
   const invalidTopic = "(invalid)"
-  const metricsByTopic = new Map<string, ReturnType<typeof topicMetricsOf>>()
-  const topicMetricsOf = (topic: string) => {
+  const metricsByTopic = new Map<string, TopicMetrics>()
+  const topicMetricsOf = (topic: string): TopicMetrics => {
     const attributes = { producer_group: options.producerGroup, topic }
-    const sentByBroker = new Map<string, typeof messagesSent>()
+    const sentByBroker = new Map<string, ReturnType<typeof messagesSentSeries>>()
     return {
+      spanOptions: { attributes: { topic } },
       sent: (brokerName: string) => {
         let counter = sentByBroker.get(brokerName)
         if (counter === undefined) {
-          counter = Metric.withAttributes(messagesSent, { ...attributes, broker: brokerName })
+          counter = messagesSentSeries({ ...attributes, broker: brokerName })
           sentByBroker.set(brokerName, counter)
         }
         return counter
       },
-      failures: Metric.withAttributes(sendFailures, attributes),
-      retries: Metric.withAttributes(sendRetries, attributes),
-      latency: Metric.withAttributes(sendLatency, attributes)
+      failures: sendFailuresSeries(attributes),
+      retries: sendRetriesSeries(attributes),
+      latency: sendLatencySeries(attributes)
     }
   }
-  const topicMetrics = (topic: string) => {
+  const topicMetrics = (topic: string): TopicMetrics => {
     const known = metricsByTopic.get(topic)
     if (known !== undefined) return known
     const key = Result.isSuccess(validateTopic(topic)) ? topic : invalidTopic
@@ -368,32 +413,39 @@ export const makeSendPipeline = (context: SendPipelineContext) => {
     return made
   }
 
-  /** Metrics and a span around a public operation; a closed producer fails at once. */
+  /**
+   * Metrics and a span around a public operation; a closed producer fails at once. The caller's
+   * clock and context are read once here, for every step of the operation.
+   */
   const observed = <A extends { readonly messageQueue: { readonly brokerName: string } }>(
     name: string,
     topic: string,
-    run: (started: number) => Effect.Effect<A, ProducerError>
+    run: (call: Call) => Effect.Effect<A, ProducerError>
   ): Effect.Effect<A, ProducerError> =>
-    Effect.clockWith((clock) => {
+    Effect.withFiber((fiber) => {
       if (context.isClosed()) return Effect.fail(closed())
-      const started = clock.currentTimeMillisUnsafe()
-      const metrics = topicMetrics(topic)
-      return run(started).pipe(
+      const clock = fiber.getRef(Clock.Clock)
+      const call: Call = { started: clock.currentTimeMillisUnsafe(), clock, context: fiber.context, metrics: topicMetrics(topic) }
+      return run(call).pipe(
         Effect.onExit((exit) =>
-          Effect.andThen(
-            Exit.isSuccess(exit)
-              ? Metric.update(metrics.sent(exit.value.messageQueue.brokerName), 1)
-              : Metric.update(metrics.failures, 1),
-            Metric.update(metrics.latency, Duration.millis(clock.currentTimeMillisUnsafe() - started))
-          )),
-        Effect.withSpan(name, { attributes: { topic } }, { captureStackTrace: false })
+          Effect.sync(() => {
+            const { metrics, context: services, started } = call
+            if (Exit.isSuccess(exit)) metrics.sent(exit.value.messageQueue.brokerName).updateUnsafe(1, services)
+            else metrics.failures.updateUnsafe(1, services)
+            metrics.latency.updateUnsafe(Duration.millis(clock.currentTimeMillisUnsafe() - started), services)
+          })),
+        // (an invalid topic shares the "(invalid)" series; its span still names it)
+        Effect.withSpan(name, call.metrics.spanOptions.attributes.topic === topic ? call.metrics.spanOptions : { attributes: { topic } }, noStackTrace)
       )
     })
 
-  const job = (prepared: PreparedMessage, started: number, attemptsAllowed: number, queueFor: QueueChoice): SendJob => ({
+  const job = (prepared: PreparedMessage, call: Call, attemptsAllowed: number, queueFor: QueueChoice): SendJob => ({
     prepared,
-    started,
-    deadline: started + budget,
+    clock: call.clock,
+    context: call.context,
+    metrics: call.metrics,
+    started: call.started,
+    deadline: call.started + budget,
     maxAttempts: attemptsAllowed,
     queueFor
   })
@@ -405,31 +457,31 @@ export const makeSendPipeline = (context: SendPipelineContext) => {
    * client itself adds (a transaction's half message, a request of request-reply).
    */
   const send = (message: Message, systemProperties?: Readonly<Record<string, string>>): Effect.Effect<SendResult, ProducerError> =>
-    observed("Producer.send", topicOfUnchecked(message), (started) =>
-      Effect.flatMap(prepare(message, started, systemProperties), (prepared) =>
-        attempts(job(prepared, started, maxAttempts, roundRobin), firstAttempt)))
+    observed("Producer.send", topicOfUnchecked(message), (call) =>
+      prepared("SendPipeline.prepare", prepareOne(message, call.started, systemProperties), (ready) =>
+        attempts(job(ready, call, maxAttempts, roundRobin), firstAttempt)))
 
   /** A batch: one request, one result. */
   const sendBatch = (messages: ReadonlyArray<Message>): Effect.Effect<SendResult, ProducerError> =>
-    observed("Producer.sendBatch", topicOfUnchecked(messages), (started) =>
-      Effect.flatMap(prepareBatchStep(messages, started), (prepared) =>
-        attempts(job(prepared, started, maxAttempts, roundRobin), firstAttempt)))
+    observed("Producer.sendBatch", topicOfUnchecked(messages), (call) =>
+      prepared("SendPipeline.prepareBatch", prepareMany(messages, call.started), (ready) =>
+        attempts(job(ready, call, maxAttempts, roundRobin), firstAttempt)))
 
   /** An ordered send: the queue a stable hash of the key picks, one attempt (no silent failover). */
   const sendOrderly = (message: Message, shardingKey: string): Effect.Effect<SendResult, ProducerError> =>
-    observed("Producer.sendOrderly", topicOfUnchecked(message), (started) =>
+    observed("Producer.sendOrderly", topicOfUnchecked(message), (call) =>
       typeof shardingKey !== "string"
         ? Effect.fail(new ProducerError({
           reason: new InvalidMessage({ rule: "MessageMalformed", detail: "the sharding key must be a string" })
         }))
-        : Effect.flatMap(prepare(message, started), (prepared) =>
-          attempts(job(prepared, started, 1, (info) => Effect.succeed(selector.selectByKey(info, shardingKey))), firstAttempt)))
+        : prepared("SendPipeline.prepare", prepareOne(message, call.started), (ready) =>
+          attempts(job(ready, call, 1, (info) => selector.selectByKey(info, shardingKey)), firstAttempt)))
 
   /** One attempt on the queue `choose` picks from the publish info (or the reason it picks none). */
   const sendToChosen = (name: string, message: Message, choose: (info: TopicPublishInfo) => MessageQueue | QueueNotSelected) =>
-    observed(name, topicOfUnchecked(message), (started) =>
-      Effect.flatMap(prepare(message, started), (prepared) =>
-        attempts(job(prepared, started, 1, (info) => Effect.sync(() => choose(info))), firstAttempt)))
+    observed(name, topicOfUnchecked(message), (call) =>
+      prepared("SendPipeline.prepare", prepareOne(message, call.started), (ready) =>
+        attempts(job(ready, call, 1, choose), firstAttempt)))
 
   /** Java `send(msg, mq)`: the given queue of the message's topic, one attempt. */
   const sendToQueue = (message: Message, queue: MessageQueue): Effect.Effect<SendResult, ProducerError> =>
@@ -472,10 +524,10 @@ export const makeSendPipeline = (context: SendPipelineContext) => {
 
   /** A oneway send: written once, no answer, no retry. */
   const sendOneway = (message: Message): Effect.Effect<OnewaySent, ProducerError> =>
-    observed("Producer.sendOneway", topicOfUnchecked(message), (started) =>
+    observed("Producer.sendOneway", topicOfUnchecked(message), ({ started }) =>
       Effect.gen(function*() {
-        const prepared = yield* prepare(message, started)
-        const topic = prepared.topic
+        const ready = yield* prepared("SendPipeline.prepare", prepareOne(message, started), Effect.succeed)
+        const topic = ready.topic
         const deadline = started + budget
         const failed = (attempt: FailedAttempt) =>
           Effect.flatMap(Clock.currentTimeMillis, (now) =>
@@ -488,7 +540,7 @@ export const makeSendPipeline = (context: SendPipelineContext) => {
           Effect.mapError(({ reason }) => new ProducerError({ reason }))
         )
         const now = yield* Clock.currentTimeMillis
-        const queue = yield* selector.select(info, undefined, false, now)
+        const queue = selector.select(info, undefined, false, now)
         if (queue === undefined) return yield* failed({ brokerName: "-", address: "-", reason: new NoWritableQueue({ topic }) })
         const address = info.masters.get(queue.brokerName)
         if (address === undefined) {
@@ -498,10 +550,10 @@ export const makeSendPipeline = (context: SendPipelineContext) => {
             reason: new NoMasterAddress({ topic, brokerName: queue.brokerName })
           })
         }
-        yield* client.invokeOneway(address, sendRequest(prepared, queue, requestContext, true), Math.max(1, deadline - now)).pipe(
+        yield* client.invokeOneway(address, sendRequest(ready, queue, requestContext, true), Math.max(1, deadline - now)).pipe(
           Effect.catch((error) => failed({ brokerName: queue.brokerName, address, reason: error.reason }))
         )
-        const sent: OnewaySent = { msgId: prepared.msgId, messageQueue: queue }
+        const sent: OnewaySent = { msgId: ready.msgId, messageQueue: queue }
         return sent
       }))
 

@@ -102,6 +102,8 @@ export class RouteCache extends Context.Service<RouteCache, {
   readonly state: Effect.Effect<RouteCacheState>
   /** A topic's publish info, if cached. */
   readonly get: (topic: string) => Effect.Effect<TopicPublishInfo | undefined>
+  /** The same, read at once: for the send path, which reads the cache once per send. */
+  readonly getUnsafe: (topic: string) => TopicPublishInfo | undefined
   /**
    * Stores a topic's route unless it equals the cached one (by `RouteDiff.changed`) and the cached
    * entry has the same origin; returns what changed.
@@ -131,6 +133,7 @@ export const makeRouteCache = Effect.gen(function*() {
   return RouteCache.of({
     state: Ref.get(ref),
     get: (topic) => Effect.map(Ref.get(ref), (state) => state.topics.get(topic)),
+    getUnsafe: (topic) => Ref.getUnsafe(ref).topics.get(topic),
     update: (topic, route, { fromDefaultTopic, now }) =>
       Ref.modify(ref, (state): [RouteUpdate, RouteCacheState] => {
         const cached = state.topics.get(topic)

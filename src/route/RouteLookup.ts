@@ -24,7 +24,7 @@ import {
   nameServerFetches,
   nameServerFetchFailures,
   nameServerFetchLatency,
-  routeCacheHits,
+  routeCacheHitsSeries,
   routeCacheMisses
 } from "./RouteMetrics.ts"
 import { capDefaultTopicRoute } from "./TopicPublishInfo.ts"
@@ -72,6 +72,12 @@ export class RouteLookup extends Context.Service<RouteLookup, {
    * itself goes on, and its route lands in the cache.
    */
   readonly publishInfo: (topic: string, options?: PublishInfoOptions) => Effect.Effect<TopicPublishInfo, RouteLookupError>
+  /**
+   * The topic's publish info if the cache holds a usable one (counted as a hit in `context`'s
+   * metrics), else `undefined` and nothing counted: then `publishInfo` does the lookup. For the send
+   * path, which reads the cache once per send without a step of its own.
+   */
+  readonly cachedPublishInfo: (topic: string, context: Context.Context<never>) => TopicPublishInfo | undefined
   /** Fetches the topic's route now, whether cached or not. */
   readonly refresh: (topic: string) => Effect.Effect<TopicPublishInfo, RouteLookupError>
   /** Refreshes every cached topic once, as the schedule does; failures keep the old routes. */
@@ -177,24 +183,30 @@ export const makeRouteLookup = (
      * The cache-hit counter of each topic served from the cache, built once per topic: a counter
      * with attributes built per lookup costs its series key again each time (about 0.5 µs).
      */
-    const hitsByTopic = new Map<string, typeof routeCacheHits>()
+    const hitsByTopic = new Map<string, ReturnType<typeof routeCacheHitsSeries>>()
     const cacheHits = (topic: string) => {
       let hits = hitsByTopic.get(topic)
       if (hits === undefined) {
-        hits = Metric.withAttributes(routeCacheHits, { topic })
+        hits = routeCacheHitsSeries({ topic })
         hitsByTopic.set(topic, hits)
       }
       return hits
+    }
+
+    const cachedPublishInfo = (topic: string, context: Context.Context<never>): TopicPublishInfo | undefined => {
+      const cached = cache.getUnsafe(topic)
+      if (cached === undefined || cached.queues.length === 0) return undefined
+      cacheHits(topic).updateUnsafe(1, context)
+      return cached
     }
 
     const publishInfo = (
       topic: string,
       options?: PublishInfoOptions
     ): Effect.Effect<TopicPublishInfo, RouteLookupError> =>
-      Effect.flatMap(cache.get(topic), (cached) => {
-        if (cached !== undefined && cached.queues.length > 0) {
-          return Effect.as(Metric.update(cacheHits(topic), 1), cached)
-        }
+      Effect.withFiber((fiber) => {
+        const cached = cachedPublishInfo(topic, fiber.context)
+        if (cached !== undefined) return Effect.succeed(cached)
         const fetch = Effect.andThen(Metric.update(Metric.withAttributes(routeCacheMisses, { topic }), 1), shared(topic))
         const deadline = options?.deadline
         if (deadline === undefined && options?.timeoutMillis === undefined) return fetch
@@ -258,6 +270,7 @@ export const makeRouteLookup = (
 
     return RouteLookup.of({
       publishInfo,
+      cachedPublishInfo,
       refresh: shared,
       refreshAll,
       masterAddress: (brokerName) => cache.brokerAddress(brokerName, 0),

@@ -16,6 +16,17 @@ export const routeCacheHits = Metric.counter("rocketmq_route_cache_hits", {
 })
 
 /**
+ * The series of {@link routeCacheHits} with `attributes`, as a metric of its own: the same series
+ * in the registry as `Metric.withAttributes(routeCacheHits, attributes)`, without the context that
+ * `withAttributes` builds on every update.
+ *
+ * @since 0.1.0
+ * @category metrics
+ */
+export const routeCacheHitsSeries = (attributes: Metric.Metric.Attributes) =>
+  Metric.counter("rocketmq_route_cache_hits", { description: "Route lookups answered from the cache", attributes })
+
+/**
  * Lookups that had to ask a NameServer.
  *
  * @since 0.1.0
