@@ -18,6 +18,18 @@ export const comparable = (command: RemotingCommand) => ({
   body: command.body === undefined || command.body.length === 0 ? undefined : Buffer.from(command.body).toString("hex")
 })
 
+/**
+ * A copy of JSON `bytes` with the byte at `where` (modulo the length) replaced by a JSON-ish byte
+ * picked by `what`. Never a backslash: it could make an escaped key, which Node 24's JSON.parse
+ * misreads now and then (docs/protocol.md).
+ */
+export const damagedJson = (bytes: Uint8Array, where: number, what: number): Buffer => {
+  const alphabet = Buffer.from("{}[]:,\" -0123456789.eEtrufalsn\t\nxé\u0001")
+  const damaged = Buffer.from(bytes)
+  damaged[where % damaged.length] = alphabet[what % alphabet.length] ?? 0
+  return damaged
+}
+
 /** What a command becomes after a trip through the binary header: it cannot tell "" from absent. */
 export const binaryNormalized = (command: RemotingCommand) => {
   const wellFormed = (text: string) => Buffer.from(text, "utf8").toString("utf8")

@@ -69,11 +69,13 @@ const countItems = (conf: string): number => {
 /**
  * The first field of `route` beyond the {@link RouteLimits}, or `undefined` when the route is
  * within them. Runs in time linear in the route's size and builds nothing proportional to a count.
+ * `brokerAddrsBounded` skips counting the entries of each `brokerAddrs`, for a reader that has
+ * already refused a map of more than `maxBrokersPerGroup` entries.
  *
  * @since 0.1.0
  * @category limits
  */
-export const checkRouteLimits = (route: TopicRouteData): RouteLimitExceeded | undefined => {
+export const checkRouteLimits = (route: TopicRouteData, brokerAddrsBounded = false): RouteLimitExceeded | undefined => {
   const { maxBrokerGroups, maxBrokersPerGroup, maxQueueNums, maxRouteQueues } = RouteLimits
   if (route.queueDatas.length > maxBrokerGroups) {
     return { field: "queueDatas (entries)", value: route.queueDatas.length, limit: maxBrokerGroups }
@@ -101,7 +103,7 @@ export const checkRouteLimits = (route: TopicRouteData): RouteLimitExceeded | un
   if (writeQueues > maxRouteQueues) {
     return { field: "queueDatas[*].writeQueueNums (sum)", value: writeQueues, limit: maxRouteQueues }
   }
-  for (let index = 0; index < route.brokerDatas.length; index++) {
+  for (let index = 0; index < route.brokerDatas.length && !brokerAddrsBounded; index++) {
     const brokerData = route.brokerDatas[index]
     if (brokerData === undefined) continue
     let addresses = 0

@@ -9,8 +9,9 @@ import { Result, Schema, SchemaTransformation } from "effect"
 import { IntegerKeyedMap, writeFastjson } from "./FastjsonWriter.ts"
 import type { FastjsonStyle, FastjsonValue } from "./FastjsonWriter.ts"
 import { jsonBodyParser } from "./JsonBody.ts"
+import { JsonByte, JsonCursor, KeySet, MEMBER_FAILED, MEMBERS_END } from "./JsonCursor.ts"
 import { MalformedBody } from "./MalformedBody.ts"
-import { checkRouteLimits, formatRouteLimitExceeded } from "./RouteLimits.ts"
+import { checkRouteLimits, formatRouteLimitExceeded, RouteLimits } from "./RouteLimits.ts"
 
 /**
  * The brokerId of a broker group's master.
@@ -166,17 +167,25 @@ const parseRouteJson = jsonBodyParser(TopicRouteDataFromWire, "TopicRouteData", 
 /**
  * Reads a route body in either of the forms servers send (standard JSON or fastjson's bare integer
  * keys), checks its structure and refuses a route beyond the `RouteLimits`, naming the field.
+ * Bytes are read in one pass by `readTopicRouteDataBytes`; text, and bytes that reader leaves, take
+ * `parseLenientJson` and the schema, to the same result (and the schema's errors).
  *
  * @since 0.1.0
  * @category decoding
  */
-export const parseTopicRouteData = (body: Uint8Array | string | undefined): Result.Result<TopicRouteData, MalformedBody> =>
-  Result.flatMap(parseRouteJson(body), (route) => {
-    const exceeded = checkRouteLimits(route)
-    return exceeded === undefined
-      ? Result.succeed(route)
-      : Result.fail(new MalformedBody({ what: "TopicRouteData", detail: formatRouteLimitExceeded(exceeded) }))
-  })
+export const parseTopicRouteData = (body: Uint8Array | string | undefined): Result.Result<TopicRouteData, MalformedBody> => {
+  const read = typeof body === "object" ? readTopicRouteDataBytes(body) : undefined
+  return read === undefined
+    ? Result.flatMap(parseRouteJson(body), (route) => withinLimits(route, false))
+    : withinLimits(read, true)
+}
+
+const withinLimits = (route: TopicRouteData, brokerAddrsBounded: boolean): Result.Result<TopicRouteData, MalformedBody> => {
+  const exceeded = checkRouteLimits(route, brokerAddrsBounded)
+  return exceeded === undefined
+    ? Result.succeed(route)
+    : Result.fail(new MalformedBody({ what: "TopicRouteData", detail: formatRouteLimitExceeded(exceeded) }))
+}
 
 type JsonObject = { readonly [key: string]: unknown }
 
@@ -243,7 +252,8 @@ const readFilterServerTable = (value: unknown): Record<string, ReadonlyArray<str
 /**
  * The route in a parsed JSON value of the usual shape, as `TopicRouteDataFromWire` decodes it, or
  * `undefined` when the value is anything else (invalid, or carrying 5.x static-topic mappings):
- * the fast path of `parseTopicRouteData`, held equal to the schema by property tests.
+ * the fast path of `parseTopicRouteData`'s text path (a body given as text, or one the byte reader
+ * leaves), held equal to the schema by property tests.
  *
  * @since 0.1.0
  * @category internals
@@ -262,6 +272,237 @@ export const readTopicRouteData = (json: unknown): TopicRouteData | undefined =>
     filterServerTable,
     queueDatas
   }
+}
+
+const ORDER_TOPIC_CONF = 0
+const BROKER_DATAS = 1
+const QUEUE_DATAS = 2
+const FILTER_SERVER_TABLE = 3
+const TOPIC_QUEUE_MAPPING_BY_BROKER = 4
+const routeKeys = new KeySet(["orderTopicConf", "brokerDatas", "queueDatas", "filterServerTable", "topicQueueMappingByBroker"])
+
+const CLUSTER = 0
+const BROKER_NAME = 1
+const BROKER_ADDRS = 2
+const ENABLE_ACTING_MASTER = 3
+const ZONE_NAME = 4
+const brokerDataKeys = new KeySet(["cluster", "brokerName", "brokerAddrs", "enableActingMaster", "zoneName"])
+
+const QUEUE_BROKER_NAME = 0
+const READ_QUEUE_NUMS = 1
+const WRITE_QUEUE_NUMS = 2
+const PERM = 3
+const TOPIC_SYS_FLAG = 4
+const TOPIC_SYN_FLAG = 5
+const queueDataKeys = new KeySet(["brokerName", "readQueueNums", "writeQueueNums", "perm", "topicSysFlag", "topicSynFlag"])
+
+/** Reads the array at the cursor, each item with `read`; `undefined` when one is refused. */
+const readArrayAt = <A>(cursor: JsonCursor, read: (cursor: JsonCursor) => A | undefined): Array<A> | undefined => {
+  if (!cursor.eat(JsonByte.openBracket)) return undefined
+  const items: Array<A> = []
+  if (cursor.eat(JsonByte.closeBracket)) return items
+  do {
+    const item = read(cursor)
+    if (item === undefined) return undefined
+    items.push(item)
+  } while (cursor.eat(JsonByte.comma))
+  return cursor.eat(JsonByte.closeBracket) ? items : undefined
+}
+
+/**
+ * The key just scanned as a broker id (`BrokerIdKey`: an optional minus and 1 to 19 digits): its
+ * value when it is an array index written the canonical way (`0`, `17`; stored as a number, the
+ * same property as its text, without turning the text into an index), else its text; `undefined`
+ * when it is no broker id.
+ */
+const brokerIdOf = (cursor: JsonCursor): number | string | undefined => {
+  if (!cursor.plain) {
+    const text = cursor.text()
+    return brokerIdKey.test(text) ? text : undefined
+  }
+  const bytes = cursor.bytes
+  const start = cursor.spanStart
+  const end = cursor.spanEnd
+  const negative = bytes[start] === 0x2d
+  const digits = end - start - (negative ? 1 : 0)
+  if (digits < 1 || digits > 19) return undefined
+  let value = 0
+  for (let pos = negative ? start + 1 : start; pos < end; pos++) {
+    const digit = (bytes[pos] ?? 0) - 0x30
+    if (digit < 0 || digit > 9) return undefined
+    value = value * 10 + digit
+  }
+  const canonicalIndex = !negative && digits <= 9 && (digits === 1 || bytes[start] !== 0x30)
+  return canonicalIndex ? value : cursor.text()
+}
+
+/** No known keys: a map's. */
+const noKeys = new KeySet([])
+
+/** A map of more members than this is left to the text path, which refuses it naming the field. */
+const { maxBrokersPerGroup } = RouteLimits
+
+const readBrokerAddrsAt = (cursor: JsonCursor): Record<string, string> | undefined => {
+  let addrs: Record<string, string> | undefined
+  let members = 0
+  if (!cursor.eat(JsonByte.openBrace)) return undefined
+  for (let key = cursor.member(noKeys, true); key !== MEMBERS_END; key = cursor.member(noKeys, false)) {
+    if (key === MEMBER_FAILED || ++members > maxBrokersPerGroup) return undefined
+    const id = brokerIdOf(cursor)
+    const address = id === undefined ? undefined : cursor.readString()
+    if (id === undefined || address === undefined) return undefined
+    if (addrs !== undefined) addrs[id] = address
+    // The master first (servers write the ids in order): a literal, which V8 makes from a template,
+    // where a first element stored into an empty object costs several times more.
+    else if (id === MASTER_ID) addrs = { 0: address }
+    else addrs = { [id]: address }
+  }
+  return addrs ?? {}
+}
+
+const readBrokerDataAt = (cursor: JsonCursor): BrokerData | undefined => {
+  let cluster: string | undefined
+  let brokerName: string | undefined
+  let brokerAddrs: Record<string, string> | undefined
+  let enableActingMaster: boolean | undefined
+  let zoneName: string | undefined
+  if (!cursor.eat(JsonByte.openBrace)) return undefined
+  for (let key = cursor.member(brokerDataKeys, true); key !== MEMBERS_END; key = cursor.member(brokerDataKeys, false)) {
+    switch (key) {
+      case MEMBER_FAILED:
+        return undefined
+      case CLUSTER:
+        if ((cluster = cursor.readString()) === undefined) return undefined
+        break
+      case BROKER_NAME:
+        if ((brokerName = cursor.readString()) === undefined) return undefined
+        break
+      case BROKER_ADDRS:
+        if ((brokerAddrs = readBrokerAddrsAt(cursor)) === undefined) return undefined
+        break
+      case ENABLE_ACTING_MASTER:
+        if ((enableActingMaster = cursor.readBoolean()) === undefined) return undefined
+        break
+      case ZONE_NAME:
+        if ((zoneName = cursor.readString()) === undefined) return undefined
+        break
+      default:
+        if (!cursor.skipValue()) return undefined
+    }
+  }
+  if (cluster === undefined || brokerName === undefined || brokerAddrs === undefined) return undefined
+  // The 4.x shape as a plain literal (spreads are slower); the keys in readBrokerData's order.
+  if (enableActingMaster === undefined && zoneName === undefined) return { cluster, brokerName, brokerAddrs }
+  return {
+    cluster,
+    brokerName,
+    brokerAddrs,
+    ...(enableActingMaster === undefined ? {} : { enableActingMaster }),
+    ...(zoneName === undefined ? {} : { zoneName })
+  }
+}
+
+const readIntAt = (cursor: JsonCursor): number | undefined => (cursor.readInt() ? cursor.int : undefined)
+
+const readQueueDataAt = (cursor: JsonCursor): QueueData | undefined => {
+  let brokerName: string | undefined
+  let readQueueNums: number | undefined
+  let writeQueueNums: number | undefined
+  let perm: number | undefined
+  let topicSysFlag: number | undefined
+  let topicSynFlag: number | undefined
+  if (!cursor.eat(JsonByte.openBrace)) return undefined
+  for (let key = cursor.member(queueDataKeys, true); key !== MEMBERS_END; key = cursor.member(queueDataKeys, false)) {
+    switch (key) {
+      case MEMBER_FAILED:
+        return undefined
+      case QUEUE_BROKER_NAME:
+        if ((brokerName = cursor.readString()) === undefined) return undefined
+        break
+      case READ_QUEUE_NUMS:
+        if ((readQueueNums = readIntAt(cursor)) === undefined) return undefined
+        break
+      case WRITE_QUEUE_NUMS:
+        if ((writeQueueNums = readIntAt(cursor)) === undefined) return undefined
+        break
+      case PERM:
+        if ((perm = readIntAt(cursor)) === undefined) return undefined
+        break
+      case TOPIC_SYS_FLAG:
+        if ((topicSysFlag = readIntAt(cursor)) === undefined) return undefined
+        break
+      case TOPIC_SYN_FLAG:
+        if ((topicSynFlag = readIntAt(cursor)) === undefined) return undefined
+        break
+      default:
+        if (!cursor.skipValue()) return undefined
+    }
+  }
+  if (brokerName === undefined || readQueueNums === undefined || writeQueueNums === undefined || perm === undefined) {
+    return undefined
+  }
+  return { brokerName, readQueueNums, writeQueueNums, perm, topicSysFlag: topicSysFlag ?? topicSynFlag ?? 0 }
+}
+
+const readStringAt = (cursor: JsonCursor): string | undefined => cursor.readString()
+
+const readFilterServerTableAt = (cursor: JsonCursor): Record<string, ReadonlyArray<string>> | undefined => {
+  const table: Record<string, ReadonlyArray<string>> = {}
+  if (!cursor.eat(JsonByte.openBrace)) return undefined
+  for (let member = cursor.member(noKeys, true); member !== MEMBERS_END; member = cursor.member(noKeys, false)) {
+    if (member === MEMBER_FAILED) return undefined
+    const key = cursor.text()
+    const servers = key === "__proto__" ? undefined : readArrayAt(cursor, readStringAt)
+    if (servers === undefined) return undefined
+    table[key] = servers
+  }
+  return table
+}
+
+/**
+ * Reads a route body straight from its bytes (standard JSON or fastjson's bare integer keys), as
+ * `readTopicRouteData` reads `parseLenientJson`'s value of it, or returns `undefined` for a body it
+ * leaves to that path: one that is not valid or not of the usual shape (see `readTopicRouteData`),
+ * holds a number that is not a plain integer, or a `brokerAddrs` of more members than
+ * `RouteLimits.maxBrokersPerGroup` (so that a route it returns needs no count of them). Unknown
+ * fields are skipped.
+ *
+ * @since 0.1.0
+ * @category internals
+ */
+export const readTopicRouteDataBytes = (bytes: Uint8Array): TopicRouteData | undefined => {
+  const cursor = new JsonCursor(bytes, 0, bytes.length, true)
+  let orderTopicConf: string | undefined
+  let brokerDatas: Array<BrokerData> | undefined
+  let queueDatas: Array<QueueData> | undefined
+  let filterServerTable: Record<string, ReadonlyArray<string>> | undefined
+  if (!cursor.eat(JsonByte.openBrace)) return undefined
+  for (let key = cursor.member(routeKeys, true); key !== MEMBERS_END; key = cursor.member(routeKeys, false)) {
+    switch (key) {
+      case MEMBER_FAILED:
+        return undefined
+      case ORDER_TOPIC_CONF:
+        if ((orderTopicConf = cursor.readString()) === undefined) return undefined
+        break
+      case BROKER_DATAS:
+        if ((brokerDatas = readArrayAt(cursor, readBrokerDataAt)) === undefined) return undefined
+        break
+      case QUEUE_DATAS:
+        if ((queueDatas = readArrayAt(cursor, readQueueDataAt)) === undefined) return undefined
+        break
+      case FILTER_SERVER_TABLE:
+        if ((filterServerTable = readFilterServerTableAt(cursor)) === undefined) return undefined
+        break
+      case TOPIC_QUEUE_MAPPING_BY_BROKER:
+        return undefined
+      default:
+        if (!cursor.skipValue()) return undefined
+    }
+  }
+  if (!cursor.atEnd() || brokerDatas === undefined || queueDatas === undefined) return undefined
+  return orderTopicConf === undefined
+    ? { brokerDatas, filterServerTable: filterServerTable ?? {}, queueDatas }
+    : { orderTopicConf, brokerDatas, filterServerTable: filterServerTable ?? {}, queueDatas }
 }
 
 /**

@@ -20,6 +20,7 @@ const internal = new Set([
   "protocol/BinaryHeader.ts",
   "protocol/FastjsonWriter.ts",
   "protocol/JsonBody.ts",
+  "protocol/JsonCursor.ts",
   "protocol/JsonHeader.ts",
   "protocol/Utf8.ts",
   "transport/Connection.ts",
