@@ -4,12 +4,35 @@
  *
  * @since 0.1.0
  */
-import { spawn } from "node:child_process"
+import { execFileSync, spawn } from "node:child_process"
+import * as Os from "node:os"
 import { fileURLToPath } from "node:url"
 
 // Run from source (Node's type stripping) or from a build: siblings have this module's extension.
 const extension = import.meta.url.endsWith(".ts") ? ".ts" : ".js"
 const script = (name: string) => fileURLToPath(new URL(`./${name}${extension}`, import.meta.url))
+
+const tasksetAvailable = (() => {
+  try {
+    execFileSync("taskset", ["-c", "0", "true"], { stdio: "ignore" })
+    return true
+  } catch {
+    return false
+  }
+})()
+
+/**
+ * Whether the processes are pinned: with `taskset` (Linux) and at least two CPUs, the cluster runs
+ * on CPU 0 and each measured case on CPU 1, so where the scheduler happens to put them does not move
+ * the figures (unpinned, runs on a 2-core machine fall into a fast and a slow mode, by ±15 %).
+ *
+ * @since 0.1.0
+ */
+export const pinned = tasksetAvailable && Os.availableParallelism() >= 2
+
+/** `node <args>`, on `cpu` when pinned. */
+const nodeOn = (cpu: number, args: ReadonlyArray<string>): [string, Array<string>] =>
+  pinned ? ["taskset", ["-c", String(cpu), process.execPath, ...args]] : [process.execPath, [...args]]
 
 /**
  * A running cluster process.
@@ -28,9 +51,8 @@ export interface ClusterProcess {
  */
 export const startCluster = (brokers: number, topics: string, generated = 0): Promise<ClusterProcess> =>
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script("ClusterProcess"), String(brokers), topics, String(generated)], {
-      stdio: ["pipe", "pipe", "inherit"]
-    })
+    const [command, args] = nodeOn(0, [script("ClusterProcess"), String(brokers), topics, String(generated)])
+    const child = spawn(command, args, { stdio: ["pipe", "pipe", "inherit"] })
     let output = ""
     child.stdout.on("data", (chunk: Buffer) => {
       output += chunk.toString()
@@ -47,7 +69,8 @@ export const startCluster = (brokers: number, topics: string, generated = 0): Pr
  */
 export const runCase = (name: string, args: ReadonlyArray<string>, nodeFlags: ReadonlyArray<string> = []): Promise<unknown> =>
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...nodeFlags, script(name), ...args], { stdio: ["ignore", "pipe", "inherit"] })
+    const [command, argv] = nodeOn(1, [...nodeFlags, script(name), ...args])
+    const child = spawn(command, argv, { stdio: ["ignore", "pipe", "inherit"] })
     let output = ""
     child.stdout.on("data", (chunk: Buffer) => {
       output += chunk.toString()

@@ -12,7 +12,7 @@ import { Effect, Schema } from "effect"
 import { aliOnsVersion } from "./AliOns.ts"
 import { runCodecBench } from "./CodecBench.ts"
 import { runDeadlinesBench } from "./DeadlinesBench.ts"
-import { runCase, startCluster } from "./Processes.ts"
+import { pinned, runCase, startCluster } from "./Processes.ts"
 
 const args = process.argv.slice(2)
 const cases = ["codec", "deadlines", "producer", "route", "rss", "brokers"]
@@ -330,8 +330,11 @@ const main = async () => {
   say("effect-rocketmq benchmarks")
   say(`machine: ${machine.cpu}, ${machine.memory}, ${machine.os}; Node ${machine.node}; ${machine.load}`)
   say("The broker is the testkit's (a Node process), not Apache RocketMQ: compare the clients side by side, not the absolute numbers.")
+  say(pinned
+    ? "Processes pinned with taskset: the cluster on CPU 0, each measured client on CPU 1 (the codec and deadline cases run in this process, unpinned)."
+    : "Processes not pinned (no taskset or one CPU): the scheduler places them, and figures move more from run to run.")
   say()
-  emit({ bench: "machine", ...machine })
+  emit({ bench: "machine", ...machine, pinned })
   if (selected("codec")) codec()
   if (selected("deadlines")) await deadlines()
   if (selected("producer")) await producer()
