@@ -173,6 +173,9 @@ const closedReason = (
   return new ConnectionClosed({ address, detail: detail + hint })
 }
 
+/** Bodies up to this size are copied after their head for one plain write; larger ones are not copied. */
+const joinedBodyLimit = 64 * 1024
+
 /**
  * Head and body in one buffer: one plain `write` of a small frame costs less than a `writev` of
  * its two parts; a large body is not worth the copy.
@@ -309,7 +312,15 @@ export const openConnection = (
     const writeDirect = (frame: EncodedFrame): boolean => {
       const target = direct
       if (unwritten !== 0 || target === undefined || target.writableNeedDrain) return false
-      target.write(frame.body === undefined ? frame.head : joined(frame.head, frame.body), afterDirectWrite)
+      if (frame.body === undefined) target.write(frame.head, afterDirectWrite)
+      else if (frame.body.length <= joinedBodyLimit) target.write(joined(frame.head, frame.body), afterDirectWrite)
+      else {
+        // A large body is not copied: head and body in two writes, sent together.
+        target.cork()
+        target.write(frame.head)
+        target.write(frame.body, afterDirectWrite)
+        target.uncork()
+      }
       return true
     }
 
