@@ -144,6 +144,42 @@ describe("frame order on one connection", () => {
       yield* Scope.close(scope, Exit.void)
     }).pipe(Effect.scoped))
 
+  it.live("a lone request's body arrives intact whatever its size (joined to its head when small, corked after it when large)", () =>
+    Effect.gen(function*() {
+      const bodies: Array<string> = []
+      const server = yield* Effect.acquireRelease(
+        Effect.callback<{ server: Net.Server; port: number }>((resume) => {
+          const server = Net.createServer((socket) => {
+            const decoder = new FrameDecoder()
+            socket.on("data", (chunk) => {
+              decoder.push(chunk, (command) => {
+                const body = Buffer.from(command.body ?? new Uint8Array(0))
+                bodies.push(body.toString("base64"))
+                socket.write(Result.getOrThrow(encodeFrame(makeResponse(command, { code: 0, remark: String(body.length) }))))
+              })
+            })
+            socket.on("error", () => socket.destroy())
+          })
+          server.listen({ host: "127.0.0.1", port: 0 }, () => {
+            const address = server.address()
+            resume(Effect.succeed({ server, port: typeof address === "object" && address !== null ? address.port : 0 }))
+          })
+        }),
+        ({ server }) => Effect.sync(() => server.close())
+      )
+      const client = Context.get(yield* Layer.build(Layer.fresh(RemotingClient.layer({ connectTimeoutMillis: 1000 }))), RemotingClient)
+      const sizes = [1, 1024, 64 * 1024, 64 * 1024 + 1, 1024 * 1024]
+      const sent: Array<string> = []
+      for (const [i, size] of sizes.entries()) {
+        const body = Buffer.alloc(size)
+        for (let b = 0; b < size; b++) body[b] = (b * 31 + i) & 0xff
+        sent.push(body.toString("base64"))
+        const response = yield* client.invoke(`127.0.0.1:${server.port}`, makeRequest({ code: 1, body }), { timeoutMillis: 5000 })
+        assert.strictEqual(response.remark, String(size))
+      }
+      assert.deepStrictEqual(bodies, sent)
+    }).pipe(Effect.scoped))
+
   it.live("lone and concurrent requests, oneways and answers to server requests: each frame arrives once, each sender's in its order; nothing is left behind", () =>
     Effect.gen(function*() {
       const [, left] = yield* leftoversOf(mixedSenders)
