@@ -248,17 +248,18 @@ export const readSendResponse = (
     })
   }
   const fields = header.success
-  const result: SendResult = {
+  // Built as a literal and filled in, not spread: a send reads one of these per message.
+  const result: { -readonly [K in keyof SendResult]: SendResult[K] } = {
     status,
     msgId: message.batch && fields.batchUniqId !== undefined ? fields.batchUniqId : message.msgId,
     offsetMsgId: fields.msgId,
     messageQueue: { topic: queue.topic, brokerName: queue.brokerName, queueId: fields.queueId },
     queueOffset: fields.queueOffset,
     regionId: fields.regionId ?? "DefaultRegion",
-    traceOn: fields.traceOn ?? true,
-    ...(fields.transactionId === undefined ? {} : { transactionId: fields.transactionId }),
-    ...(fields.batchUniqId === undefined ? {} : { batchUniqId: fields.batchUniqId }),
-    ...(fields.recallHandle === undefined ? {} : { recallHandle: fields.recallHandle })
+    traceOn: fields.traceOn ?? true
   }
+  if (fields.transactionId !== undefined) result.transactionId = fields.transactionId
+  if (fields.batchUniqId !== undefined) result.batchUniqId = fields.batchUniqId
+  if (fields.recallHandle !== undefined) result.recallHandle = fields.recallHandle
   return Result.succeed(result)
 }

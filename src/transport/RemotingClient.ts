@@ -8,6 +8,7 @@
 import { Cause, Context, Duration, Effect, Fiber, Layer, RcMap, Result } from "effect"
 import type { Scope } from "effect"
 import { DEFAULT_MAX_FRAME_SIZE, encodeFrameParts } from "../protocol/Frame.ts"
+import type { EncodedFrame } from "../protocol/Frame.ts"
 import { withOpaque } from "../protocol/RemotingCommand.ts"
 import type { RemotingCommand } from "../protocol/RemotingCommand.ts"
 import { ResponseCode } from "../protocol/ResponseCode.ts"
@@ -199,46 +200,43 @@ export const makeRemotingClient = (options?: RemotingClientOptions) =>
      * A fresh opaque, the request hooks (signing goes last: every other field is final by then)
      * and the encoded frame; bad input fails here, before any dialing.
      */
-    const encode = (address: string, request: RemotingCommand) => {
-      const opaque = (nextOpaque = (nextOpaque + 1) | 0)
+    const frameOptions = { maxFrameSize }
+    const encode = (address: string, request: RemotingCommand, opaque: number): EncodedFrame | RemotingError => {
       const final = applyRequestHooks(requestHooks, withOpaque(request, opaque), address)
-      return Result.match(encodeFrameParts(final, { maxFrameSize }), {
-        onSuccess: (frame) => Result.succeed({ opaque, frame }),
-        onFailure: (error) =>
-          Result.fail(new RemotingError({ reason: new InvalidRequest({ address, detail: error.message }) }))
-      })
+      const frame = encodeFrameParts(final, frameOptions)
+      return Result.isSuccess(frame)
+        ? frame.success
+        : new RemotingError({ reason: new InvalidRequest({ address, detail: frame.failure.message }) })
     }
+    const nextOpaqueValue = () => (nextOpaque = (nextOpaque + 1) | 0)
 
-    /** One request with an absolute deadline (a resend after GO_AWAY keeps the first one's). */
+    /**
+     * One request with an absolute deadline (a resend after GO_AWAY keeps the first one's). Runs
+     * as it is built: callers build it inside a step of their own.
+     */
     const invokeUntil = (
       address: string,
       request: RemotingCommand,
       deadline: number,
-      options: { readonly timeoutMillis: number; readonly closeOnTimeout: boolean | undefined }
-    ): Effect.Effect<RemotingCommand, RemotingError> =>
-      Effect.suspend(() => {
-        const encoded = encode(address, request)
-        if (Result.isFailure(encoded)) return Effect.fail(encoded.failure)
-        const spec = {
-          opaque: encoded.success.opaque,
-          code: request.code,
-          frame: encoded.success.frame,
-          deadline,
-          timeoutMillis: options.timeoutMillis,
-          closeOnTimeout: options.closeOnTimeout === true
-        }
-        const connection = open.get(address)
-        if (connection !== undefined && connection.isOpen()) return connection.request(spec)
-        // Not connected yet: dial (or join the dial under way) within what is left of the budget.
-        return connectionTo(address).pipe(
-          Effect.timeoutOrElse({
-            duration: Math.max(1, deadline - deadlines.now()),
-            orElse: () =>
-              Effect.fail(new RemotingError({ reason: new ConnectTimedOut({ address, timeoutMillis: options.timeoutMillis }) }))
-          }),
-          Effect.flatMap((connection) => connection.request(spec))
-        )
-      })
+      timeoutMillis: number,
+      closeOnTimeout: boolean
+    ): Effect.Effect<RemotingCommand, RemotingError> => {
+      const opaque = nextOpaqueValue()
+      const frame = encode(address, request, opaque)
+      if (frame instanceof RemotingError) return Effect.fail(frame)
+      const spec = { opaque, code: request.code, frame, deadline, timeoutMillis, closeOnTimeout }
+      const connection = open.get(address)
+      if (connection !== undefined && connection.isOpen()) return connection.request(spec)
+      // Not connected yet: dial (or join the dial under way) within what is left of the budget.
+      return connectionTo(address).pipe(
+        Effect.timeoutOrElse({
+          duration: Math.max(1, deadline - deadlines.now()),
+          orElse: () =>
+            Effect.fail(new RemotingError({ reason: new ConnectTimedOut({ address, timeoutMillis }) }))
+        }),
+        Effect.flatMap((connection) => connection.request(spec))
+      )
+    }
 
     const invoke = (
       address: string,
@@ -248,25 +246,27 @@ export const makeRemotingClient = (options?: RemotingClientOptions) =>
       Effect.suspend(() => {
         const now = deadlines.now()
         const deadline = options.deadline ?? now + options.timeoutMillis
-        const timed = { closeOnTimeout: options.closeOnTimeout, timeoutMillis: Math.max(0, Math.round(deadline - now)) }
-        return Effect.flatMap(invokeUntil(address, request, deadline, timed), (response) =>
+        const timeoutMillis = Math.max(0, Math.round(deadline - now))
+        const closeOnTimeout = options.closeOnTimeout === true
+        return Effect.flatMap(invokeUntil(address, request, deadline, timeoutMillis, closeOnTimeout), (response) =>
           response.code !== ResponseCode.GO_AWAY
             ? Effect.succeed(response)
             : Effect.andThen(
               closeConnection(address, "the server answered GO_AWAY"),
-              invokeUntil(address, request, deadline, timed)
+              // Built after the close: it looks up the connection to use.
+              Effect.suspend(() => invokeUntil(address, request, deadline, timeoutMillis, closeOnTimeout))
             ))
       })
 
     const invokeOneway = (address: string, request: RemotingCommand, timeoutMillis: number) =>
       Effect.suspend(() => {
-        const encoded = encode(address, request)
-        if (Result.isFailure(encoded)) return Effect.fail(encoded.failure)
+        const frame = encode(address, request, nextOpaqueValue())
+        if (frame instanceof RemotingError) return Effect.fail(frame)
         let connected = false
         return connectionTo(address).pipe(
           Effect.flatMap((connection) => {
             connected = true
-            return connection.requestOneway(encoded.success.frame)
+            return connection.requestOneway(frame)
           }),
           Effect.timeoutOrElse({
             duration: timeoutMillis,
