@@ -18,6 +18,7 @@ import { makeDeadlines } from "../../src/transport/Deadlines.ts"
 import type { RemotingError } from "../../src/transport/RemotingError.ts"
 import { RemotingClient } from "../../src/transport/RemotingClient.ts"
 import { leftoversOf } from "../faults/leaks.ts"
+import { rawPeer } from "../faults/peers.ts"
 
 /** A frame as the peer saw it, in arrival order. */
 interface Seen {
@@ -147,26 +148,16 @@ describe("frame order on one connection", () => {
   it.live("a lone request's body arrives intact whatever its size (joined to its head when small, corked after it when large)", () =>
     Effect.gen(function*() {
       const bodies: Array<string> = []
-      const server = yield* Effect.acquireRelease(
-        Effect.callback<{ server: Net.Server; port: number }>((resume) => {
-          const server = Net.createServer((socket) => {
-            const decoder = new FrameDecoder()
-            socket.on("data", (chunk) => {
-              decoder.push(chunk, (command) => {
-                const body = Buffer.from(command.body ?? new Uint8Array(0))
-                bodies.push(body.toString("base64"))
-                socket.write(Result.getOrThrow(encodeFrame(makeResponse(command, { code: 0, remark: String(body.length) }))))
-              })
-            })
-            socket.on("error", () => socket.destroy())
+      const server = yield* rawPeer((socket) => {
+        const decoder = new FrameDecoder()
+        socket.on("data", (chunk) => {
+          decoder.push(chunk, (command) => {
+            const body = Buffer.from(command.body ?? new Uint8Array(0))
+            bodies.push(body.toString("base64"))
+            socket.write(Result.getOrThrow(encodeFrame(makeResponse(command, { code: 0, remark: String(body.length) }))))
           })
-          server.listen({ host: "127.0.0.1", port: 0 }, () => {
-            const address = server.address()
-            resume(Effect.succeed({ server, port: typeof address === "object" && address !== null ? address.port : 0 }))
-          })
-        }),
-        ({ server }) => Effect.sync(() => server.close())
-      )
+        })
+      })
       const client = Context.get(yield* Layer.build(Layer.fresh(RemotingClient.layer({ connectTimeoutMillis: 1000 }))), RemotingClient)
       const sizes = [1, 1024, 64 * 1024, 64 * 1024 + 1, 1024 * 1024]
       const sent: Array<string> = []
@@ -174,7 +165,7 @@ describe("frame order on one connection", () => {
         const body = Buffer.alloc(size)
         for (let b = 0; b < size; b++) body[b] = (b * 31 + i) & 0xff
         sent.push(body.toString("base64"))
-        const response = yield* client.invoke(`127.0.0.1:${server.port}`, makeRequest({ code: 1, body }), { timeoutMillis: 5000 })
+        const response = yield* client.invoke(server.address, makeRequest({ code: 1, body }), { timeoutMillis: 5000 })
         assert.strictEqual(response.remark, String(size))
       }
       assert.deepStrictEqual(bodies, sent)
