@@ -259,6 +259,14 @@ export class JsonCursor {
       next = this.peek()
     }
     if (next === QUOTE) {
+      // A known key is matched in place: its bytes, then the closing quote (known keys are plain
+      // ASCII, so that quote ends the key), in one pass.
+      const known = this.knownKey(keys)
+      if (known >= 0) {
+        if (this.pos < this.end && this.bytes[this.pos] === COLON) this.pos++
+        else if (!this.eat(COLON)) return MEMBER_FAILED
+        return known
+      }
       // The usual key, ASCII without an escape, scanned here; any other byte takes scanString.
       const bytes = this.bytes
       const end = this.end
@@ -406,6 +414,34 @@ export class JsonCursor {
     }
   }
 
+  /**
+   * With the cursor on a key's opening quote: when the key is one of `keys`, moves past its closing
+   * quote (the span is the key) and returns its index; else -1, the cursor unmoved.
+   */
+  knownKey(keys: KeySet): number {
+    const bytes = this.bytes
+    const start = this.pos + 1
+    const candidates = keys.byFirstByte[bytes[start] ?? 0]
+    if (candidates === undefined) return -1
+    for (let c = 0; c < candidates.length; c++) {
+      const index = candidates[c] ?? -1
+      const key = keys.bytes[index]
+      if (key === undefined) continue
+      const length = key.length
+      const close = start + length
+      if (close >= this.end || bytes[close] !== QUOTE) continue
+      let i = 1
+      while (i < length && bytes[start + i] === key[i]) i++
+      if (i !== length) continue
+      this.spanStart = start
+      this.spanEnd = close
+      this.plain = true
+      this.pos = close + 1
+      return index
+    }
+    return -1
+  }
+
   /** The index in `keys` of the key just scanned, or -1. */
   keyOf(keys: KeySet): number {
     if (!this.plain) return keys.names.indexOf(this.text())
@@ -455,8 +491,10 @@ export const MEMBERS_END = -2
 export const MEMBER_FAILED = -3
 
 /**
- * The keys a reader knows (ASCII names), to tell a scanned key from (`JsonCursor.keyOf`) by its
- * length and then its bytes, without building its text.
+ * The keys a reader knows, to tell a key by its bytes without building its text: matched in place
+ * by their first byte (`JsonCursor.knownKey`), or after a scan by their length
+ * (`JsonCursor.keyOf`). The names must be printable ASCII without `"` or `\`, as every key of the
+ * protocol is: their bytes are then their JSON spelling.
  *
  * @since 0.1.0
  * @category internals
@@ -465,6 +503,8 @@ export class KeySet {
   readonly names: ReadonlyArray<string>
   readonly bytes: ReadonlyArray<Uint8Array>
   readonly byLength: ReadonlyArray<ReadonlyArray<number> | undefined>
+  /** The indexes of the non-empty keys by their first byte. */
+  readonly byFirstByte: ReadonlyArray<ReadonlyArray<number> | undefined>
 
   constructor(names: ReadonlyArray<string>) {
     this.names = names
@@ -476,6 +516,15 @@ export class KeySet {
       byLength[name.length] = same
     })
     this.byLength = byLength
+    const byFirstByte: Array<Array<number> | undefined> = []
+    this.bytes.forEach((key, index) => {
+      const first = key[0]
+      if (first === undefined) return
+      const same = byFirstByte[first] ?? []
+      same.push(index)
+      byFirstByte[first] = same
+    })
+    this.byFirstByte = byFirstByte
   }
 }
 

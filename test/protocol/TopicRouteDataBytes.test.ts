@@ -155,6 +155,26 @@ describe("readTopicRouteDataBytes (the byte path of parseTopicRouteData)", () =>
     assertSame(bytes)
   })
 
+  it("tells known keys from their prefixes, extensions and escaped spellings, as the text path does", () => {
+    const broker = `{"brokerAddrs":{0:"127.0.0.1:10911"},"brokerName":"broker-a","cluster":"C"}`
+    const queue = `{"brokerName":"broker-a","perm":6,"readQueueNums":4,"writeQueueNums":4}`
+    const bodies = [
+      // an escaped spelling of a known key is that key
+      `{"b\u0072okerDatas":[${broker}],"queueDatas":[${queue}]}`,
+      `{"brokerDatas":[{"brokerAddrs":{0:"a:1"},"brokerNam\u0065":"b","cluster":"C"}],"queueDatas":[${queue}]}`,
+      // prefixes and extensions of known keys are unknown keys, skipped
+      `{"brokerData":1,"brokerDatasX":[],"brokerDatas":[${broker}],"queueData":"x","queueDatas":[${queue}]}`,
+      `{"brokerDatas":[{"brokerAddrs":{0:"a:1"},"brokerNames":"x","brokerName":"b","cluster":"C","clusterX":1}],"queueDatas":[${queue}]}`,
+      // a known key followed by an escaped quote inside the key is another key
+      `{"brokerDatas\"":1,"brokerDatas":[${broker}],"queueDatas":[${queue}]}`,
+      // a known key without its colon: damaged
+      `{"brokerDatas" [${broker}],"queueDatas":[${queue}]}`
+    ]
+    for (const body of bodies) assertSame(encodeUtf8(body))
+    const escaped = parseTopicRouteData(encodeUtf8(bodies[0] ?? ""))
+    assert.isTrue(Result.isSuccess(escaped) && escaped.success.brokerDatas.length === 1)
+  })
+
   it("reads ASCII strings of every length from 0 to 40 (short ones sliced from the text, longer ones copied)", () => {
     for (let length = 0; length <= 40; length++) {
       const name = Array.from({ length }, (_, i) => String.fromCharCode(0x41 + ((i * 7 + length) % 26))).join("")
