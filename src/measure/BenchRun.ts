@@ -42,6 +42,85 @@ export const errorTag = (error: unknown): string => {
 }
 
 /**
+ * The accounting of one run, shared by every loop that drives sends (this module's Effect loop,
+ * the benchmarks' promise loop): the warm-up, the window, and what the sends started in it did.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface BenchTracker {
+  /**
+   * Called when a send is about to start, at `now` (`performance.now()`): `"stop"` once no more
+   * sends should start, else whether this send is in the warm-up or counts in the window.
+   */
+  readonly begin: (now: number) => "stop" | "warmup" | "measure"
+  /** Called when a send begun at `startedAt` ended: `errorTag` is `undefined` on success. */
+  readonly end: (startedAt: number, counted: boolean, errorTag: string | undefined) => void
+  /** What the progress line shows. */
+  readonly progress: () => { readonly measuring: boolean; readonly began: number; readonly sent: number; readonly failed: number; readonly total: number }
+  /** The window, once every send has ended. */
+  readonly window: () => BenchWindow
+}
+
+/**
+ * A tracker of `plan`'s warm-up and window, starting now.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeBenchTracker = (plan: BenchPlan): BenchTracker => {
+  const latencies = new LatencyHistogram()
+  const errors: Record<string, number> = {}
+  const began = performance.now()
+  const warmupEnd = began + plan.warmupSeconds * 1000
+  let measuring = plan.warmupSeconds <= 0
+  let windowStart = measuring ? began : Number.POSITIVE_INFINITY
+  let windowEnd = plan.durationSeconds === undefined ? Number.POSITIVE_INFINITY : windowStart + plan.durationSeconds * 1000
+  let cpuStart = measuring ? process.cpuUsage() : undefined
+  let started = 0
+  let sent = 0
+  let failed = 0
+  let total = 0
+  return {
+    begin: (now) => {
+      if (!measuring && now >= warmupEnd) {
+        measuring = true
+        windowStart = now
+        if (plan.durationSeconds !== undefined) windowEnd = now + plan.durationSeconds * 1000
+        cpuStart = process.cpuUsage()
+      }
+      if (now >= windowEnd || (measuring && plan.count !== undefined && started >= plan.count)) return "stop"
+      if (!measuring) return "warmup"
+      started++
+      return "measure"
+    },
+    end: (startedAt, counted, errorTag) => {
+      total++
+      if (!counted) return
+      if (errorTag === undefined) {
+        sent++
+        latencies.record((performance.now() - startedAt) * 1000)
+      } else {
+        failed++
+        errors[errorTag] = (errors[errorTag] ?? 0) + 1
+      }
+    },
+    progress: () => ({ measuring, began, sent, failed, total }),
+    window: () => {
+      const cpu = process.cpuUsage(cpuStart)
+      return {
+        sent,
+        errors,
+        bytes: sent * plan.size,
+        millis: Number.isFinite(windowStart) ? performance.now() - windowStart : 0,
+        cpuMicros: cpuStart === undefined ? 0 : cpu.user + cpu.system,
+        latencies
+      }
+    }
+  }
+}
+
+/**
  * Runs `send` with `plan.concurrency` in flight: warm-up, then the measured window. Sends started in
  * the window count; the window closes when the last of them completes.
  *
@@ -50,44 +129,19 @@ export const errorTag = (error: unknown): string => {
  */
 export const runBench = <E>(send: Effect.Effect<unknown, E>, plan: BenchPlan): Effect.Effect<BenchWindow> =>
   Effect.suspend(() => {
-    const latencies = new LatencyHistogram()
-    const errors: Record<string, number> = {}
-    const began = performance.now()
-    const warmupEnd = began + plan.warmupSeconds * 1000
-    let measuring = plan.warmupSeconds <= 0
-    let windowStart = measuring ? began : Number.POSITIVE_INFINITY
-    let windowEnd = plan.durationSeconds === undefined ? Number.POSITIVE_INFINITY : windowStart + plan.durationSeconds * 1000
-    let cpuStart = measuring ? process.cpuUsage() : undefined
-    let started = 0
-    let sent = 0
-    let failed = 0
-    let total = 0
-
-    const openWindow = (now: number) => {
-      measuring = true
-      windowStart = now
-      if (plan.durationSeconds !== undefined) windowEnd = now + plan.durationSeconds * 1000
-      cpuStart = process.cpuUsage()
-    }
+    const tracker = makeBenchTracker(plan)
 
     const worker = Effect.gen(function*() {
       while (true) {
         const now = performance.now()
-        if (!measuring && now >= warmupEnd) openWindow(now)
-        if (now >= windowEnd || (measuring && plan.count !== undefined && started >= plan.count)) return
-        const counted = measuring
-        if (counted) started++
+        const phase = tracker.begin(now)
+        if (phase === "stop") return
         const exit = yield* Effect.exit(send)
-        total++
-        if (!counted) continue
-        if (Exit.isSuccess(exit)) {
-          sent++
-          latencies.record((performance.now() - now) * 1000)
-        } else {
-          failed++
-          const tag = Option.match(Cause.findErrorOption(exit.cause), { onNone: () => "Defect", onSome: errorTag })
-          errors[tag] = (errors[tag] ?? 0) + 1
-        }
+        tracker.end(
+          now,
+          phase === "measure",
+          Exit.isSuccess(exit) ? undefined : Option.match(Cause.findErrorOption(exit.cause), { onNone: () => "Defect", onSome: errorTag })
+        )
       }
     })
 
@@ -97,6 +151,7 @@ export const runBench = <E>(send: Effect.Effect<unknown, E>, plan: BenchPlan): E
       while (true) {
         yield* Effect.sleep("1 second")
         const now = performance.now()
+        const { measuring, began, sent, failed, total } = tracker.progress()
         plan.onProgress!(formatProgress({
           phase: measuring ? "measuring" : "warm-up",
           elapsedSeconds: (now - began) / 1000,
@@ -117,17 +172,5 @@ export const runBench = <E>(send: Effect.Effect<unknown, E>, plan: BenchPlan): E
       const progressFiber = yield* Effect.forkChild(progress)
       yield* workers
       yield* Fiber.interrupt(progressFiber)
-    }).pipe(
-      Effect.map((): BenchWindow => {
-        const cpu = process.cpuUsage(cpuStart)
-        return {
-          sent,
-          errors,
-          bytes: sent * plan.size,
-          millis: Number.isFinite(windowStart) ? performance.now() - windowStart : 0,
-          cpuMicros: cpuStart === undefined ? 0 : cpu.user + cpu.system,
-          latencies
-        }
-      })
-    )
+    }).pipe(Effect.map(tracker.window))
   })
