@@ -14,7 +14,7 @@ import { runBench } from "../measure/BenchRun.ts"
 import type { BenchPlan } from "../measure/BenchRun.ts"
 import { formatSummary, summarize } from "../measure/BenchSummary.ts"
 import { reportFailures } from "./CliFailure.ts"
-import { describedWithDefault } from "./CliFlags.ts"
+import { describedWithDefault, producerOptionsOf } from "./CliFlags.ts"
 import { jsonFlag, namesrvFlag, resolveNameServers } from "./NameServerFlags.ts"
 import { resolveSecurity, securityFlags } from "./SecurityFlags.ts"
 
@@ -83,13 +83,7 @@ export const benchCommand = Command.make(
     const window = yield* Effect.gen(function*() {
       const producer = yield* Producer
       return yield* runBench(producer.send(message), plan)
-    }).pipe(Effect.provide(Producer.layer({
-      nameServers,
-      producerGroup: flags.group,
-      sendMsgTimeout: flags.timeout,
-      nameServerTimeout: flags.timeout,
-      ...security
-    })))
+    }).pipe(Effect.provide(Producer.layer(producerOptionsOf(nameServers, flags, security))))
     if (live) process.stderr.write("\r\u001b[K")
     yield* Console.log(
       flags.json ? JSON.stringify(summarize(window)) : formatSummary(window, { topic: flags.topic, size: flags.size, concurrency: flags.concurrency })

@@ -5,6 +5,8 @@
  * @since 0.1.0
  */
 import { Flag } from "effect/cli"
+import type { ProducerOptions } from "../producer/ProducerOptions.ts"
+import type { ResolvedSecurity } from "./SecurityFlags.ts"
 
 /**
  * An integer flag that must be at least `minimum`; anything less is refused while parsing
@@ -45,3 +47,22 @@ export const portFlag = (name: string): Flag.Flag<number> =>
 export const describedWithDefault = <A>(description: string, value: A, shown: string = String(value)) =>
 (flag: Flag.Flag<A>): Flag.Flag<A> =>
   flag.pipe(Flag.withDescription(`${description} (default: ${shown})`), Flag.withDefault(value))
+
+/**
+ * The producer options of a command that sends: its NameServers, its `--group` and `--timeout`
+ * (the send budget, and each NameServer request's), and its security flags.
+ *
+ * @since 0.1.0
+ * @category flags
+ */
+export const producerOptionsOf = (
+  nameServers: string,
+  flags: { readonly group: string; readonly timeout: number },
+  security: ResolvedSecurity
+): ProducerOptions => ({
+  nameServers,
+  producerGroup: flags.group,
+  sendMsgTimeout: flags.timeout,
+  nameServerTimeout: flags.timeout,
+  ...security
+})

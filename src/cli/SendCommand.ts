@@ -16,7 +16,7 @@ import { TransactionProducer } from "../producer/TransactionProducer.ts"
 import type { LocalTransactionState } from "../producer/TransactionProducer.ts"
 import type { MessageQueue } from "../route/MessageQueue.ts"
 import { reportFailures } from "./CliFailure.ts"
-import { describedWithDefault, intAtLeast } from "./CliFlags.ts"
+import { describedWithDefault, intAtLeast, producerOptionsOf } from "./CliFlags.ts"
 import { jsonFlag, namesrvFlag, resolveNameServers } from "./NameServerFlags.ts"
 import { resolveSecurity, securityFlags } from "./SecurityFlags.ts"
 
@@ -259,7 +259,7 @@ export const sendCommand = Command.make(
         count: flags.count,
         checkTimeoutSeconds: flags.checkTimeout,
         json: flags.json,
-        options: { nameServers, producerGroup: flags.group, sendMsgTimeout: flags.timeout, nameServerTimeout: flags.timeout, ...security }
+        options: producerOptionsOf(nameServers, flags, security)
       })
     }
 
@@ -295,12 +295,6 @@ export const sendCommand = Command.make(
           : yield* producer.send(message)
         for (const line of resultLines(result, size)) yield* print(line)
       }
-    }).pipe(Effect.provide(Producer.layer({
-      nameServers,
-      producerGroup: flags.group,
-      sendMsgTimeout: flags.timeout,
-      nameServerTimeout: flags.timeout,
-      ...security
-    })))
+    }).pipe(Effect.provide(Producer.layer(producerOptionsOf(nameServers, flags, security))))
   }, reportFailures)
 ).pipe(Command.withDescription("Send messages to a topic through the producer pipeline"))
