@@ -5,6 +5,7 @@ import { Buffer } from "node:buffer"
 import { existsSync } from "node:fs"
 import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
+import { Tracer } from "effect"
 import type { RemotingCommand } from "../src/protocol/RemotingCommand.ts"
 
 /**
@@ -80,4 +81,17 @@ export const failureTag = (exit: { readonly _tag: "Success" | "Failure" } & obje
   const reason: unknown = Reflect.get(error, "reason")
   const reasonTag: unknown = typeof reason === "object" && reason !== null ? Reflect.get(reason, "_tag") : undefined
   return String(reasonTag ?? Reflect.get(error, "_tag"))
+}
+
+/** A tracer that keeps every span it starts, in order, in `spans`. */
+export const recordingTracer = () => {
+  const spans: Array<Tracer.NativeSpan> = []
+  const tracer = Tracer.make({
+    span: (options) => {
+      const span = new Tracer.NativeSpan(options)
+      spans.push(span)
+      return span
+    }
+  })
+  return { spans, tracer }
 }

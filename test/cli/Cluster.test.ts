@@ -2,7 +2,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { Effect, Result } from "effect"
 import { formatRequestsServed, parseTopicFlag, requestsServed } from "../../src/cli/ClusterCommand.ts"
 import { intBetween, makeTestCluster, sendableTopicName } from "../../src/testkit/index.ts"
-import { runCliCapture } from "./cliHarness.ts"
+import { assertRefused, runCliCapture } from "./cliHarness.ts"
 import { freePort, freePortPair, scriptCommand, startCli, startCliOnTty } from "./cliProcess.ts"
 
 describe("effect-rocketmq cluster", () => {
@@ -40,13 +40,7 @@ describe("effect-rocketmq cluster", () => {
         [["cluster", "--broker-port", "-1"], /--broker-port.*a port from 0 to 65535/],
         [["cluster", "--topic", "bad topic"], /--topic "bad topic": .*characters outside/]
       ]
-      for (const [args, expected] of cases) {
-        const run = yield* runCliCapture(args)
-        assert.strictEqual(run.exitCode, 1, args.join(" "))
-        assert.deepStrictEqual(run.stdout, [])
-        assert.strictEqual(run.stderr.length, 1, JSON.stringify(run.stderr))
-        assert.match(run.stderr[0]!, expected)
-      }
+      yield* assertRefused(cases)
     }))
 
   it.live("a port in use: one line that says so and how to pick others, exit 1", () =>

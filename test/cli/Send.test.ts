@@ -1,7 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { makeTestCluster } from "../../src/testkit/TestCluster.ts"
-import { runCliCapture } from "./cliHarness.ts"
+import { assertRefused, runCliCapture } from "./cliHarness.ts"
 
 describe("effect-rocketmq send", () => {
   it.live("--json prints one line per message with the seven fields; the broker stored them", () =>
@@ -60,13 +60,7 @@ describe("effect-rocketmq send", () => {
         [["send", "T", "--namesrv", namesrv, "--body", "x", "--size", "3"], /^effect-rocketmq: give --body or --size, not both/],
         [["send", "NoRoute", "--namesrv", namesrv], /^effect-rocketmq: No route info of topic "NoRoute"/]
       ]
-      for (const [args, expected] of cases) {
-        const run = yield* runCliCapture(args)
-        assert.strictEqual(run.exitCode, 1, args.join(" "))
-        assert.deepStrictEqual(run.stdout, [])
-        assert.strictEqual(run.stderr.length, 1, JSON.stringify(run.stderr))
-        assert.match(run.stderr[0]!, expected)
-      }
+      yield* assertRefused(cases)
     }).pipe(Effect.scoped))
 
   it.live("--oneway --json: the msgId the broker stores and the queue written to", () =>

@@ -17,7 +17,7 @@ import type { StoredMessage } from "../../src/testkit/broker/BrokerStore.ts"
 import { messageBatch, validMessage } from "../../src/testkit/MessageArbitraries.ts"
 import { makeTestCluster } from "../../src/testkit/TestCluster.ts"
 import type { TestClusterInstance } from "../../src/testkit/TestCluster.ts"
-import { failureTag } from "../helpers.ts"
+import { failureTag, recordingTracer } from "../helpers.ts"
 
 const topics = ["PropA", "PropB", "PropC"]
 
@@ -245,14 +245,7 @@ describe("Producer over the testkit cluster", () => {
       const cluster = yield* makeTestCluster({ brokers: 1, topics: [{ topicName: "Spans" }] })
       const spanNames = (stepSpans: boolean) =>
         Effect.gen(function*() {
-          const spans: Array<Tracer.NativeSpan> = []
-          const tracer = Tracer.make({
-            span: (options) => {
-              const span = new Tracer.NativeSpan(options)
-              spans.push(span)
-              return span
-            }
-          })
+          const { spans, tracer } = recordingTracer()
           yield* withProducer(cluster, (producer) => producer.send(makeMessage("Spans", "x")), { stepSpans }).pipe(
             Effect.withTracer(tracer)
           )

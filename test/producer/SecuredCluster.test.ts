@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs"
 import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
 import { inspect } from "node:util"
-import { ConfigProvider, Effect, Exit, Layer, Logger, Metric, Redacted, Tracer } from "effect"
+import { ConfigProvider, Effect, Exit, Layer, Logger, Metric, Redacted } from "effect"
 import { RequestCode } from "../../src/protocol/RequestCode.ts"
 import { makeMessage } from "../../src/protocol/message/Message.ts"
 import { Producer } from "../../src/producer/Producer.ts"
@@ -17,6 +17,7 @@ import type { ProducerOptions } from "../../src/producer/ProducerOptions.ts"
 import type { AclAccount } from "../../src/testkit/AclAccounts.ts"
 import { makeTestCluster } from "../../src/testkit/TestCluster.ts"
 import type { TestClusterInstance } from "../../src/testkit/TestCluster.ts"
+import { recordingTracer } from "../helpers.ts"
 
 const tlsDir = Path.resolve(Path.dirname(fileURLToPath(import.meta.url)), "../fixtures/tls")
 const pem = (name: string) => readFileSync(Path.join(tlsDir, name), "utf8")
@@ -239,14 +240,7 @@ describe("secrets stay secret", () => {
   it.live("no span name, span attribute, span event or metric carries a secret, for passing and denied sends", () =>
     Effect.gen(function*() {
       const cluster = yield* makeTestCluster({ acl: accounts, topics: aclTopics, autoCreateTopicEnable: false })
-      const spans: Array<Tracer.NativeSpan> = []
-      const tracer = Tracer.make({
-        span: (options) => {
-          const span = new Tracer.NativeSpan(options)
-          spans.push(span)
-          return span
-        }
-      })
+      const { spans, tracer } = recordingTracer()
       for (const secret of ["87654321", "wrong-secret"]) {
         yield* withProducer(cluster, { credentials: credentials("rocketmq2", secret) }, (producer) =>
           Effect.exit(producer.send(makeMessage("AclTopic", "x")))).pipe(Effect.withTracer(tracer))
