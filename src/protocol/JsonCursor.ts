@@ -291,7 +291,8 @@ export class JsonCursor {
     }
     if (this.pos < this.end && this.bytes[this.pos] === COLON) this.pos++
     else if (!this.eat(COLON)) return MEMBER_FAILED
-    return this.keyOf(keys)
+    // A plain key of `keys` was matched in place above; only an escaped spelling can still be one.
+    return this.plain ? -1 : this.keyOf(keys)
   }
 
   /**
