@@ -20,6 +20,9 @@ import { Producer } from "../producer/Producer.ts"
 
 const [namesrv = "", topic = "BenchTopic", sends = "1000000"] = process.argv.slice(2)
 
+/** The young generation's committed size. */
+const newSpaceSize = () => getHeapSpaceStatistics().find((space) => space.space_name === "new_space")?.space_size ?? 0
+
 const settledMemory = () => {
   const collect: unknown = Reflect.get(globalThis, "gc")
   if (typeof collect === "function") {
@@ -27,8 +30,7 @@ const settledMemory = () => {
     collect()
   }
   const usage = process.memoryUsage()
-  const newSpace = getHeapSpaceStatistics().find((space) => space.space_name === "new_space")?.space_size ?? 0
-  return { rss: usage.rss, heap: usage.heapUsed, external: usage.external, newSpace }
+  return { rss: usage.rss, heap: usage.heapUsed, external: usage.external, newSpace: newSpaceSize() }
 }
 
 const program = Effect.gen(function*() {
@@ -45,7 +47,7 @@ const program = Effect.gen(function*() {
   while (steady < 3 && warmupSends < 500_000) {
     yield* runBench(producer.send(message), plan(20_000))
     warmupSends += 20_000
-    const now = getHeapSpaceStatistics().find((space) => space.space_name === "new_space")?.space_size ?? 0
+    const now = newSpaceSize()
     steady = now === newSpace ? steady + 1 : 0
     newSpace = now
   }

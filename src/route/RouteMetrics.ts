@@ -5,15 +5,15 @@
  */
 import { Metric } from "effect"
 
+const cacheHits = { name: "rocketmq_route_cache_hits", description: "Route lookups answered from the cache" }
+
 /**
  * Lookups answered from the cache.
  *
  * @since 0.1.0
  * @category metrics
  */
-export const routeCacheHits = Metric.counter("rocketmq_route_cache_hits", {
-  description: "Route lookups answered from the cache"
-})
+export const routeCacheHits = Metric.counter(cacheHits.name, { description: cacheHits.description })
 
 /**
  * The series of {@link routeCacheHits} with `attributes`, as a metric of its own: the same series
@@ -24,7 +24,7 @@ export const routeCacheHits = Metric.counter("rocketmq_route_cache_hits", {
  * @category metrics
  */
 export const routeCacheHitsSeries = (attributes: Metric.Metric.Attributes) =>
-  Metric.counter("rocketmq_route_cache_hits", { description: "Route lookups answered from the cache", attributes })
+  Metric.counter(cacheHits.name, { description: cacheHits.description, attributes })
 
 /**
  * Lookups that had to ask a NameServer.
