@@ -72,14 +72,8 @@ type QueueChoice = (
 ) => MessageQueue | QueueNotSelected | undefined
 
 /** A send under way: what every attempt reads, fixed when the send starts. */
-interface SendJob {
+interface SendJob extends Call {
   readonly prepared: PreparedMessage
-  /** The caller's clock (a `TestClock` in tests), read once per step instead of looked up each time. */
-  readonly clock: Clock.Clock
-  /** The caller's context, where the send's metrics are recorded. */
-  readonly context: Context.Context<never>
-  readonly metrics: TopicMetrics
-  readonly started: number
   /** The end of the budget, epoch ms on the `Clock`. */
   readonly deadline: number
   /** 1 for ordered sends, `retryTimesWhenSendFailed + 1` otherwise. */
@@ -100,7 +94,9 @@ interface TopicMetrics {
 /** A public operation under way: when it started, and the caller's clock, context and metrics. */
 interface Call {
   readonly started: number
+  /** The caller's clock (a `TestClock` in tests), read once per step instead of looked up each time. */
   readonly clock: Clock.Clock
+  /** The caller's context, where the operation's metrics are recorded. */
   readonly context: Context.Context<never>
   readonly metrics: TopicMetrics
 }
@@ -440,11 +436,8 @@ export const makeSendPipeline = (context: SendPipelineContext) => {
     })
 
   const job = (prepared: PreparedMessage, call: Call, attemptsAllowed: number, queueFor: QueueChoice): SendJob => ({
+    ...call,
     prepared,
-    clock: call.clock,
-    context: call.context,
-    metrics: call.metrics,
-    started: call.started,
     deadline: call.started + budget,
     maxAttempts: attemptsAllowed,
     queueFor
