@@ -3,7 +3,7 @@
  * flight against a cluster (a warm-up, then a measured window) and prints one `bench --json`
  * summary line on stdout.
  *
- * Usage: `node ProducerCase.ts <effect-rocketmq|effect-rocketmq-spans|ali-ons|raw> <namesrv> <topic> <inFlight> <warmupS> <durationS> [count]`
+ * Usage: `node ProducerCase.ts <effect-rocketmq|effect-rocketmq-spans|ali-ons|raw|raw-effect-net|raw-effect-platform> <namesrv> <topic> <inFlight> <warmupS> <durationS> [count]`
  *
  * @since 0.1.0
  */
@@ -22,6 +22,8 @@ import { NameServerTransport } from "../transport/NameServerTransport.ts"
 import { RemotingClient } from "../transport/RemotingClient.ts"
 import { loadAliOns } from "./AliOns.ts"
 import { runPromiseBench } from "./PromiseDriver.ts"
+import { connectEffectRawClient, EffectRawClientError } from "./EffectRawClient.ts"
+import type { EffectRawSocket } from "./EffectRawClient.ts"
 import { connectRawClient } from "./RawClient.ts"
 
 const [client = "effect-rocketmq", namesrv = "", topic = "BenchTopic", inFlight = "64", warmup = "2", duration = "8", count] =
@@ -59,7 +61,8 @@ const aliOns = async (): Promise<BenchWindow> => {
   return window
 }
 
-const raw = async (): Promise<BenchWindow> => {
+/** The raw clients' broker and template frame: a SEND_MESSAGE_V2 with a binary header, to the first writable queue. */
+const rawTarget = async (): Promise<{ readonly address: string; readonly frame: Uint8Array }> => {
   const route = await Effect.runPromise(
     Effect.gen(function*() {
       const transport = yield* NameServerTransport
@@ -85,7 +88,11 @@ const raw = async (): Promise<BenchWindow> => {
     defaultTopicQueueNums: 4,
     serializeType: "ROCKETMQ"
   })
-  const frame = Result.getOrThrow(encodeFrame(request))
+  return { address, frame: Result.getOrThrow(encodeFrame(request)) }
+}
+
+const raw = async (): Promise<BenchWindow> => {
+  const { address, frame } = await rawTarget()
   const connection = await connectRawClient(address, frame)
   const window = await runPromiseBench(async () => {
     const code = await connection.send()
@@ -95,7 +102,28 @@ const raw = async (): Promise<BenchWindow> => {
   return window
 }
 
-const run = client === "ali-ons" ? aliOns : client === "raw" ? raw : () => thisClient(client === "effect-rocketmq-spans")
+const rawOnEffect = async (socket: EffectRawSocket): Promise<BenchWindow> => {
+  const { address, frame } = await rawTarget()
+  return Effect.runPromise(
+    Effect.gen(function*() {
+      const send = yield* connectEffectRawClient(address, frame, socket)
+      return yield* runBench(
+        Effect.flatMap(send, (code) => code === 0 ? Effect.void : Effect.fail(new EffectRawClientError({ detail: `response code ${code}` }))),
+        plan
+      )
+    }).pipe(Effect.scoped)
+  )
+}
+
+const run = client === "ali-ons"
+  ? aliOns
+  : client === "raw"
+  ? raw
+  : client === "raw-effect-net"
+  ? () => rawOnEffect("node:net")
+  : client === "raw-effect-platform"
+  ? () => rawOnEffect("platform")
+  : () => thisClient(client === "effect-rocketmq-spans")
 run().then(
   (window) => {
     process.stdout.write(`${JSON.stringify({ client, inFlight: plan.concurrency, ...summarize(window) })}\n`)

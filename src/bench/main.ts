@@ -123,8 +123,16 @@ const describeMachine = () => {
 
 const warmup = quick ? 1 : 2
 const duration = quick ? 2 : 8
-const clients = ["effect-rocketmq", "ali-ons", "raw"] as const
-const peerName = { "effect-rocketmq": "effect-rocketmq", "ali-ons": `ali-ons ${aliOnsVersion()}`, raw: "raw pipelined" }
+const clients = ["effect-rocketmq", "ali-ons", "raw", "raw-effect-net", "raw-effect-platform"] as const
+const peerName = {
+  "effect-rocketmq": "effect-rocketmq",
+  "ali-ons": `ali-ons ${aliOnsVersion()}`,
+  raw: "raw pipelined",
+  "raw-effect-net": "raw on Effect, node:net",
+  "raw-effect-platform": "raw on Effect, platform socket"
+}
+/** The raw clients run at 64 in flight only. */
+const rawClients: ReadonlyArray<string> = ["raw", "raw-effect-net", "raw-effect-platform"]
 
 const codec = () => {
   say("== Codec: this client against ali-ons's RemotingCommand, in this process")
@@ -161,16 +169,19 @@ const producer = async () => {
   say(`   the order of the clients rotates each round; ${quick ? "one round" : "three rounds at 64 in flight"}, medians shown.`)
   say("   CPU: the client process's user + system time over the measured window, per 1 000 messages.")
   say("   raw pipelined: one SEND_MESSAGE_V2 frame encoded once, per send a copy with a new opaque, answers matched by opaque.")
+  say("   raw on Effect: the same work, each send an Effect run by the Effect driver's fibers, on a node:net socket, or on the")
+  say("   @effect/platform-node socket with a writer and a reader fiber as this client's transport has (src/bench/EffectRawClient.ts):")
+  say("   the least CPU an Effect client on that socket spends per send; the rest of this client's CPU is its own work.")
   const cluster = await startCluster(1, "BenchTopic")
   try {
     const rows: Array<Array<string>> = []
     for (const inFlight of [1, 16, 64]) {
       const rounds = inFlight === 64 && !quick ? 3 : 1
-      const results: Record<string, Array<CaseSummary>> = { "effect-rocketmq": [], "ali-ons": [], raw: [] }
+      const results: Record<string, Array<CaseSummary>> = Object.fromEntries(clients.map((client) => [client, []]))
       for (let round = 0; round < rounds; round++) {
-        const order = [...clients.slice(round % 3), ...clients.slice(0, round % 3)]
+        const order = [...clients.slice(round % clients.length), ...clients.slice(0, round % clients.length)]
         for (const client of order) {
-          if (client === "raw" && inFlight < 64) continue
+          if (rawClients.includes(client) && inFlight < 64) continue
           const result = decodeCase(await runCase("ProducerCase", [client, cluster.address, "BenchTopic", String(inFlight), String(warmup), String(duration)]))
           results[client]!.push(result)
         }
@@ -183,6 +194,7 @@ const producer = async () => {
       const ours = pick("effect-rocketmq")!
       if (inFlight === 64) producer64 = ours
       const floor = pick("raw")
+      const effectFloor = pick("raw-effect-platform")
       for (const client of clients) {
         const r = pick(client)
         if (r === undefined) continue
@@ -192,6 +204,7 @@ const producer = async () => {
           String(inFlight), peerName[client], range(r.rounds.map((x) => x.msgsPerSec), 0), fmt(r.p50, 3), fmt(r.p99, 3),
           range(r.rounds.map((x) => x.cpuMsPerKmsg), 1),
           floor === undefined ? "" : `${(r.cpuMsPerKmsg / floor.cpuMsPerKmsg).toFixed(2)}×`,
+          effectFloor === undefined ? "" : `${(r.cpuMsPerKmsg / effectFloor.cpuMsPerKmsg).toFixed(2)}×`,
           Object.entries(r.errors).map(([tag, n]) => `${tag} ${n}`).join(", ") || "0"
         ])
         if (client === "effect-rocketmq") continue
@@ -209,7 +222,7 @@ const producer = async () => {
     }
     // The same at 64 in flight with a span per pipeline step (the `stepSpans` option), to show what they cost.
     const spans = decodeCase(await runCase("ProducerCase", ["effect-rocketmq-spans", cluster.address, "BenchTopic", "64", String(warmup), String(duration)]))
-    rows.push(["64", "effect-rocketmq, stepSpans", fmt(spans.msgsPerSec), fmt(spans.p50, 3), fmt(spans.p99, 3), fmt(spans.cpuMsPerKmsg, 1), "", Object.entries(spans.errors).map(([tag, n]) => `${tag} ${n}`).join(", ") || "0"])
+    rows.push(["64", "effect-rocketmq, stepSpans", fmt(spans.msgsPerSec), fmt(spans.p50, 3), fmt(spans.p99, 3), fmt(spans.cpuMsPerKmsg, 1), "", "", Object.entries(spans.errors).map(([tag, n]) => `${tag} ${n}`).join(", ") || "0"])
     if (producer64 !== undefined) {
       emit({
         bench: "producer.inflight-64.step-spans", ops_per_sec: spans.msgsPerSec, peer: "effect-rocketmq without step spans",
@@ -218,7 +231,7 @@ const producer = async () => {
       })
     }
     say()
-    say(table(["in flight", "client", "msgs/s", "p50 ms", "p99 ms", "CPU ms/1000", "CPU vs raw", "errors"], rows))
+    say(table(["in flight", "client", "msgs/s", "p50 ms", "p99 ms", "CPU ms/1000", "CPU vs raw", "vs raw on Effect", "errors"], rows))
     say()
   } finally {
     cluster.stop()

@@ -1,0 +1,138 @@
+/**
+ * The raw client's work done the Effect way: the same template frame, a copy with a new opaque per
+ * send, answers matched by opaque and nothing decoded but the code, but each send is an Effect
+ * (`Effect.callback`) run by a fiber of the benchmark's Effect driver. Two sockets:
+ * - `"node:net"`: writes corked to the end of the tick and a `data` listener, as the raw client;
+ * - `"platform"`: the `@effect/platform-node` socket, as this client's transport uses it: frames
+ *   queued for a writer fiber (`writeAll` of everything queued), a reader fiber pulling the socket.
+ *
+ * The second is about the least CPU per send an Effect client on the `@effect/platform-node` socket
+ * can spend: what the producer adds to it is its own work (headers, route, spans, metrics, retries).
+ *
+ * @since 0.1.0
+ */
+import * as NodeSocket from "@effect/platform-node/NodeSocket"
+import { Buffer } from "node:buffer"
+import * as Net from "node:net"
+import { Data, Effect, Exit, Queue, Scope } from "effect"
+
+/** Offset of the opaque in a frame with a binary header: length 4, type 4, code 2, language 1, version 2. */
+const OPAQUE_OFFSET = 13
+
+/**
+ * The socket under the Effect raw client.
+ *
+ * @since 0.1.0
+ */
+export type EffectRawSocket = "node:net" | "platform"
+
+/**
+ * The connection failed or closed.
+ *
+ * @since 0.1.0
+ */
+export class EffectRawClientError extends Data.TaggedError("EffectRawClientError")<{ readonly detail: string }> {}
+
+type Resume = (effect: Effect.Effect<number, EffectRawClientError>) => void
+
+/**
+ * Connects to `address`, in the current scope, and returns the send: the template `frame` (a
+ * request with a binary header) with a fresh opaque, succeeding with the response code.
+ *
+ * @since 0.1.0
+ */
+export const connectEffectRawClient = (
+  address: string,
+  frame: Uint8Array,
+  socketKind: EffectRawSocket
+): Effect.Effect<Effect.Effect<number, EffectRawClientError>, EffectRawClientError, Scope.Scope> =>
+  Effect.gen(function*() {
+    const [host = "127.0.0.1", port = "0"] = address.split(":")
+    const template = Buffer.from(frame)
+    const waiting = new Map<number, Resume>()
+    let nextOpaque = 1
+    let pending: Buffer | undefined
+
+    const onChunk = (chunk: Uint8Array) => {
+      const bytes = pending === undefined ? Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length) : Buffer.concat([pending, chunk])
+      let offset = 0
+      while (bytes.length - offset >= 8) {
+        const length = bytes.readInt32BE(offset)
+        if (bytes.length - offset < 4 + length) break
+        const code = bytes.readInt16BE(offset + 8)
+        const resume = waiting.get(bytes.readInt32BE(offset + OPAQUE_OFFSET))
+        if (resume !== undefined) {
+          waiting.delete(bytes.readInt32BE(offset + OPAQUE_OFFSET))
+          resume(Exit.succeed(code))
+        }
+        offset += 4 + length
+      }
+      pending = offset === bytes.length ? undefined : bytes.subarray(offset)
+    }
+    const failAll = (detail: string) => {
+      const failed = Exit.fail(new EffectRawClientError({ detail }))
+      for (const resume of waiting.values()) resume(failed)
+      waiting.clear()
+    }
+    const copy = (): { readonly opaque: number; readonly bytes: Buffer } => {
+      const opaque = nextOpaque
+      nextOpaque = nextOpaque === 0x7fffffff ? 1 : nextOpaque + 1
+      const bytes = Buffer.allocUnsafe(template.length)
+      template.copy(bytes)
+      bytes.writeInt32BE(opaque, OPAQUE_OFFSET)
+      return { opaque, bytes }
+    }
+    const sendWith = (write: (bytes: Buffer) => void): Effect.Effect<number, EffectRawClientError> =>
+      Effect.callback<number, EffectRawClientError>((resume) => {
+        const { opaque, bytes } = copy()
+        waiting.set(opaque, resume)
+        write(bytes)
+        return Effect.sync(() => {
+          waiting.delete(opaque)
+        })
+      })
+
+    if (socketKind === "node:net") {
+      const socket = yield* Effect.acquireRelease(
+        Effect.callback<Net.Socket, EffectRawClientError>((resume) => {
+          const socket = Net.connect({ host, port: Number(port), noDelay: true })
+          socket.once("connect", () => resume(Effect.succeed(socket)))
+          socket.on("error", (error) => {
+            failAll(error.message)
+            resume(Effect.fail(new EffectRawClientError({ detail: error.message })))
+          })
+        }),
+        (socket) => Effect.sync(() => socket.destroy())
+      )
+      socket.on("data", onChunk)
+      socket.on("close", () => failAll("connection closed"))
+      let corked = false
+      const uncork = () => {
+        corked = false
+        socket.uncork()
+      }
+      return sendWith((bytes) => {
+        if (!corked) {
+          corked = true
+          socket.cork()
+          process.nextTick(uncork)
+        }
+        socket.write(bytes)
+      })
+    }
+
+    const socket = yield* NodeSocket.makeNet({ host, port: Number(port), noDelay: true })
+    const { pull } = yield* socket.reader.pipe(Effect.mapError((error) => new EffectRawClientError({ detail: error.message })))
+    const writer = yield* socket.writer
+    const outgoing = yield* Queue.unbounded<Uint8Array>()
+    const readLoop = Effect.gen(function*() {
+      while (true) for (const chunk of yield* pull) onChunk(typeof chunk === "string" ? Buffer.from(chunk) : chunk)
+    })
+    const writeLoop = Effect.gen(function*() {
+      while (true) yield* writer.writeAll(yield* Queue.takeAll(outgoing))
+    })
+    for (const loop of [readLoop, writeLoop]) {
+      yield* loop.pipe(Effect.catch((error) => Effect.sync(() => failAll(error.message))), Effect.forkScoped)
+    }
+    return sendWith((bytes) => Queue.offerUnsafe(outgoing, bytes))
+  })
