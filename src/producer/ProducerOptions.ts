@@ -59,7 +59,11 @@ export interface ProducerOptions extends RouteLookupOptions {
   readonly heartbeatBrokerInterval?: Duration.Input | undefined
   /** NameServer call budget (route queries); default 3000 ms (`mqClientApiTimeout`). */
   readonly nameServerTimeout?: Duration.Input | undefined
-  /** Header serialization of requests; default JSON. */
+  /**
+   * Header serialization of the requests to brokers: `"ROCKETMQ"` (the binary header, the default:
+   * less CPU per send) or `"JSON"` (the Java client's default). Every Apache RocketMQ server reads
+   * both; answers are read by their own type byte.
+   */
   readonly serializeType?: SerializeType | undefined
   /** TCP connect timeout; default 3000 ms. */
   readonly connectTimeout?: Duration.Input | undefined
@@ -228,7 +232,7 @@ export const resolveProducerOptions = (
       faultStrategy,
       heartbeatBrokerIntervalMillis: yield* millis("heartbeatBrokerInterval", options.heartbeatBrokerInterval, 30_000),
       nameServerTimeoutMillis: yield* millis("nameServerTimeout", options.nameServerTimeout, 3000),
-      serializeType: options.serializeType ?? "JSON",
+      serializeType: options.serializeType ?? "ROCKETMQ",
       connectTimeoutMillis: yield* millis("connectTimeout", options.connectTimeout, 3000),
       stepSpans: options.stepSpans ?? false,
       route: {

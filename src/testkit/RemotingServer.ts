@@ -14,6 +14,7 @@ import { encodeFrameParts } from "../protocol/Frame.ts"
 import { FrameDecoder } from "../protocol/FrameDecoder.ts"
 import type { LanguageCode } from "../protocol/LanguageCode.ts"
 import { FLAG_ONEWAY, isOneway, isResponse, makeResponse } from "../protocol/RemotingCommand.ts"
+import { profileTraits } from "./ServerProfile.ts"
 import type { RemotingCommand, ResponseOptions } from "../protocol/RemotingCommand.ts"
 import { ResponseCode } from "../protocol/ResponseCode.ts"
 import { makeAclCheck } from "./AclAccounts.ts"
@@ -71,7 +72,11 @@ export interface ServerOptions {
   readonly acl?: ReadonlyArray<AclAccount> | undefined
   /** Check topic permissions as well as signatures; default true. */
   readonly aclPermissions?: boolean | undefined
-  /** Whose ACL answers to give: 4.9.8's (code 1, `AclException` remark; the default) or 5.3.3's (code 16). */
+  /**
+   * Which server line to answer as: 4.9.8 (the default) answers in the request's header
+   * serialization and refuses ACL with code 1 and an `AclException` remark; 5.3.3 answers with
+   * JSON headers whatever the request used, and refuses ACL with code 16.
+   */
   readonly profile?: ServerProfile | undefined
   /** Serve TLS only (a plain client's connection is closed without a byte, as a real broker does). */
   readonly tls?: ServerTlsSettings | undefined
@@ -139,7 +144,11 @@ export const makeRemotingServer = (
 ): Effect.Effect<RemotingServer, ServerStartFailed, Scope.Scope> =>
   Effect.gen(function*() {
     const host = options?.host ?? "127.0.0.1"
-    const answerAs = { version: options?.version ?? 409, language: options?.language ?? "JAVA" } as const
+    const answerAs = {
+      version: options?.version ?? 409,
+      language: options?.language ?? "JAVA",
+      serializeType: profileTraits[options?.profile ?? "4.9.8"].answerSerializeType
+    } as const
     const controls = new ControlTable()
     const faults = new FaultInjector(controls)
     // Hooks run in fibers of this set: interrupted when the server closes, under the services

@@ -31,6 +31,11 @@ export interface ProfileTraits {
   readonly faqUrl: string
   /** 5.x: `transactionId` in a send answer, a UNIQ_KEY made for messages without one, `enableActingMaster`. */
   readonly v5: boolean
+  /**
+   * The header serialization of answers: 4.9.4–4.9.8 answer in the request's (`undefined`), 5.x
+   * in the server's own default, JSON, whatever the request used (REMOTING.md §3.5).
+   */
+  readonly answerSerializeType: "JSON" | undefined
 }
 
 /**
@@ -45,13 +50,15 @@ export const profileTraits: Record<ServerProfile, ProfileTraits> = {
     extFieldsCapacity: 16,
     invalidParameter: ResponseCode.SYSTEM_ERROR,
     faqUrl: "http://rocketmq.apache.org/docs/faq/",
-    v5: false
+    v5: false,
+    answerSerializeType: undefined
   },
   "5.3.3": {
     version: 479,
     extFieldsCapacity: 256,
     invalidParameter: ResponseCode.INVALID_PARAMETER,
     faqUrl: "https://rocketmq.apache.org/docs/bestPractice/06FAQ",
-    v5: true
+    v5: true,
+    answerSerializeType: "JSON"
   }
 }

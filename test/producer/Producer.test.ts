@@ -4,6 +4,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Buffer } from "node:buffer"
 import { Arbitrary, ConfigProvider, Context, Effect, Exit, Layer, Option, Schema, Scope, Tracer } from "effect"
+import { makeRequest } from "../../src/protocol/RemotingCommand.ts"
 import { RequestCode } from "../../src/protocol/RequestCode.ts"
 import { ResponseCode } from "../../src/protocol/ResponseCode.ts"
 import { makeMessage } from "../../src/protocol/message/Message.ts"
@@ -16,6 +17,7 @@ import type { ProducerOptions } from "../../src/producer/ProducerOptions.ts"
 import type { StoredMessage } from "../../src/testkit/broker/BrokerStore.ts"
 import { messageBatch, validMessage } from "../../src/testkit/MessageArbitraries.ts"
 import { makeTestCluster } from "../../src/testkit/TestCluster.ts"
+import { RemotingClient } from "../../src/transport/RemotingClient.ts"
 import type { TestClusterInstance } from "../../src/testkit/TestCluster.ts"
 import { failureTag, recordingTracer } from "../helpers.ts"
 
@@ -391,6 +393,31 @@ describe("Producer over the testkit cluster", () => {
         assert.strictEqual(result.transactionId, result.msgId)
       }
       assert.strictEqual((yield* cluster.messagesIn("Five")).length, 2)
+    }).pipe(Effect.scoped))
+
+  it.live("the binary header by default: a 4.9.8 broker answers in it, a 5.3.3 broker with JSON, and the client reads both", () =>
+    Effect.gen(function*() {
+      for (const [profile, answeredWith] of [["4.9.8", "ROCKETMQ"], ["5.3.3", "JSON"]] as const) {
+        const cluster = yield* makeTestCluster({ brokers: 1, profile, topics: [{ topicName: "Wire" }] })
+        const broker = cluster.brokers[0]!
+        const requests: Array<string> = []
+        yield* broker.control(RequestCode.SEND_MESSAGE_V2, (request) =>
+          Effect.sync(() => {
+            requests.push(request.serializeType)
+            return { _tag: "Pass" } as const
+          }))
+        const result = yield* withProducer(cluster, (producer) => producer.send(makeMessage("Wire", "x")))
+        assert.strictEqual(result.status, "SEND_OK")
+        assert.deepStrictEqual(requests, ["ROCKETMQ"])
+        // The broker's answer to a binary request, as the client's transport reads it.
+        const client = Context.get(yield* Layer.build(RemotingClient.layer()), RemotingClient)
+        const answer = yield* client.invoke(
+          broker.address,
+          makeRequest({ code: RequestCode.GET_BROKER_CLUSTER_INFO, serializeType: "ROCKETMQ" }),
+          { timeoutMillis: 3000 }
+        )
+        assert.strictEqual(answer.serializeType, answeredWith, profile)
+      }
     }).pipe(Effect.scoped))
 
   it.live("layerConfig reads NAMESRV_ADDR and ROCKETMQ_PRODUCER_GROUP; invalid options are typed errors", () =>

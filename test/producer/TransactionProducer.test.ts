@@ -403,7 +403,7 @@ describe("TransactionProducer against a real 4.9.8 broker's frames", () => {
         }))
       yield* withProducer(testCluster, noCheck, (producer) =>
         Effect.forEach(cases, ({ state }) =>
-          producer.sendInTransaction(makeMessage("CapTxTopic", "x"), () => Effect.succeed(state))), { producerGroup: "CapTxGroup" })
+          producer.sendInTransaction(makeMessage("CapTxTopic", "x"), () => Effect.succeed(state))), { producerGroup: "CapTxGroup", serializeType: "JSON" })
       yield* eventually(Effect.map(broker.endTransactions, (all) => all.length === 3))
       const ends = yield* broker.endTransactions
       cases.forEach(({ end }, i) => {
@@ -432,6 +432,6 @@ describe("TransactionProducer against a real 4.9.8 broker's frames", () => {
           const expected = readFileSync(Path.join(captures, "transactions/13-c2b-37-end-transaction-commit-from-check.bin"))
           const ours = Result.getOrThrow(encodeFrame({ ...answer.command, language: "JAVA", opaque: 20 }))
           assert.strictEqual(Buffer.from(ours).toString("latin1"), expected.toString("latin1"))
-        }), { producerGroup: "CapTxGroup" })
+        }), { producerGroup: "CapTxGroup", serializeType: "JSON" })
     }).pipe(Effect.scoped))
 })
