@@ -22,14 +22,14 @@ const fitsInt32 = (n: number): boolean => Number.isInteger(n) && n >= -214748364
 /**
  * The binary header bytes of a command, or why it cannot be written in this form (code or version
  * outside 16 bits, opaque or flag outside 32 bits, no language, a key longer than 32 767 bytes).
- * An empty remark and an empty extFields map are written as absent, as Java does. With `reserve`,
- * the buffer starts with that many bytes left for the caller (a frame's length and type words), so
- * the header needs no second copy.
+ * An empty remark and an empty extFields map are written as absent, as Java does. The buffer
+ * starts with `reserve` bytes left for the caller (a frame's length and type words) and ends with
+ * `room` more (for a body), so neither the header nor the frame needs a second buffer.
  *
  * @since 0.1.0
  * @category encoding
  */
-export const encodeBinaryHeader = (command: RemotingCommand, reserve = 0): Buffer | UnencodableCommand => {
+export const encodeBinaryHeader = (command: RemotingCommand, reserve = 0, room = 0): Buffer | UnencodableCommand => {
   if (!fitsInt16(command.code)) return new UnencodableCommand({ detail: `code ${command.code} does not fit 16 bits` })
   if (!fitsInt16(command.version)) {
     return new UnencodableCommand({ detail: `version ${command.version} does not fit 16 bits` })
@@ -41,40 +41,85 @@ export const encodeBinaryHeader = (command: RemotingCommand, reserve = 0): Buffe
   if (command.language === undefined) {
     return new UnencodableCommand({ detail: "the binary header needs a language" })
   }
-  const remark = command.remark === undefined || command.remark.length === 0 ? undefined : command.remark
-  const remarkLength = remark === undefined ? 0 : utf8Length(remark)
-  const extFields = command.extFields ?? {}
-  let extLength = 0
-  // for…in with an own check: Object.entries's semantics without its array of pairs.
+  // Written in one pass into the scratch buffer and copied out at its length; a header that could
+  // outgrow the scratch (at 3 bytes a UTF-16 unit) is measured first, then written in place.
+  const language = languageToByte(command.language)
+  const end = writeHeader(command, language, scratch, reserve, true)
+  if (end instanceof UnencodableCommand) return end
+  if (end !== undefined) {
+    const header = Buffer.allocUnsafe(end + room)
+    scratch.copy(header, reserve, reserve, end)
+    return header
+  }
+  const length = measure(command, reserve)
+  if (length instanceof UnencodableCommand) return length
+  const header = Buffer.allocUnsafe(length + room)
+  writeHeader(command, language, header, reserve, false)
+  return header
+}
+
+/** Where headers are written before being copied into a buffer of their length. */
+const scratch = Buffer.allocUnsafe(64 * 1024)
+
+/** The remark as written: an empty one is absent. */
+const remarkOf = (command: RemotingCommand): string | undefined =>
+  command.remark === undefined || command.remark.length === 0 ? undefined : command.remark
+
+/** The header's length after `reserve` bytes, measured, or the error for a key too long. */
+const measure = (command: RemotingCommand, reserve: number): number | UnencodableCommand => {
+  const remark = remarkOf(command)
+  let length = reserve + FIXED_LENGTH + (remark === undefined ? 0 : utf8Length(remark))
+  const extFields = command.extFields
   for (const key in extFields) {
     if (!Object.hasOwn(extFields, key)) continue
     const keyLength = utf8Length(key)
-    if (keyLength > 32767) {
-      return new UnencodableCommand({ detail: `extFields key of ${keyLength} bytes exceeds 32767` })
-    }
-    extLength += 6 + keyLength + utf8Length(extFields[key] ?? "")
+    if (keyLength > 32767) return new UnencodableCommand({ detail: `extFields key of ${keyLength} bytes exceeds 32767` })
+    length += 6 + keyLength + utf8Length(extFields[key] ?? "")
   }
-  const header = Buffer.allocUnsafe(reserve + FIXED_LENGTH + remarkLength + extLength)
-  // Big-endian integers written byte by byte (a typed array keeps the low 8 bits of each): the
-  // range checks of Buffer's writers were done above.
-  let offset = writeInt16(header, reserve, command.code)
-  header[offset++] = languageToByte(command.language)
-  offset = writeInt16(header, offset, command.version)
-  offset = writeInt32(header, offset, command.opaque)
-  offset = writeInt32(header, offset, command.flag)
-  offset = writeInt32(header, offset, remarkLength)
-  if (remark !== undefined) offset += header.write(remark, offset, "utf8")
-  offset = writeInt32(header, offset, extLength)
+  return length
+}
+
+/**
+ * Writes the header (with its `language` byte) into `target` after `reserve` bytes and returns the
+ * offset after it. With
+ * `bounded`, stops with `undefined` where the rest might not fit in `target` (written in part);
+ * without, `target` has been measured for it.
+ */
+const writeHeader = (
+  command: RemotingCommand,
+  language: number,
+  target: Buffer,
+  reserve: number,
+  bounded: boolean
+): number | undefined | UnencodableCommand => {
+  const remark = remarkOf(command)
+  const capacity = target.length
+  if (bounded && reserve + FIXED_LENGTH + (remark === undefined ? 0 : remark.length * 3) > capacity) return undefined
+  let offset = writeInt16(target, reserve, command.code)
+  target[offset++] = language
+  offset = writeInt16(target, offset, command.version)
+  offset = writeInt32(target, offset, command.opaque)
+  offset = writeInt32(target, offset, command.flag)
+  const remarkLength = remark === undefined ? 0 : writeUtf8(target, remark, offset + 4)
+  offset = writeInt32(target, offset, remarkLength) + remarkLength
+  const extStart = offset
+  offset += 4
+  const extFields = command.extFields
+  // for…in with an own check: Object.entries's semantics without its array of pairs.
   for (const key in extFields) {
     if (!Object.hasOwn(extFields, key)) continue
-    const keyLength = writeUtf8(header, key, offset + 2)
-    writeInt16(header, offset, keyLength)
+    const value = extFields[key] ?? ""
+    if (bounded && offset + 6 + (key.length + value.length) * 3 > capacity) return undefined
+    const keyLength = writeUtf8(target, key, offset + 2)
+    if (keyLength > 32767) return new UnencodableCommand({ detail: `extFields key of ${keyLength} bytes exceeds 32767` })
+    writeInt16(target, offset, keyLength)
     offset += 2 + keyLength
-    const valueLength = writeUtf8(header, extFields[key] ?? "", offset + 4)
-    writeInt32(header, offset, valueLength)
+    const valueLength = writeUtf8(target, value, offset + 4)
+    writeInt32(target, offset, valueLength)
     offset += 4 + valueLength
   }
-  return header
+  writeInt32(target, extStart, offset - extStart - 4)
+  return offset
 }
 
 const writeInt16 = (buffer: Buffer, offset: number, value: number): number => {

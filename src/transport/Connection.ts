@@ -173,20 +173,6 @@ const closedReason = (
   return new ConnectionClosed({ address, detail: detail + hint })
 }
 
-/** Bodies up to this size are copied after their head for one plain write; larger ones are not copied. */
-const joinedBodyLimit = 64 * 1024
-
-/**
- * Head and body in one buffer: one plain `write` of a small frame costs less than a `writev` of
- * its two parts; a large body is not worth the copy.
- */
-const joined = (head: Uint8Array, body: Uint8Array): Uint8Array => {
-  const bytes = Buffer.allocUnsafe(head.length + body.length)
-  bytes.set(head, 0)
-  bytes.set(body, head.length)
-  return bytes
-}
-
 /**
  * Dials like `NodeSocket.makeNet`/`makeTls` (the socket is destroyed when the reader's scope
  * closes), and hands over the Node socket once connected: a lone request writes to it directly.
@@ -312,8 +298,8 @@ export const openConnection = (
     const writeDirect = (frame: EncodedFrame): boolean => {
       const target = direct
       if (unwritten !== 0 || target === undefined || target.writableNeedDrain) return false
+      // A small body is in the head's buffer already (see `EncodedFrame`).
       if (frame.body === undefined) target.write(frame.head, afterDirectWrite)
-      else if (frame.body.length <= joinedBodyLimit) target.write(joined(frame.head, frame.body), afterDirectWrite)
       else {
         // A large body is not copied: head and body in two writes, sent together.
         target.cork()

@@ -1,12 +1,23 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Buffer } from "node:buffer"
-import { Effect, Result } from "effect"
+import { Arbitrary, Effect, Result, Schema } from "effect"
 import { decodeFrame } from "../../src/protocol/FrameDecoder.ts"
 import { encodeFrame, encodeFrameParts } from "../../src/protocol/Frame.ts"
 import { makeRequest } from "../../src/protocol/RemotingCommand.ts"
 import type { RemotingCommand } from "../../src/protocol/RemotingCommand.ts"
-import { remotingCommand } from "../../src/testkit/Arbitraries.ts"
+import { intBetween, remotingCommand } from "../../src/testkit/Arbitraries.ts"
 import { binaryNormalized, comparable } from "../helpers.ts"
+
+/** Text of up to `maxLength` UTF-16 units, any of them: ASCII, other planes, lone surrogates. */
+const anyText = (maxLength: number) =>
+  Arbitrary.map(
+    Arbitrary.array(
+      // half of them ASCII
+      Arbitrary.map(Arbitrary.all([intBetween(0, 0xffff), Arbitrary.schema(Schema.Boolean)]), ([unit, ascii]) => (ascii ? unit & 0x7f : unit)),
+      { maxLength }
+    ),
+    (units) => String.fromCharCode(...units)
+  )
 
 const encodeOk = (command: RemotingCommand): Uint8Array => Result.getOrThrow(encodeFrame(command))
 const reasonOf = (bytes: Uint8Array): string => {
@@ -34,6 +45,35 @@ describe("frame codec", () => {
     assert.strictEqual(joined.length, parts.size)
     assert.isTrue(joined.equals(encodeOk(command)))
   })
+
+  it.prop("binary header, small or larger than the encoder's 64 KiB scratch: the bytes of Java's layout, written part by part", [
+    // a remark of up to 40 UTF-16 units of any kind, or one of 22 000 or more (repeated; at up to 3 bytes each, beyond what the scratch is sure to hold)
+    Arbitrary.map(Arbitrary.all([anyText(40), Arbitrary.schema(Schema.Boolean)]), ([text, long]) =>
+      long && text.length > 0 ? text.repeat(Math.ceil(22_000 / text.length)) : text),
+    Arbitrary.map(Arbitrary.array(Arbitrary.all([anyText(12), anyText(40)]), { maxLength: 6 }), (entries) => {
+      const fields: Record<string, string> = {}
+      for (const [key, value] of entries) if (key !== "__proto__") fields[key] = value
+      return fields
+    }),
+    Arbitrary.schema(Schema.Union([Schema.Literal(0), Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: 70_000 }))]))
+  ], ([remark, extFields, bodyLength]) => {
+    const command = makeRequest({ code: 310, opaque: 42, language: "JAVA", remark, extFields, body: new Uint8Array(bodyLength).fill(7), serializeType: "ROCKETMQ" })
+    // Java's RocketMQSerializable, written out piece by piece (REMOTING.md §5).
+    const int16 = (n: number) => Buffer.from([(n >> 8) & 0xff, n & 0xff])
+    const int32 = (n: number) => { const b = Buffer.alloc(4); b.writeInt32BE(n); return b }
+    const text = (t: string, lengthBytes: (n: number) => Buffer) => { const b = Buffer.from(t, "utf8"); return Buffer.concat([lengthBytes(b.length), b]) }
+    const ext = Buffer.concat(Object.entries(extFields).map(([k, v]) => Buffer.concat([text(k, int16), text(v, int32)])))
+    const header = Buffer.concat([
+      int16(310), Buffer.from([0]), int16(command.version), int32(42), int32(0),
+      remark.length === 0 ? int32(0) : text(remark, int32),
+      int32(ext.length), ext
+    ])
+    const frame = Buffer.from(encodeOk(command))
+    assert.strictEqual(frame.readUInt32BE(4), (1 << 24) | header.length)
+    assert.isTrue(frame.subarray(8, 8 + header.length).equals(header))
+    assert.strictEqual(frame.length, 8 + header.length + bodyLength)
+    assert.isTrue(frame.subarray(8 + header.length).equals(Buffer.alloc(bodyLength, 7)))
+  }, { arbitrary: { runs: 40 } })
 
   it("writes the JSON test vector of REMOTING.md §22.1", () => {
     const frame = encodeOk(makeRequest({ code: 105, extFields: { topic: "T1" }, opaque: 7, version: 401, language: "JAVA" }))
