@@ -142,6 +142,42 @@ const readInt16 = (bytes: Uint8Array, offset: number): number => (((bytes[offset
 const readInt32 = (bytes: Uint8Array, offset: number): number =>
   ((bytes[offset] ?? 0) << 24) | ((bytes[offset + 1] ?? 0) << 16) | ((bytes[offset + 2] ?? 0) << 8) | (bytes[offset + 3] ?? 0)
 
+/** The longest key `readKey` remembers, and how many keys it remembers. */
+const KNOWN_KEY_LENGTH = 32
+const KNOWN_KEYS = 1024
+
+/** ASCII keys read before, by a hash of their bytes (see `readKey`). */
+const knownKeys = new Map<number, string>()
+
+/**
+ * Reads a custom-header key. Peers send the same few keys in every header (`msgId`, `queueId`, …),
+ * and a key string made afresh from bytes costs more than the bytes' hash: a fresh string is built
+ * character by character, then looked up again in V8's string table when it becomes a property
+ * name. So ASCII keys of up to 32 bytes are remembered, the first 1 024 seen (a peer sending random
+ * keys fills the table once, then its keys are read as before), and a key whose bytes match a
+ * remembered one is that string.
+ */
+const readKey = (bytes: Uint8Array, start: number, end: number): string => {
+  const length = end - start
+  if (length < 2 || length > KNOWN_KEY_LENGTH) return readUtf8(bytes, start, end)
+  let hash = length
+  for (let i = start; i < end; i++) hash = (Math.imul(hash, 31) + (bytes[i] ?? 0)) | 0
+  const known = knownKeys.get(hash)
+  if (known !== undefined && known.length === length) {
+    let i = 0
+    while (i < length && known.charCodeAt(i) === bytes[start + i]) i++
+    if (i === length) return known
+  }
+  const key = readUtf8(bytes, start, end)
+  if (known === undefined && knownKeys.size < KNOWN_KEYS && key.length === length && isAscii(key)) knownKeys.set(hash, key)
+  return key
+}
+
+const isAscii = (text: string): boolean => {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) >= 0x80) return false
+  return true
+}
+
 const malformed = (detail: string) => new MalformedHeader({ serializeType: "ROCKETMQ", detail })
 
 /**
@@ -191,7 +227,7 @@ export const decodeBinaryHeader = (
       if (keyLength < 0 || keyLength > end - offset - 4) {
         return malformed(`extFields key length ${keyLength} does not fit the bytes left`)
       }
-      const key = readUtf8(bytes, offset, offset + keyLength)
+      const key = readKey(bytes, offset, offset + keyLength)
       offset += keyLength
       const valueLength = readInt32(bytes, offset)
       offset += 4

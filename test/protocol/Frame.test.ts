@@ -181,6 +181,19 @@ describe("frame errors", () => {
     const noLanguage = encodeFrame({ ...makeRequest({ code: 1, serializeType: "ROCKETMQ" }), language: undefined })
     assert.isTrue(Result.isFailure(noLanguage))
   })
+  it("binary header keys whose bytes hash alike are read apart, before and after the remembered keys fill up", () => {
+    // "Aa" and "BB" hash alike (Java's String.hashCode collision, the same 31-based hash)
+    const read = (extFields: Record<string, string>) =>
+      Result.getOrThrow(decodeFrame(encodeOk(makeRequest({ code: 1, extFields, serializeType: "ROCKETMQ" })))).extFields
+    for (let round = 0; round < 2; round++) {
+      assert.deepStrictEqual(read({ Aa: "1", BB: "2" }), { Aa: "1", BB: "2" })
+      assert.deepStrictEqual(read({ BB: "3" }), { BB: "3" })
+      assert.deepStrictEqual(read({ Aa: "4" }), { Aa: "4" })
+      // more distinct keys than are remembered
+      for (let i = 0; i < 1100; i++) assert.deepStrictEqual(read({ [`key${i}`]: String(i) }), { [`key${i}`]: String(i) })
+    }
+  })
+
   it.effect("keys named __proto__ stay plain entries", () =>
     Effect.sync(() => {
       for (const serializeType of ["JSON", "ROCKETMQ"] as const) {
