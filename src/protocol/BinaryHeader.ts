@@ -61,6 +61,8 @@ export const encodeBinaryHeader = (command: RemotingCommand, reserve = 0, room =
 /** Where headers are written before being copied into a buffer of their length. */
 const scratch = Buffer.allocUnsafe(64 * 1024)
 
+const noFields: Readonly<Record<string, string>> = {}
+
 /** The remark as written: an empty one is absent. */
 const remarkOf = (command: RemotingCommand): string | undefined =>
   command.remark === undefined || command.remark.length === 0 ? undefined : command.remark
@@ -69,9 +71,8 @@ const remarkOf = (command: RemotingCommand): string | undefined =>
 const measure = (command: RemotingCommand, reserve: number): number | UnencodableCommand => {
   const remark = remarkOf(command)
   let length = reserve + FIXED_LENGTH + (remark === undefined ? 0 : utf8Length(remark))
-  const extFields = command.extFields
-  for (const key in extFields) {
-    if (!Object.hasOwn(extFields, key)) continue
+  const extFields = command.extFields ?? noFields
+  for (const key of Object.keys(extFields)) {
     const keyLength = utf8Length(key)
     if (keyLength > 32767) return new UnencodableCommand({ detail: `extFields key of ${keyLength} bytes exceeds 32767` })
     length += 6 + keyLength + utf8Length(extFields[key] ?? "")
@@ -104,10 +105,10 @@ const writeHeader = (
   offset = writeInt32(target, offset, remarkLength) + remarkLength
   const extStart = offset
   offset += 4
-  const extFields = command.extFields
-  // for…in with an own check: Object.entries's semantics without its array of pairs.
-  for (const key in extFields) {
-    if (!Object.hasOwn(extFields, key)) continue
+  const extFields = command.extFields ?? noFields
+  const keys = Object.keys(extFields)
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] ?? ""
     const value = extFields[key] ?? ""
     if (bounded && offset + 6 + (key.length + value.length) * 3 > capacity) return undefined
     const keyLength = writeUtf8(target, key, offset + 2)
