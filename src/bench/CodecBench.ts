@@ -121,8 +121,8 @@ const aliOnsRouteCase = (): () => void => {
  */
 export const runCodecBench = (millisPerRound = 300, rounds = 9): ReadonlyArray<CodecSample> => {
   const cases = [
-    { bench: "codec.send-v2", description: "SEND_MESSAGE_V2 request, 1 KiB body: encode+decode (JSON header, the default)", ours: sendCase("JSON"), peer: aliOnsSendCase() },
-    { bench: "codec.send-v2-binary", description: "the same with this client's binary ROCKETMQ header (ali-ons: JSON, all it has)", ours: sendCase("ROCKETMQ"), peer: aliOnsSendCase() },
+    { bench: "codec.send-v2", description: "SEND_MESSAGE_V2 request, 1 KiB body: encode+decode, JSON header (Java's default, and all ali-ons has)", ours: sendCase("JSON"), peer: aliOnsSendCase() },
+    { bench: "codec.send-v2-binary", description: "the same with the binary ROCKETMQ header, this client's default (ali-ons: JSON)", ours: sendCase("ROCKETMQ"), peer: aliOnsSendCase() },
     { bench: "codec.route", description: "route response from a 4.9.8 NameServer (fastjson): decode frame + route", ours: routeCase(), peer: aliOnsRouteCase() }
   ]
   const samples = cases.map((c) => {

@@ -168,6 +168,7 @@ const producer = async () => {
   say(`   each client in its own process, one after the other: ${warmup} s warm-up, then ${duration} s measured;`)
   say(`   the order of the clients rotates each round; ${quick ? "one round" : "three rounds at 64 in flight"}, medians shown.`)
   say("   CPU: the client process's user + system time over the measured window, per 1 000 messages.")
+  say("   Headers: effect-rocketmq its default, the binary ROCKETMQ header; ali-ons JSON (all it has); the raw clients binary.")
   say("   raw pipelined: one SEND_MESSAGE_V2 frame encoded once, per send a copy with a new opaque, answers matched by opaque.")
   say("   raw on Effect: the same work, each send an Effect run by the Effect driver's fibers, on a node:net socket, or on the")
   say("   @effect/platform-node socket with a writer and a reader fiber as this client's transport has (src/bench/EffectRawClient.ts):")

@@ -32,6 +32,7 @@ import type { TopicPublishInfo } from "../route/TopicPublishInfo.ts"
 import { accessDeniedOf } from "../transport/AccessDenied.ts"
 import type { RemotingClient } from "../transport/RemotingClient.ts"
 import type { Message } from "../protocol/message/Message.ts"
+import { ResponseCode } from "../protocol/ResponseCode.ts"
 import { attemptCap, defaultAttemptBudgetOptions, retryReserve } from "./AttemptBudget.ts"
 import { InvalidMessage, topicOfUnchecked, validateMessage, validateMessages, validateTopic } from "./MessageValidation.ts"
 import { BrokerRejected, NoMasterAddress, NoWritableQueue, ProducerClosed, ProducerError, QueueNotSelected, SendFailed } from "./ProducerError.ts"
@@ -235,7 +236,7 @@ export const makeSendPipeline = (context: SendPipelineContext) => {
           }, true, true, false),
         onSuccess: (response) => {
           // An ACL denial is final: the same credentials get the same answer from every broker.
-          const denied = accessDeniedOf(response, {
+          const denied = response.code === ResponseCode.SUCCESS ? undefined : accessDeniedOf(response, {
             operation: `send to topic "${job.prepared.topic}"`,
             address,
             accessKey: options.credentials?.accessKey
