@@ -41,25 +41,40 @@ export const encodeBinaryHeader = (command: RemotingCommand, reserve = 0, room =
   if (command.language === undefined) {
     return new UnencodableCommand({ detail: "the binary header needs a language" })
   }
-  // Written in one pass into the scratch buffer and copied out at its length; a header that could
-  // outgrow the scratch (at 3 bytes a UTF-16 unit) is measured first, then written in place.
   const language = languageToByte(command.language)
-  const end = writeHeader(command, language, scratch, reserve, true)
-  if (end instanceof UnencodableCommand) return end
-  if (end !== undefined) {
-    const header = Buffer.allocUnsafe(end + room)
-    scratch.copy(header, reserve, reserve, end)
-    return header
+  // A frame of up to 8 KiB is written in place in the slab (below), in one pass; a larger one, or a
+  // header that might not fit the slab (at 3 bytes a UTF-16 unit), is measured first, then written
+  // into a buffer of its own.
+  if (reserve + room <= SLAB_SIZE / 8) {
+    for (;;) {
+      const start = slabUsed
+      const end = writeHeader(command, language, slab, start + reserve, SLAB_SIZE - room)
+      if (end instanceof UnencodableCommand) return end
+      if (end !== undefined) {
+        slabUsed = end + room
+        return slab.subarray(start, end + room)
+      }
+      if (start === 0) break
+      // Not in what is left of this slab: the next one.
+      slab = Buffer.allocUnsafe(SLAB_SIZE)
+      slabUsed = 0
+    }
   }
   const length = measure(command, reserve)
   if (length instanceof UnencodableCommand) return length
   const header = Buffer.allocUnsafe(length + room)
-  writeHeader(command, language, header, reserve, false)
+  writeHeader(command, language, header, reserve, undefined)
   return header
 }
 
-/** Where headers are written before being copied into a buffer of their length. */
-const scratch = Buffer.allocUnsafe(64 * 1024)
+/**
+ * Frames are cut from slabs of 64 KiB, one after the other, as Node's `Buffer` pool cuts small
+ * buffers from its own: each is written in place, and a slab is freed once no frame cut from it is
+ * alive. `slabUsed` is where the next frame starts.
+ */
+const SLAB_SIZE = 64 * 1024
+let slab = Buffer.allocUnsafe(SLAB_SIZE)
+let slabUsed = 0
 
 const noFields: Readonly<Record<string, string>> = {}
 
@@ -81,22 +96,20 @@ const measure = (command: RemotingCommand, reserve: number): number | Unencodabl
 }
 
 /**
- * Writes the header (with its `language` byte) into `target` after `reserve` bytes and returns the
- * offset after it. With
- * `bounded`, stops with `undefined` where the rest might not fit in `target` (written in part);
- * without, `target` has been measured for it.
+ * Writes the header (with its `language` byte) into `target` from `start` and returns the offset
+ * after it. With a `capacity`, stops with `undefined` where the rest might not fit before it
+ * (written in part); without, `target` has been measured for it.
  */
 const writeHeader = (
   command: RemotingCommand,
   language: number,
   target: Buffer,
-  reserve: number,
-  bounded: boolean
+  start: number,
+  capacity: number | undefined
 ): number | undefined | UnencodableCommand => {
   const remark = remarkOf(command)
-  const capacity = target.length
-  if (bounded && reserve + FIXED_LENGTH + (remark === undefined ? 0 : remark.length * 3) > capacity) return undefined
-  let offset = writeInt16(target, reserve, command.code)
+  if (capacity !== undefined && start + FIXED_LENGTH + (remark === undefined ? 0 : remark.length * 3) > capacity) return undefined
+  let offset = writeInt16(target, start, command.code)
   target[offset++] = language
   offset = writeInt16(target, offset, command.version)
   offset = writeInt32(target, offset, command.opaque)
@@ -110,7 +123,7 @@ const writeHeader = (
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i] ?? ""
     const value = extFields[key] ?? ""
-    if (bounded && offset + 6 + (key.length + value.length) * 3 > capacity) return undefined
+    if (capacity !== undefined && offset + 6 + (key.length + value.length) * 3 > capacity) return undefined
     const keyLength = writeUtf8(target, key, offset + 2)
     if (keyLength > 32767) return new UnencodableCommand({ detail: `extFields key of ${keyLength} bytes exceeds 32767` })
     writeInt16(target, offset, keyLength)

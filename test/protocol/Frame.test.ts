@@ -181,6 +181,16 @@ describe("frame errors", () => {
     const noLanguage = encodeFrame({ ...makeRequest({ code: 1, serializeType: "ROCKETMQ" }), language: undefined })
     assert.isTrue(Result.isFailure(noLanguage))
   })
+  it.effect("frames encoded one after another keep their bytes while later ones are encoded (slabs filled and replaced)", () =>
+    Effect.gen(function*() {
+      const commands = yield* Arbitrary.sampleEffect(remotingCommand, { count: 400 })
+      const frames = commands.map((command) => ({ command, bytes: encodeOk(command) }))
+      for (const { command, bytes } of frames) {
+        const decoded = Result.getOrThrow(decodeFrame(bytes))
+        assert.deepStrictEqual(comparable(decoded), command.serializeType === "ROCKETMQ" ? binaryNormalized(command) : comparable(command))
+      }
+    }))
+
   it("binary header keys whose bytes hash alike are read apart, before and after the remembered keys fill up", () => {
     // "Aa" and "BB" hash alike (Java's String.hashCode collision, the same 31-based hash)
     const read = (extFields: Record<string, string>) =>
