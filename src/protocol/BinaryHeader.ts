@@ -156,35 +156,48 @@ const readInt16 = (bytes: Uint8Array, offset: number): number => (((bytes[offset
 const readInt32 = (bytes: Uint8Array, offset: number): number =>
   ((bytes[offset] ?? 0) << 24) | ((bytes[offset + 1] ?? 0) << 16) | ((bytes[offset + 2] ?? 0) << 8) | (bytes[offset + 3] ?? 0)
 
-/** The longest key `readKey` remembers, and how many keys it remembers. */
-const KNOWN_KEY_LENGTH = 32
-const KNOWN_KEYS = 1024
-
-/** ASCII keys read before, by a hash of their bytes (see `readKey`). */
-const knownKeys = new Map<number, string>()
-
 /**
- * Reads a custom-header key. Peers send the same few keys in every header (`msgId`, `queueId`, …),
- * and a key string made afresh from bytes costs more than the bytes' hash: a fresh string is built
- * character by character, then looked up again in V8's string table when it becomes a property
- * name. So ASCII keys of up to 32 bytes are remembered, the first 1 024 seen (a peer sending random
- * keys fills the table once, then its keys are read as before), and a key whose bytes match a
- * remembered one is that string.
+ * Strings read before, by a hash of their bytes: custom-header keys, and the values that come back
+ * in header after header (a group, a topic, a region). A peer sends the same few in every header,
+ * and a string made afresh from bytes costs more than the bytes' hash: it is built character by
+ * character, and a key is then looked up again in V8's string table when it becomes a property
+ * name. Each table keeps the first 1 024 ASCII strings it is offered (a peer sending random ones
+ * fills it once; then they are read as before), and bytes that match a kept string are that string.
  */
-const readKey = (bytes: Uint8Array, start: number, end: number): string => {
-  const length = end - start
-  if (length < 2 || length > KNOWN_KEY_LENGTH) return readUtf8(bytes, start, end)
-  let hash = length
-  for (let i = start; i < end; i++) hash = (Math.imul(hash, 31) + (bytes[i] ?? 0)) | 0
-  const known = knownKeys.get(hash)
-  if (known !== undefined && known.length === length) {
-    let i = 0
-    while (i < length && known.charCodeAt(i) === bytes[start + i]) i++
-    if (i === length) return known
+class RememberedStrings {
+  private readonly strings = new Map<number, string>()
+  private readonly maxLength: number
+  constructor(maxLength: number) {
+    this.maxLength = maxLength
   }
-  const key = readUtf8(bytes, start, end)
-  if (known === undefined && knownKeys.size < KNOWN_KEYS && key.length === length && isAscii(key)) knownKeys.set(hash, key)
-  return key
+
+  read(bytes: Uint8Array, start: number, end: number): string {
+    const length = end - start
+    if (length < 2 || length > this.maxLength) return readUtf8(bytes, start, end)
+    let hash = length
+    for (let i = start; i < end; i++) hash = (Math.imul(hash, 31) + (bytes[i] ?? 0)) | 0
+    const known = this.strings.get(hash)
+    if (known !== undefined && known.length === length) {
+      let i = 0
+      while (i < length && known.charCodeAt(i) === bytes[start + i]) i++
+      if (i === length) return known
+    }
+    const text = readUtf8(bytes, start, end)
+    if (known === undefined && this.strings.size < 1024 && text.length === length && isAscii(text)) this.strings.set(hash, text)
+    return text
+  }
+}
+
+/** Keys of up to 32 bytes. */
+const knownKeys = new RememberedStrings(32)
+
+/** Values of up to 24 bytes that are not numbers (counters, offsets and times differ each time). */
+const knownValues = new RememberedStrings(24)
+
+/** A value: remembered if it is not a number (see `knownValues`). */
+const readValue = (bytes: Uint8Array, start: number, end: number): string => {
+  const first = bytes[start] ?? 0
+  return first >= 0x30 && first <= 0x39 ? readUtf8(bytes, start, end) : knownValues.read(bytes, start, end)
 }
 
 const isAscii = (text: string): boolean => {
@@ -241,14 +254,14 @@ export const decodeBinaryHeader = (
       if (keyLength < 0 || keyLength > end - offset - 4) {
         return malformed(`extFields key length ${keyLength} does not fit the bytes left`)
       }
-      const key = readKey(bytes, offset, offset + keyLength)
+      const key = knownKeys.read(bytes, offset, offset + keyLength)
       offset += keyLength
       const valueLength = readInt32(bytes, offset)
       offset += 4
       if (valueLength < 0 || valueLength > end - offset) {
         return malformed(`extFields value length ${valueLength} for "${key}" does not fit the bytes left`)
       }
-      setOwn(extFields, key, readUtf8(bytes, offset, offset + valueLength))
+      setOwn(extFields, key, readValue(bytes, offset, offset + valueLength))
       offset += valueLength
     }
   }
