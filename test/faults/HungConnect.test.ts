@@ -50,4 +50,25 @@ describe("a connect that never completes", () => {
       }
       assert.deepStrictEqual(left, { sockets: 0, timers: 0, fibers: 0 })
     }), 30_000)
+
+  it.live("a connect timeout shorter than the request's budget ends the dial: ConnectTimedOut after it", () =>
+    Effect.gen(function*() {
+      const [outcome, left] = yield* leftoversOf(Effect.gen(function*() {
+        const peer = yield* silentPeer
+        const scope = yield* Scope.make()
+        const client = Context.get(
+          yield* Layer.buildWithScope(RemotingClient.layer({ connectTimeoutMillis: 300, tlsFor: () => ({}) }), scope),
+          RemotingClient
+        )
+        const started = Date.now()
+        const exit = yield* Effect.exit(client.invoke(peer.address, makeRequest({ code: 105 }), { timeoutMillis: 10_000 }))
+        const millis = Date.now() - started
+        yield* Scope.close(scope, Exit.void)
+        return { tag: failureTag(exit), millis }
+      }))
+      assert.strictEqual(outcome.tag, "ConnectTimedOut")
+      assert.isAtLeast(outcome.millis, 250)
+      assert.isBelow(outcome.millis, 300 + SLACK_MILLIS)
+      assert.deepStrictEqual(left, { sockets: 0, timers: 0, fibers: 0 })
+    }), 30_000)
 })
