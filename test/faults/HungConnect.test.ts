@@ -17,22 +17,31 @@ const SLACK_MILLIS = 1500
 /** Accepts the TCP connection and stays silent: the TLS handshake never completes. */
 const silentPeer = rawPeer(() => {})
 
+/** A client that dials with TLS, in a scope of its own (closed by the scenario). */
+const tlsClient = (connectTimeoutMillis: number) =>
+  Effect.gen(function*() {
+    const scope = yield* Scope.make()
+    const client = Context.get(
+      yield* Layer.buildWithScope(RemotingClient.layer({ connectTimeoutMillis, tlsFor: () => ({}) }), scope),
+      RemotingClient
+    )
+    return { client, close: Scope.close(scope, Exit.void) }
+  })
+
+/** How an effect ended (`success` or its error's tag) and how long it took. */
+const timed = <A, E>(effect: Effect.Effect<A, E>) =>
+  Effect.gen(function*() {
+    const started = Date.now()
+    const exit = yield* Effect.exit(effect)
+    return { tag: Exit.isSuccess(exit) ? "success" : failureTag(exit), millis: Date.now() - started }
+  })
+
 describe("a connect that never completes", () => {
   it.live("requests and oneways fail with ConnectTimedOut within their budget; nothing is left behind", () =>
     Effect.gen(function*() {
       const [outcomes, left] = yield* leftoversOf(Effect.gen(function*() {
         const peer = yield* silentPeer
-        const scope = yield* Scope.make()
-        const client = Context.get(
-          yield* Layer.buildWithScope(RemotingClient.layer({ connectTimeoutMillis: 5000, tlsFor: () => ({}) }), scope),
-          RemotingClient
-        )
-        const timed = <A, E>(effect: Effect.Effect<A, E>) =>
-          Effect.gen(function*() {
-            const started = Date.now()
-            const exit = yield* Effect.exit(effect)
-            return { tag: Exit.isSuccess(exit) ? "success" : failureTag(exit), millis: Date.now() - started }
-          })
+        const { client, close } = yield* tlsClient(5000)
         // The request's own budget (400 ms) is shorter than the connect timeout (5 s): it bounds the dial.
         const outcomes = yield* Effect.all([
           timed(client.invoke(peer.address, makeRequest({ code: 105 }), { timeoutMillis: 400 })),
@@ -40,7 +49,7 @@ describe("a connect that never completes", () => {
           timed(client.invokeOneway(peer.address, makeRequest({ code: 105, oneway: true }), 400))
         ], { concurrency: "unbounded" })
         assert.isAtLeast(peer.accepted(), 1)
-        yield* Scope.close(scope, Exit.void)
+        yield* close
         return outcomes
       }))
       for (const { millis, tag } of outcomes) {
@@ -55,16 +64,10 @@ describe("a connect that never completes", () => {
     Effect.gen(function*() {
       const [outcome, left] = yield* leftoversOf(Effect.gen(function*() {
         const peer = yield* silentPeer
-        const scope = yield* Scope.make()
-        const client = Context.get(
-          yield* Layer.buildWithScope(RemotingClient.layer({ connectTimeoutMillis: 300, tlsFor: () => ({}) }), scope),
-          RemotingClient
-        )
-        const started = Date.now()
-        const exit = yield* Effect.exit(client.invoke(peer.address, makeRequest({ code: 105 }), { timeoutMillis: 10_000 }))
-        const millis = Date.now() - started
-        yield* Scope.close(scope, Exit.void)
-        return { tag: failureTag(exit), millis }
+        const { client, close } = yield* tlsClient(300)
+        const outcome = yield* timed(client.invoke(peer.address, makeRequest({ code: 105 }), { timeoutMillis: 10_000 }))
+        yield* close
+        return outcome
       }))
       assert.strictEqual(outcome.tag, "ConnectTimedOut")
       assert.isAtLeast(outcome.millis, 250)
