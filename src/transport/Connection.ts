@@ -1,13 +1,14 @@
 /**
  * One long-lived TCP connection to one address, with requests pipelined on it: each request
  * carries a fresh opaque, a reader fiber decodes frames and completes the waiting request by
- * opaque, in whatever order responses come. Frames go through a `Queue` to a writer fiber that
- * writes all that are waiting in one go, so many requests in flight cost one system call, not one
- * each. A request sent while nothing else is in flight, queued or being written, and while the
- * socket takes more bytes without waiting, is handed to the socket by its caller: there is no batch
- * to join, and waking the writer fiber would only add a turn of the event loop. The caller never
- * waits on that write (the socket keeps what it cannot send yet), so the request's deadline bounds
- * it as it bounds the response.
+ * opaque, in whatever order responses come. A request is handed to the socket by its caller, with
+ * the socket corked to the end of the tick when others are in flight, so the requests of one tick
+ * cost one system call; the caller never waits on that write (the socket keeps what it cannot send
+ * yet), so the request's deadline bounds it as it bounds the response. Oneways, answers to the
+ * server's requests, and every frame while one of those is waiting or while the socket holds more
+ * than 1 MiB the peer has not taken, go through a `Queue` to a writer fiber, which writes all that
+ * are waiting in one go and waits for the socket to drain. Frames reach the socket in the order
+ * they were handed to the connection.
  *
  * @since 0.1.0
  */
@@ -119,6 +120,14 @@ interface Outgoing {
   readonly frame: EncodedFrame
   readonly written: Deferred.Deferred<void, RemotingError> | undefined
 }
+
+/**
+ * How many bytes may wait in the socket before callers stop writing to it and frames go to the
+ * writer fiber, which waits for `drain`. Not the socket's 16 KiB high-water mark: 64 requests of
+ * 1 KiB resumed by one read pass it in one tick, and sending the rest through the writer fiber
+ * cost more CPU than the bytes are worth.
+ */
+const DIRECT_WRITE_LIMIT = 1024 * 1024
 
 const describe = (cause: unknown): string => (cause instanceof Error ? cause.message : String(cause))
 
@@ -289,15 +298,30 @@ export const openConnection = (
       Queue.offerUnsafe(outgoing, { frame, written })
     }
 
+    /** Corked until the end of the tick: the frames callers write in one tick go out in one `writev`. */
+    let corked = false
+    const uncork = () => {
+      corked = false
+      direct?.uncork()
+    }
+
     /**
-     * Writes a frame from the caller, at once, if it can keep its place in line: nothing queued
-     * or being written by the writer fiber, and the socket not over its high-water mark (else the
-     * writer fiber, which waits for `drain`, keeps the backpressure). The caller does not wait: the
-     * socket buffers what the peer cannot take yet. Returns false if it did not write.
+     * Writes a frame from its caller, if it can keep its place in line: nothing queued for or being
+     * written by the writer fiber, and no more than `DIRECT_WRITE_LIMIT` bytes waiting in the socket
+     * (else the writer fiber, which waits for `drain`, keeps the backpressure). The caller does not
+     * wait: the socket keeps what the peer cannot take yet, and the request's deadline bounds it. A
+     * frame alone on the connection is written at once; with others in flight the socket is corked
+     * to the end of the tick, so the frames of the callers one read resumed go out together. Returns
+     * false if it did not write.
      */
-    const writeDirect = (frame: EncodedFrame): boolean => {
+    const writeDirect = (frame: EncodedFrame, alone: boolean): boolean => {
       const target = direct
-      if (unwritten !== 0 || target === undefined || target.writableNeedDrain) return false
+      if (unwritten !== 0 || target === undefined || target.writableLength > DIRECT_WRITE_LIMIT) return false
+      if (!alone && !corked) {
+        corked = true
+        target.cork()
+        process.nextTick(uncork)
+      }
       // A small body is in the head's buffer already (see `EncodedFrame`).
       if (frame.body === undefined) target.write(frame.head, afterDirectWrite)
       else {
@@ -354,8 +378,7 @@ export const openConnection = (
           })
         }
         pending.set(opaque, waiting)
-        // Alone on the connection: no batch to join, the caller writes it.
-        if (pending.size !== 1 || !writeDirect(spec.frame)) enqueue(spec.frame)
+        if (!writeDirect(spec.frame, pending.size === 1)) enqueue(spec.frame)
         return Effect.sync(() => {
           if (pending.get(opaque) !== waiting) return
           pending.delete(opaque)

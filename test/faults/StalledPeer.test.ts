@@ -86,7 +86,7 @@ describe("a peer that stops reading", () => {
         assert.isDefined(socket)
         const handedOver = socket?.bytesWritten ?? 0
         assert.isAtLeast(handedOver, 8 * MiB)
-        // Each alone on the connection too, but the socket is over its high-water mark: the first goes
+        // Each alone on the connection too, but the socket holds more than 1 MiB unsent: the first goes
         // to the writer fiber, which waits for the socket to drain; the others queue behind it.
         for (let i = 0; i < 3; i++) {
           const exit = yield* Effect.exit(client.invoke(peer.address, bigRequest(), { timeoutMillis: 300 }))

@@ -1,7 +1,8 @@
 /**
- * Frames written by their callers (a request alone on its connection) and by the connection's
- * writer fiber (everything else) reach the peer in the order they were handed to the connection,
- * each exactly once.
+ * Frames written by their callers (requests, while nothing waits for the writer fiber) and by the
+ * connection's writer fiber (oneways, answers to the server's requests, and whatever follows them
+ * while they wait) reach the peer in the order they were handed to the connection, each exactly
+ * once.
  */
 import { assert, describe, it } from "@effect/vitest"
 import { Buffer } from "node:buffer"
