@@ -11,6 +11,7 @@ import { languageFromByte, languageToByte } from "./LanguageCode.ts"
 import { MalformedHeader, UnencodableCommand } from "./ProtocolError.ts"
 import type { RemotingCommand } from "./RemotingCommand.ts"
 import { setOwn } from "./StringMap.ts"
+import { RememberedStrings } from "./RememberedStrings.ts"
 import { readUtf8, utf8Length, writeUtf8 } from "./Utf8.ts"
 
 /** Bytes of the fixed part: code 2, language 1, version 2, opaque 4, flag 4, remark length 4, ext length 4. */
@@ -156,53 +157,19 @@ const readInt16 = (bytes: Uint8Array, offset: number): number => (((bytes[offset
 const readInt32 = (bytes: Uint8Array, offset: number): number =>
   ((bytes[offset] ?? 0) << 24) | ((bytes[offset + 1] ?? 0) << 16) | ((bytes[offset + 2] ?? 0) << 8) | (bytes[offset + 3] ?? 0)
 
+/** Custom-header keys of up to 32 bytes (see `RememberedStrings`). */
+const knownKeys = new RememberedStrings(32, 1024)
+
 /**
- * Strings read before, by a hash of their bytes: custom-header keys, and the values that come back
- * in header after header (a group, a topic, a region). A peer sends the same few in every header,
- * and a string made afresh from bytes costs more than the bytes' hash: it is built character by
- * character, and a key is then looked up again in V8's string table when it becomes a property
- * name. Each table keeps the first 1 024 ASCII strings it is offered (a peer sending random ones
- * fills it once; then they are read as before), and bytes that match a kept string are that string.
+ * Custom-header values of up to 24 bytes that are not numbers: a group, a topic, a region come back
+ * in header after header; counters, offsets and times differ each time.
  */
-class RememberedStrings {
-  private readonly strings = new Map<number, string>()
-  private readonly maxLength: number
-  constructor(maxLength: number) {
-    this.maxLength = maxLength
-  }
-
-  read(bytes: Uint8Array, start: number, end: number): string {
-    const length = end - start
-    if (length < 2 || length > this.maxLength) return readUtf8(bytes, start, end)
-    let hash = length
-    for (let i = start; i < end; i++) hash = (Math.imul(hash, 31) + (bytes[i] ?? 0)) | 0
-    const known = this.strings.get(hash)
-    if (known !== undefined && known.length === length) {
-      let i = 0
-      while (i < length && known.charCodeAt(i) === bytes[start + i]) i++
-      if (i === length) return known
-    }
-    const text = readUtf8(bytes, start, end)
-    if (known === undefined && this.strings.size < 1024 && text.length === length && isAscii(text)) this.strings.set(hash, text)
-    return text
-  }
-}
-
-/** Keys of up to 32 bytes. */
-const knownKeys = new RememberedStrings(32)
-
-/** Values of up to 24 bytes that are not numbers (counters, offsets and times differ each time). */
-const knownValues = new RememberedStrings(24)
+const knownValues = new RememberedStrings(24, 1024)
 
 /** A value: remembered if it is not a number (see `knownValues`). */
 const readValue = (bytes: Uint8Array, start: number, end: number): string => {
   const first = bytes[start] ?? 0
   return first >= 0x30 && first <= 0x39 ? readUtf8(bytes, start, end) : knownValues.read(bytes, start, end)
-}
-
-const isAscii = (text: string): boolean => {
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) >= 0x80) return false
-  return true
 }
 
 const malformed = (detail: string) => new MalformedHeader({ serializeType: "ROCKETMQ", detail })

@@ -22,6 +22,7 @@ const internal = new Set([
   "protocol/JsonBody.ts",
   "protocol/JsonCursor.ts",
   "protocol/JsonHeader.ts",
+  "protocol/RememberedStrings.ts",
   "protocol/Utf8.ts",
   "transport/Connection.ts",
   "transport/Deadlines.ts",
