@@ -184,7 +184,7 @@ const closedReason = (
 
 /**
  * Dials like `NodeSocket.makeNet`/`makeTls` (the socket is destroyed when the reader's scope
- * closes), and hands over the Node socket once connected: a lone request writes to it directly.
+ * closes), and hands over the Node socket once connected: requests are written to it by their callers.
  */
 const dial = (
   tcp: Net.TcpNetConnectOpts,
@@ -234,7 +234,7 @@ export const openConnection = (
     const scope = yield* Scope.fork(clientScope)
     const { host, port } = target.success
     const tcp = { host, port, noDelay: true, keepAlive: true, keepAliveInitialDelay: 30_000 }
-    /** The Node socket, once connected: lone requests are written to it directly. */
+    /** The Node socket, once connected: requests are written to it by their callers. */
     let direct: Net.Socket | undefined
     const socket = yield* dial(
       tcp,
