@@ -60,9 +60,10 @@ export const connectEffectRawClient = (
         const length = bytes.readInt32BE(offset)
         if (bytes.length - offset < 4 + length) break
         const code = bytes.readInt16BE(offset + 8)
-        const resume = waiting.get(bytes.readInt32BE(offset + OPAQUE_OFFSET))
+        const opaque = bytes.readInt32BE(offset + OPAQUE_OFFSET)
+        const resume = waiting.get(opaque)
         if (resume !== undefined) {
-          waiting.delete(bytes.readInt32BE(offset + OPAQUE_OFFSET))
+          waiting.delete(opaque)
           resume(Exit.succeed(code))
         }
         offset += 4 + length
