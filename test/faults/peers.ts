@@ -13,6 +13,8 @@ export interface RawPeer {
   readonly openConnections: () => number
   /** Connections accepted so far. */
   readonly accepted: () => number
+  /** The connections open now. */
+  readonly sockets: () => ReadonlySet<Net.Socket>
 }
 
 /**
@@ -45,7 +47,8 @@ export const rawPeer = (onConnection: (socket: Net.Socket) => void): Effect.Effe
     port,
     address: `127.0.0.1:${port}`,
     openConnections: () => sockets.size,
-    accepted: () => accepted.n
+    accepted: () => accepted.n,
+    sockets: () => sockets
   })))
 
 /** A peer that accepts connections and never reads from them: its receive window closes. */

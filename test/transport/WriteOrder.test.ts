@@ -6,7 +6,6 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import { Buffer } from "node:buffer"
-import * as Net from "node:net"
 import { Context, Deferred, Effect, Exit, Fiber, Layer, Result, Scope } from "effect"
 import type { Exit as ExitType } from "effect"
 import { DEFAULT_MAX_FRAME_SIZE, encodeFrame, encodeFrameParts } from "../../src/protocol/Frame.ts"
@@ -34,49 +33,35 @@ interface Seen {
  * A raw loopback peer that records every frame it receives, answers every two-way request at
  * once (remark: the request's `tag` field), and can send requests to the client it accepted.
  */
-const recordingPeer = Effect.acquireRelease(
-  Effect.callback<{ server: Net.Server; port: number; seen: Array<Seen>; clients: Set<Net.Socket> }>((resume) => {
-    const seen: Array<Seen> = []
-    const clients = new Set<Net.Socket>()
-    const server = Net.createServer((socket) => {
-      clients.add(socket)
-      const decoder = new FrameDecoder()
-      socket.on("data", (chunk) => {
-        decoder.push(chunk, (command) => {
-          seen.push({
-            code: command.code,
-            response: isResponse(command),
-            oneway: isOneway(command),
-            opaque: command.opaque,
-            remark: isResponse(command) ? command.remark : command.extFields?.["tag"]
-          })
-          if (isResponse(command) || isOneway(command)) return
-          const answer = makeResponse(command, { code: 0, remark: command.extFields?.["tag"] })
-          socket.write(Result.getOrThrow(encodeFrame(answer)))
+const recordingPeer = Effect.gen(function*() {
+  const seen: Array<Seen> = []
+  const peer = yield* rawPeer((socket) => {
+    const decoder = new FrameDecoder()
+    socket.on("data", (chunk) => {
+      decoder.push(chunk, (command) => {
+        seen.push({
+          code: command.code,
+          response: isResponse(command),
+          oneway: isOneway(command),
+          opaque: command.opaque,
+          remark: isResponse(command) ? command.remark : command.extFields?.["tag"]
         })
+        if (isResponse(command) || isOneway(command)) return
+        const answer = makeResponse(command, { code: 0, remark: command.extFields?.["tag"] })
+        socket.write(Result.getOrThrow(encodeFrame(answer)))
       })
-      socket.on("close", () => clients.delete(socket))
-      socket.on("error", () => socket.destroy())
     })
-    server.listen({ host: "127.0.0.1", port: 0 }, () => {
-      const address = server.address()
-      resume(Effect.succeed({ server, seen, clients, port: typeof address === "object" && address !== null ? address.port : 0 }))
-    })
-  }),
-  ({ clients, server }) =>
-    Effect.sync(() => {
-      for (const socket of clients) socket.destroy()
-      server.close()
-    })
-).pipe(Effect.map(({ clients, port, seen }) => ({
-  address: `127.0.0.1:${port}`,
-  seen,
-  /** Sends a request to every accepted client. */
-  push: (command: RemotingCommand) => {
-    const frame = Buffer.from(Result.getOrThrow(encodeFrame(command)))
-    for (const socket of clients) socket.write(frame)
+  })
+  return {
+    address: peer.address,
+    seen,
+    /** Sends a request to every accepted client. */
+    push: (command: RemotingCommand) => {
+      const frame = Buffer.from(Result.getOrThrow(encodeFrame(command)))
+      for (const socket of peer.sockets()) socket.write(frame)
+    }
   }
-})))
+})
 
 const tagged = (code: number, tag: string, oneway = false) => makeRequest({ code, extFields: { tag }, oneway })
 
