@@ -8,23 +8,19 @@
  * @since 0.1.0
  */
 import { Buffer } from "node:buffer"
-import { Effect, Layer, Result } from "effect"
+import { Effect } from "effect"
 import { runBench } from "../measure/BenchRun.ts"
 import type { BenchPlan } from "../measure/BenchRun.ts"
 import { summarize } from "../measure/BenchSummary.ts"
 import type { BenchWindow } from "../measure/BenchSummary.ts"
 import { makeMessage } from "../protocol/message/Message.ts"
 import { Producer } from "../producer/Producer.ts"
-import { prepareMessage, sendRequest } from "../producer/SendRequest.ts"
-import { encodeFrame } from "../protocol/Frame.ts"
-import { publishQueues } from "../route/PublishQueues.ts"
-import { NameServerTransport } from "../transport/NameServerTransport.ts"
-import { RemotingClient } from "../transport/RemotingClient.ts"
 import { loadAliOns } from "./AliOns.ts"
 import { runPromiseBench } from "./PromiseDriver.ts"
 import { connectEffectRawClient, EffectRawClientError } from "./EffectRawClient.ts"
 import type { EffectRawSocket } from "./EffectRawClient.ts"
 import { connectRawClient } from "./RawClient.ts"
+import { rawTarget } from "./RawTarget.ts"
 
 const [client = "effect-rocketmq", namesrv = "", topic = "BenchTopic", inFlight = "64", warmup = "2", duration = "8", count] =
   process.argv.slice(2)
@@ -61,38 +57,8 @@ const aliOns = async (): Promise<BenchWindow> => {
   return window
 }
 
-/** The raw clients' broker and template frame: a SEND_MESSAGE_V2 with a binary header, to the first writable queue. */
-const rawTarget = async (): Promise<{ readonly address: string; readonly frame: Uint8Array }> => {
-  const route = await Effect.runPromise(
-    Effect.gen(function*() {
-      const transport = yield* NameServerTransport
-      return yield* transport.getRouteInfoByTopic(topic)
-    }).pipe(
-      Effect.provide(NameServerTransport.layer({ addresses: namesrv, timeoutMillis: 3000 }).pipe(Layer.provide(RemotingClient.layer()))),
-      Effect.scoped
-    )
-  )
-  const queue = publishQueues(topic, route).queues[0]
-  const address = route.brokerDatas.find((broker) => broker.brokerName === queue?.brokerName)?.brokerAddrs["0"]
-  if (queue === undefined || address === undefined) throw new Error(`no writable queue for ${topic}`)
-  let id = 0
-  const prepared = prepareMessage(makeMessage(topic, body), {
-    nextUniqueId: () => `7F00000100002A9F0000000000${String(id++).padStart(6, "0")}`,
-    now: Date.now(),
-    compressThreshold: 4096,
-    compressLevel: 5
-  })
-  const request = sendRequest(prepared, queue, {
-    producerGroup: "bench_group_raw",
-    defaultTopic: "TBW102",
-    defaultTopicQueueNums: 4,
-    serializeType: "ROCKETMQ"
-  })
-  return { address, frame: Result.getOrThrow(encodeFrame(request)) }
-}
-
 const raw = async (): Promise<BenchWindow> => {
-  const { address, frame } = await rawTarget()
+  const { address, frame } = await rawTarget(namesrv, topic, body)
   const connection = await connectRawClient(address, frame)
   const window = await runPromiseBench(async () => {
     const code = await connection.send()
@@ -103,7 +69,7 @@ const raw = async (): Promise<BenchWindow> => {
 }
 
 const rawOnEffect = async (socket: EffectRawSocket): Promise<BenchWindow> => {
-  const { address, frame } = await rawTarget()
+  const { address, frame } = await rawTarget(namesrv, topic, body)
   return Effect.runPromise(
     Effect.gen(function*() {
       const send = yield* connectEffectRawClient(address, frame, socket)

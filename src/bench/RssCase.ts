@@ -1,24 +1,71 @@
 /**
- * RSS before and after a million sends (64 in flight, 1 KiB bodies) through one producer, in a
- * process of its own run with `--expose-gc`; each measured after a full collection, with the JS
+ * RSS before and after a million sends (64 in flight, 1 KiB bodies) through one client (this
+ * producer, or a peer: ali-ons's producer or the raw reference client, measured the same way), in
+ * a process of its own run with `--expose-gc`; each measured after a full collection, with the JS
  * heap in use, external memory and the young generation's committed size. V8 grows the young
  * generation with the allocation rate, in steps, up to its maximum (`--max-semi-space-size`), and
  * keeps it: RSS is taken after 20 000 sends ("early"), again once the young generation stopped
  * growing ("before"), after each quarter of the million, and at the end ("after").
  *
- * Usage: `node --expose-gc RssCase.ts <namesrv> <topic> <sends>`; prints one JSON line.
+ * Usage: `node --expose-gc RssCase.ts <effect-rocketmq|ali-ons|raw> <namesrv> <topic> <sends>`;
+ * prints one JSON line.
  *
  * @since 0.1.0
  */
 import { Buffer } from "node:buffer"
 import { getHeapSpaceStatistics } from "node:v8"
-import { Effect } from "effect"
+import { Effect, ManagedRuntime } from "effect"
+import type { BenchPlan } from "../measure/BenchRun.ts"
 import { runBench } from "../measure/BenchRun.ts"
 import type { BenchWindow } from "../measure/BenchSummary.ts"
 import { makeMessage } from "../protocol/message/Message.ts"
 import { Producer } from "../producer/Producer.ts"
+import { loadAliOns } from "./AliOns.ts"
+import { runPromiseBench } from "./PromiseDriver.ts"
+import { connectRawClient } from "./RawClient.ts"
+import { rawTarget } from "./RawTarget.ts"
 
-const [namesrv = "", topic = "BenchTopic", sends = "1000000"] = process.argv.slice(2)
+const [client = "effect-rocketmq", namesrv = "", topic = "BenchTopic", sends = "1000000"] = process.argv.slice(2)
+const body = Buffer.alloc(1024, 0x78)
+const plan = (count: number): BenchPlan => ({ concurrency: 64, warmupSeconds: 0, durationSeconds: undefined, count, size: 1024 })
+
+/** A connected client: `run` sends `count` messages with 64 in flight. */
+interface Driver {
+  readonly run: (count: number) => Promise<BenchWindow>
+  readonly close: () => Promise<void>
+}
+
+const thisClient = async (): Promise<Driver> => {
+  const runtime = ManagedRuntime.make(Producer.layer({ nameServers: namesrv, producerGroup: "bench_group_rss" }))
+  const message = makeMessage(topic, body)
+  const producer = await runtime.runPromise(Effect.gen(function*() {
+    return yield* Producer
+  }))
+  const send = producer.send(message)
+  return { run: (count) => runtime.runPromise(runBench(send, plan(count))), close: () => runtime.dispose() }
+}
+
+const aliOns = async (): Promise<Driver> => {
+  const { Producer: AliProducer, Message } = loadAliOns()
+  const silent = { info() {}, warn() {}, error() {}, debug() {} }
+  const producer = new AliProducer({ nameSrv: namesrv, producerGroup: "bench_group_rss_ali", httpclient: {}, logger: silent })
+  await producer.ready()
+  const send = async () => {
+    const result = await producer.send(new Message(topic, "", body))
+    if (result.sendStatus !== "SEND_OK") throw new Error(result.sendStatus)
+  }
+  return { run: (count) => runPromiseBench(send, plan(count)), close: () => producer.close() }
+}
+
+const raw = async (): Promise<Driver> => {
+  const { address, frame } = await rawTarget(namesrv, topic, body)
+  const connection = await connectRawClient(address, frame)
+  const send = async () => {
+    const code = await connection.send()
+    if (code !== 0) throw new Error(`response code ${code}`)
+  }
+  return { run: (count) => runPromiseBench(send, plan(count)), close: async () => connection.close() }
+}
 
 /** The young generation's committed size. */
 const newSpaceSize = () => getHeapSpaceStatistics().find((space) => space.space_name === "new_space")?.space_size ?? 0
@@ -33,11 +80,8 @@ const settledMemory = () => {
   return { rss: usage.rss, heap: usage.heapUsed, external: usage.external, newSpace: newSpaceSize() }
 }
 
-const program = Effect.gen(function*() {
-  const producer = yield* Producer
-  const message = makeMessage(topic, Buffer.alloc(1024, 0x78))
-  const plan = (count: number) => ({ concurrency: 64, warmupSeconds: 0, durationSeconds: undefined, count, size: 1024 })
-  yield* runBench(producer.send(message), plan(20_000)) // connections, routes, JIT
+const measure = async (driver: Driver) => {
+  await driver.run(20_000) // connections, routes, JIT
   const early = settledMemory()
   // V8 grows the young generation under a sustained allocation rate, in steps, up to its maximum,
   // and keeps it: go on until its committed size stayed the same for three batches in a row.
@@ -45,7 +89,7 @@ const program = Effect.gen(function*() {
   let steady = 0
   let newSpace = early.newSpace
   while (steady < 3 && warmupSends < 500_000) {
-    yield* runBench(producer.send(message), plan(20_000))
+    await driver.run(20_000)
     warmupSends += 20_000
     const now = newSpaceSize()
     steady = now === newSpace ? steady + 1 : 0
@@ -58,7 +102,7 @@ const program = Effect.gen(function*() {
   const quarters: Array<number> = []
   const windows: Array<BenchWindow> = []
   for (let quarter = 0; quarter < 4; quarter++) {
-    windows.push(yield* runBench(producer.send(message), plan(Math.round(total / 4))))
+    windows.push(await driver.run(Math.round(total / 4)))
     quarters.push(settledMemory().rss)
   }
   const after = settledMemory()
@@ -85,9 +129,14 @@ const program = Effect.gen(function*() {
     sent,
     errors
   }
-})
+}
 
-Effect.runPromise(Effect.scoped(Effect.provide(program, Producer.layer({ nameServers: namesrv, producerGroup: "bench_group_rss" })))).then(
+const connect = client === "ali-ons" ? aliOns : client === "raw" ? raw : thisClient
+connect().then(async (driver) => {
+  const result = await measure(driver)
+  await driver.close()
+  return { client, ...result }
+}).then(
   (result) => {
     process.stdout.write(`${JSON.stringify(result)}\n`)
     process.exit(0)

@@ -90,6 +90,7 @@ const RouteResult = Schema.Struct({
   })
 })
 const RssResult = Schema.Struct({
+  client: Schema.String,
   early: Schema.Number,
   earlyNewSpace: Schema.Number,
   warmupSends: Schema.Number,
@@ -273,22 +274,33 @@ const route = async () => {
 
 const rss = async () => {
   const sends = quick ? 100_000 : 1_000_000
-  say(`== Memory: RSS over ${fmt(sends)} sends (64 in flight, 1 KiB), one producer, each figure after a full GC`)
+  say(`== Memory: RSS over ${fmt(sends)} sends (64 in flight, 1 KiB), one client, each figure after a full GC`)
   say("   in a process of its own; RSS after 20 000 sends (early), then after more 20 000-send batches until V8's young")
   say("   generation stopped growing (it grows with the allocation rate up to its maximum and keeps it: before), after each")
-  say("   quarter of the sends, and at the end; twice: Node's defaults, and the young generation capped (--max-semi-space-size=16)")
+  say("   quarter of the sends, and at the end. This client with Node's defaults and with the young generation capped")
+  say("   (--max-semi-space-size=16); then ali-ons and the raw reference client with Node's defaults, measured the same way")
   const cluster = await startCluster(1, "BenchTopic")
   try {
-    for (const [label, flags] of [["defaults", []], ["semi-space 16 MiB", ["--max-semi-space-size=16"]]] as const) {
-      const r = Schema.decodeUnknownSync(RssResult)(await runCase("RssCase", [cluster.address, "BenchTopic", String(sends)], ["--expose-gc", ...flags]))
+    const runs = [
+      ["effect-rocketmq", "defaults", []],
+      ["effect-rocketmq", "semi-space 16 MiB", ["--max-semi-space-size=16"]],
+      ["ali-ons", "defaults", []],
+      ["raw", "defaults", []]
+    ] as const
+    for (const [client, label, flags] of runs) {
+      const r = Schema.decodeUnknownSync(RssResult)(
+        await runCase("RssCase", [client, cluster.address, "BenchTopic", String(sends)], ["--expose-gc", ...flags])
+      )
       const mb = (bytes: number) => bytes / 2 ** 20
       const delta = (before: number, after: number) => `${after >= before ? "+" : ""}${fmt(mb(after - before), 1)}`
-      say(`   ${label}: RSS ${fmt(mb(r.before), 1)} → ${fmt(mb(r.after), 1)} MiB (${delta(r.before, r.after)} MiB) over ${fmt(r.sent)} sends at ${fmt(r.msgsPerSec)} msgs/s`)
+      say(`   ${client}, ${label}: RSS ${fmt(mb(r.before), 1)} → ${fmt(mb(r.after), 1)} MiB (${delta(r.before, r.after)} MiB) over ${fmt(r.sent)} sends at ${fmt(r.msgsPerSec)} msgs/s`)
       say(`     after each quarter: ${r.quarters.map((q) => fmt(mb(q), 1)).join(", ")} MiB`)
       say(`     since the early point (${fmt(mb(r.early), 1)} MiB, young generation ${fmt(mb(r.earlyNewSpace), 1)} MiB, ${fmt(r.warmupSends)} sends before "before"): ${delta(r.early, r.after)} MiB`)
       say(`     JS heap in use ${delta(r.heapBefore, r.heapAfter)} MiB, external ${delta(r.externalBefore, r.externalAfter)} MiB, young generation committed ${fmt(mb(r.newSpaceBefore), 1)} → ${fmt(mb(r.newSpaceAfter), 1)} MiB`)
+      const variant = flags.length === 0 ? "" : ".semi-space-16"
       emit({
-        bench: `rss.${sends}-sends${flags.length === 0 ? "" : ".semi-space-16"}`, ops_per_sec: r.msgsPerSec, peer: null, peer_ops_per_sec: null, ratio: null,
+        bench: `rss.${sends}-sends${client === "effect-rocketmq" ? "" : `.${client}`}${variant}`, client,
+        ops_per_sec: r.msgsPerSec, peer: null, peer_ops_per_sec: null, ratio: null,
         rss_before_mb: Number(mb(r.before).toFixed(1)), rss_after_mb: Number(mb(r.after).toFixed(1)), growth_mb: Number(mb(r.growth).toFixed(1)),
         rss_quarters_mb: r.quarters.map((q) => Number(mb(q).toFixed(1))),
         rss_early_mb: Number(mb(r.early).toFixed(1)), growth_since_early_mb: Number(mb(r.growthSinceEarly).toFixed(1)), warmup_sends: r.warmupSends,
