@@ -3,18 +3,20 @@
  * send, answers matched by opaque and nothing decoded but the code, but each send is an Effect
  * (`Effect.callback`) run by a fiber of the benchmark's Effect driver. Two sockets:
  * - `"node:net"`: writes corked to the end of the tick and a `data` listener, as the raw client;
- * - `"platform"`: the `@effect/platform-node` socket, as this client's transport uses it: frames
- *   queued for a writer fiber (`writeAll` of everything queued), a reader fiber pulling the socket.
+ * - `"platform"`: the `@effect/platform-node` socket, as this client's transport uses it: a reader
+ *   fiber pulling the socket, and each frame written by its caller to the Node socket under it,
+ *   corked to the end of the tick.
  *
  * The second is about the least CPU per send an Effect client on the `@effect/platform-node` socket
- * can spend: what the producer adds to it is its own work (headers, route, spans, metrics, retries).
+ * can spend: what the producer adds to it is its own work (headers, route, metrics, retries).
  *
  * @since 0.1.0
  */
 import * as NodeSocket from "@effect/platform-node/NodeSocket"
 import { Buffer } from "node:buffer"
 import * as Net from "node:net"
-import { Data, Effect, Exit, Queue, Scope } from "effect"
+import { Data, Effect, Exit, Scope } from "effect"
+import * as Socket from "effect/socket/Socket"
 
 /** Offset of the opaque in a frame with a binary header: length 4, type 4, code 2, language 1, version 2. */
 const OPAQUE_OFFSET = 13
@@ -92,6 +94,22 @@ export const connectEffectRawClient = (
           waiting.delete(opaque)
         })
       })
+    /** Writes to `socket`, corked to the end of the tick: the frames of one tick go out in one `writev`. */
+    const corkedWriter = (socket: Net.Socket) => {
+      let corked = false
+      const uncork = () => {
+        corked = false
+        socket.uncork()
+      }
+      return (bytes: Buffer) => {
+        if (!corked) {
+          corked = true
+          socket.cork()
+          process.nextTick(uncork)
+        }
+        socket.write(bytes)
+      }
+    }
 
     if (socketKind === "node:net") {
       const socket = yield* Effect.acquireRelease(
@@ -107,33 +125,29 @@ export const connectEffectRawClient = (
       )
       socket.on("data", onChunk)
       socket.on("close", () => failAll("connection closed"))
-      let corked = false
-      const uncork = () => {
-        corked = false
-        socket.uncork()
-      }
-      return sendWith((bytes) => {
-        if (!corked) {
-          corked = true
-          socket.cork()
-          process.nextTick(uncork)
-        }
-        socket.write(bytes)
-      })
+      return sendWith(corkedWriter(socket))
     }
 
-    const socket = yield* NodeSocket.makeNet({ host, port: Number(port), noDelay: true })
+    // The platform socket, dialled as the client's transport dials it: the Node socket is kept for the writes.
+    let node: Net.Socket | undefined
+    const socket = yield* NodeSocket.fromDuplex(
+      Effect.callback<Net.Socket, Socket.SocketError>((resume) => {
+        const connection = Net.createConnection({ host, port: Number(port), noDelay: true })
+        connection.once("connect", () => {
+          node = connection
+          resume(Effect.succeed(connection))
+        })
+        connection.on("error", (cause) => {
+          resume(Effect.fail(new Socket.SocketError({ reason: new Socket.SocketOpenError({ kind: "Unknown", cause }) })))
+        })
+      })
+    )
     const { pull } = yield* socket.reader.pipe(Effect.mapError((error) => new EffectRawClientError({ detail: error.message })))
-    const writer = yield* socket.writer
-    const outgoing = yield* Queue.unbounded<Uint8Array>()
+    if (node === undefined) return yield* new EffectRawClientError({ detail: "the socket opened without a Node socket" })
+    yield* Effect.addFinalizer(() => Effect.sync(() => node?.destroy()))
     const readLoop = Effect.gen(function*() {
       while (true) for (const chunk of yield* pull) onChunk(typeof chunk === "string" ? Buffer.from(chunk) : chunk)
     })
-    const writeLoop = Effect.gen(function*() {
-      while (true) yield* writer.writeAll(yield* Queue.takeAll(outgoing))
-    })
-    for (const loop of [readLoop, writeLoop]) {
-      yield* loop.pipe(Effect.catch((error) => Effect.sync(() => failAll(error.message))), Effect.forkScoped)
-    }
-    return sendWith((bytes) => Queue.offerUnsafe(outgoing, bytes))
+    yield* readLoop.pipe(Effect.catch((error) => Effect.sync(() => failAll(error.message))), Effect.forkScoped)
+    return sendWith(corkedWriter(node))
   })

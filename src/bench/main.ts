@@ -172,8 +172,9 @@ const producer = async () => {
   say("   Headers: effect-rocketmq its default, the binary ROCKETMQ header; ali-ons JSON (all it has); the raw clients binary.")
   say("   raw pipelined: one SEND_MESSAGE_V2 frame encoded once, per send a copy with a new opaque, answers matched by opaque.")
   say("   raw on Effect: the same work, each send an Effect run by the Effect driver's fibers, on a node:net socket, or on the")
-  say("   @effect/platform-node socket with a writer and a reader fiber as this client's transport has (src/bench/EffectRawClient.ts):")
-  say("   the least CPU an Effect client on that socket spends per send; the rest of this client's CPU is its own work.")
+  say("   @effect/platform-node socket as this client's transport uses it: a reader fiber pulling it, each frame written by its")
+  say("   caller to the Node socket under it, corked to the end of the tick (src/bench/EffectRawClient.ts): the least CPU an")
+  say("   Effect client on that socket spends per send; the rest of this client's CPU is its own work.")
   const cluster = await startCluster(1, "BenchTopic")
   try {
     const rows: Array<Array<string>> = []
