@@ -19,7 +19,8 @@
  * timed-out attempt closes its connection, as Java's sync path does, so requests stuck on a dead
  * connection fail at once and go elsewhere.
  *
- * Every public operation is a span (`Producer.send`, …). The steps are spans of their own only with
+ * Every public operation is a span (`Producer.send`, …) when a tracer is installed (Effect's
+ * built-in `nativeTracer` exports nothing: no span is made for it). The steps are spans of their own only with
  * the producer option `stepSpans`: a span costs several microseconds, and three more per send cost
  * a third of the throughput at 64 sends in flight (`npm run bench` measures both).
  *
