@@ -1,6 +1,6 @@
 /**
  * The raw client's work done the Effect way: the same template frame, a copy with a new opaque per
- * send, answers matched by opaque and nothing decoded but the code, but each send is an Effect
+ * send, answers read as the raw client reads them (`readAnswers`), but each send is an Effect
  * (`Effect.callback`) run by a fiber of the benchmark's Effect driver. Two sockets:
  * - `"node:net"`: writes corked to the end of the tick and a `data` listener, as the raw client;
  * - `"platform"`: the `@effect/platform-node` socket, as this client's transport uses it: a reader
@@ -17,9 +17,7 @@ import { Buffer } from "node:buffer"
 import * as Net from "node:net"
 import { Data, Effect, Exit, Scope } from "effect"
 import * as Socket from "effect/socket/Socket"
-
-/** Offset of the opaque in a frame with a binary header: length 4, type 4, code 2, language 1, version 2. */
-const OPAQUE_OFFSET = 13
+import { OPAQUE_OFFSET, readAnswers } from "./RawClient.ts"
 
 /**
  * The socket under the Effect raw client.
@@ -55,21 +53,16 @@ export const connectEffectRawClient = (
     let nextOpaque = 1
     let pending: Buffer | undefined
 
+    const onAnswer = (code: number, opaque: number) => {
+      const resume = waiting.get(opaque)
+      if (resume !== undefined) {
+        waiting.delete(opaque)
+        resume(Exit.succeed(code))
+      }
+    }
     const onChunk = (chunk: Uint8Array) => {
       const bytes = pending === undefined ? Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length) : Buffer.concat([pending, chunk])
-      let offset = 0
-      while (bytes.length - offset >= 8) {
-        const length = bytes.readInt32BE(offset)
-        if (bytes.length - offset < 4 + length) break
-        const code = bytes.readInt16BE(offset + 8)
-        const opaque = bytes.readInt32BE(offset + OPAQUE_OFFSET)
-        const resume = waiting.get(opaque)
-        if (resume !== undefined) {
-          waiting.delete(opaque)
-          resume(Exit.succeed(code))
-        }
-        offset += 4 + length
-      }
+      const offset = readAnswers(bytes, onAnswer)
       pending = offset === bytes.length ? undefined : bytes.subarray(offset)
     }
     const failAll = (detail: string) => {

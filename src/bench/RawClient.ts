@@ -9,8 +9,12 @@
 import { Buffer } from "node:buffer"
 import * as Net from "node:net"
 
-/** Offset of the opaque in a frame with a binary header: length 4, type 4, code 2, language 1, version 2. */
-const OPAQUE_OFFSET = 13
+/**
+ * Offset of the opaque in a frame with a binary header: length 4, type 4, code 2, language 1, version 2.
+ *
+ * @since 0.1.0
+ */
+export const OPAQUE_OFFSET = 13
 
 /**
  * A connected raw client.
@@ -26,6 +30,31 @@ export interface RawClient {
 interface Waiter {
   readonly resolve: (code: number) => void
   readonly reject: (error: Error) => void
+}
+
+/**
+ * Reads each whole frame in `bytes`, an answer with a binary or a JSON header (5.x answers with
+ * JSON whatever the request used), and calls `onAnswer` with its code and opaque; returns the offset
+ * after the last whole frame.
+ *
+ * @since 0.1.0
+ */
+export const readAnswers = (bytes: Buffer, onAnswer: (code: number, opaque: number) => void): number => {
+  let offset = 0
+  while (bytes.length - offset >= 8) {
+    const length = bytes.readInt32BE(offset)
+    if (bytes.length - offset < 4 + length) break
+    const typeWord = bytes.readUInt32BE(offset + 4)
+    if (typeWord >>> 24 === 1) onAnswer(bytes.readInt16BE(offset + 8), bytes.readInt32BE(offset + OPAQUE_OFFSET))
+    else {
+      const header: unknown = JSON.parse(bytes.toString("utf8", offset + 8, offset + 8 + (typeWord & 0xffffff)))
+      if (typeof header === "object" && header !== null && "code" in header && "opaque" in header) {
+        onAnswer(Number(header.code), Number(header.opaque))
+      }
+    }
+    offset += 4 + length
+  }
+  return offset
 }
 
 /**
@@ -48,18 +77,7 @@ export const connectRawClient = (address: string, frame: Uint8Array): Promise<Ra
       socket.uncork()
     }
 
-    const onFrame = (bytes: Buffer, start: number, headerLength: number, serializeType: number) => {
-      let code: number
-      let opaque: number
-      if (serializeType === 1) {
-        code = bytes.readInt16BE(start + 8)
-        opaque = bytes.readInt32BE(start + 13)
-      } else {
-        const header: unknown = JSON.parse(bytes.toString("utf8", start + 8, start + 8 + headerLength))
-        if (typeof header !== "object" || header === null || !("code" in header) || !("opaque" in header)) return
-        code = Number(header.code)
-        opaque = Number(header.opaque)
-      }
+    const onAnswer = (code: number, opaque: number) => {
       const waiter = waiting.get(opaque)
       if (waiter !== undefined) {
         waiting.delete(opaque)
@@ -68,17 +86,9 @@ export const connectRawClient = (address: string, frame: Uint8Array): Promise<Ra
     }
 
     socket.on("data", (chunk: Buffer) => {
-      let bytes = pending === undefined ? chunk : Buffer.concat([pending, chunk])
-      let offset = 0
-      while (bytes.length - offset >= 8) {
-        const length = bytes.readInt32BE(offset)
-        if (bytes.length - offset < 4 + length) break
-        const typeWord = bytes.readUInt32BE(offset + 4)
-        onFrame(bytes, offset, typeWord & 0xffffff, typeWord >>> 24)
-        offset += 4 + length
-      }
+      const bytes = pending === undefined ? chunk : Buffer.concat([pending, chunk])
+      const offset = readAnswers(bytes, onAnswer)
       pending = offset === bytes.length ? undefined : bytes.subarray(offset)
-      bytes = Buffer.alloc(0)
     })
     const failAll = (error: Error) => {
       for (const waiter of waiting.values()) waiter.reject(error)
