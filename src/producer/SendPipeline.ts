@@ -20,9 +20,9 @@
  * connection fail at once and go elsewhere.
  *
  * Every public operation is a span (`Producer.send`, …) when a tracer is installed (Effect's
- * built-in `nativeTracer` exports nothing: no span is made for it). The steps are spans of their own only with
- * the producer option `stepSpans`: a span costs several microseconds, and three more per send cost
- * a third of the throughput at 64 sends in flight (`npm run bench` measures both).
+ * built-in `nativeTracer` exports nothing: no span is made for it). The steps are spans of their
+ * own only with the producer option `stepSpans`: a span costs several microseconds, and three more
+ * per send cost up to a sixth of the CPU at 64 sends in flight (`npm run bench` measures both).
  *
  * @since 0.1.0
  */
