@@ -5,6 +5,7 @@
  */
 import type { Buffer } from "node:buffer"
 import { createRequire } from "node:module"
+import type { PromiseSender } from "./PromiseDriver.ts"
 
 /**
  * ali-ons's `RemotingCommand`: its codec.
@@ -73,4 +74,29 @@ export const loadJson2 = (): { parse(text: string): unknown } => require("JSON2"
 export const aliOnsVersion = (): string => {
   const manifest: { version?: unknown } = require("ali-ons/package.json")
   return String(manifest.version)
+}
+
+/**
+ * An ali-ons producer of `producerGroup` on `namesrv`, ready, sending `body` to `topic` (its logger
+ * silenced); a send that is not `SEND_OK` fails.
+ *
+ * @since 0.1.0
+ */
+export const connectAliOnsSender = async (
+  namesrv: string,
+  producerGroup: string,
+  topic: string,
+  body: Buffer
+): Promise<PromiseSender> => {
+  const { Producer, Message } = loadAliOns()
+  const silent = { info() {}, warn() {}, error() {}, debug() {} }
+  const producer = new Producer({ nameSrv: namesrv, producerGroup, httpclient: {}, logger: silent })
+  await producer.ready()
+  return {
+    send: async () => {
+      const result = await producer.send(new Message(topic, "", body))
+      if (result.sendStatus !== "SEND_OK") throw new Error(result.sendStatus)
+    },
+    close: () => producer.close()
+  }
 }

@@ -15,12 +15,12 @@ import { summarize } from "../measure/BenchSummary.ts"
 import type { BenchWindow } from "../measure/BenchSummary.ts"
 import { makeMessage } from "../protocol/message/Message.ts"
 import { Producer } from "../producer/Producer.ts"
-import { loadAliOns } from "./AliOns.ts"
+import { connectAliOnsSender } from "./AliOns.ts"
 import { runPromiseBench } from "./PromiseDriver.ts"
+import type { PromiseSender } from "./PromiseDriver.ts"
 import { connectEffectRawClient, EffectRawClientError } from "./EffectRawClient.ts"
 import type { EffectRawSocket } from "./EffectRawClient.ts"
-import { connectRawClient } from "./RawClient.ts"
-import { rawTarget } from "./RawTarget.ts"
+import { connectRawSender, rawTarget } from "./RawTarget.ts"
 
 const [client = "effect-rocketmq", namesrv = "", topic = "BenchTopic", inFlight = "64", warmup = "2", duration = "8", count] =
   process.argv.slice(2)
@@ -44,27 +44,11 @@ const thisClient = (stepSpans: boolean): Promise<BenchWindow> => {
   )
 }
 
-const aliOns = async (): Promise<BenchWindow> => {
-  const { Producer: AliProducer, Message } = loadAliOns()
-  const silent = { info() {}, warn() {}, error() {}, debug() {} }
-  const producer = new AliProducer({ nameSrv: namesrv, producerGroup: "bench_group_ali", httpclient: {}, logger: silent })
-  await producer.ready()
-  const window = await runPromiseBench(async () => {
-    const result = await producer.send(new Message(topic, "", body))
-    if (result.sendStatus !== "SEND_OK") throw new Error(result.sendStatus)
-  }, plan)
-  await producer.close()
-  return window
-}
-
-const raw = async (): Promise<BenchWindow> => {
-  const { address, frame } = await rawTarget(namesrv, topic, body)
-  const connection = await connectRawClient(address, frame)
-  const window = await runPromiseBench(async () => {
-    const code = await connection.send()
-    if (code !== 0) throw new Error(`response code ${code}`)
-  }, plan)
-  connection.close()
+/** A peer client through the promise loop, closed after the window. */
+const peer = async (connect: () => Promise<PromiseSender>): Promise<BenchWindow> => {
+  const sender = await connect()
+  const window = await runPromiseBench(sender.send, plan)
+  await sender.close()
   return window
 }
 
@@ -82,9 +66,9 @@ const rawOnEffect = async (socket: EffectRawSocket): Promise<BenchWindow> => {
 }
 
 const run = client === "ali-ons"
-  ? aliOns
+  ? () => peer(() => connectAliOnsSender(namesrv, "bench_group_ali", topic, body))
   : client === "raw"
-  ? raw
+  ? () => peer(() => connectRawSender(namesrv, topic, body))
   : client === "raw-effect-net"
   ? () => rawOnEffect("node:net")
   : client === "raw-effect-platform"

@@ -10,6 +10,17 @@ import { makeBenchTracker } from "../measure/BenchRun.ts"
 import type { BenchWindow } from "../measure/BenchSummary.ts"
 
 /**
+ * A peer client connected for the benchmarks: `send` sends one message and fails unless the broker
+ * stored it.
+ *
+ * @since 0.1.0
+ */
+export interface PromiseSender {
+  readonly send: () => Promise<void>
+  readonly close: () => Promise<void>
+}
+
+/**
  * Runs `send` with `plan.concurrency` in flight: warm-up, then the measured window; sends started in
  * the window count, and it closes when the last of them completes.
  *

@@ -1,6 +1,7 @@
 /**
  * The raw reference clients' target: the broker of the topic's first writable queue and a
- * SEND_MESSAGE_V2 frame for it with a binary header, encoded once by this client's own encoder.
+ * SEND_MESSAGE_V2 frame for it with a binary header, encoded once by this client's own encoder; and
+ * the raw client connected to it.
  *
  * @since 0.1.0
  */
@@ -11,6 +12,8 @@ import { makeMessage } from "../protocol/message/Message.ts"
 import { publishQueues } from "../route/PublishQueues.ts"
 import { NameServerTransport } from "../transport/NameServerTransport.ts"
 import { RemotingClient } from "../transport/RemotingClient.ts"
+import type { PromiseSender } from "./PromiseDriver.ts"
+import { connectRawClient } from "./RawClient.ts"
 
 /**
  * Looks up `topic` on `namesrv` and encodes one send of `body` to its first writable queue.
@@ -50,3 +53,20 @@ export const rawTarget = async (
   return { address, frame: Result.getOrThrow(encodeFrame(request)) }
 }
 
+
+/**
+ * The raw client connected to `topic`'s target, sending `body`; an answer other than SUCCESS fails.
+ *
+ * @since 0.1.0
+ */
+export const connectRawSender = async (namesrv: string, topic: string, body: Uint8Array): Promise<PromiseSender> => {
+  const { address, frame } = await rawTarget(namesrv, topic, body)
+  const connection = await connectRawClient(address, frame)
+  return {
+    send: async () => {
+      const code = await connection.send()
+      if (code !== 0) throw new Error(`response code ${code}`)
+    },
+    close: async () => connection.close()
+  }
+}

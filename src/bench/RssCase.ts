@@ -20,10 +20,10 @@ import { runBench } from "../measure/BenchRun.ts"
 import type { BenchWindow } from "../measure/BenchSummary.ts"
 import { makeMessage } from "../protocol/message/Message.ts"
 import { Producer } from "../producer/Producer.ts"
-import { loadAliOns } from "./AliOns.ts"
+import { connectAliOnsSender } from "./AliOns.ts"
 import { runPromiseBench } from "./PromiseDriver.ts"
-import { connectRawClient } from "./RawClient.ts"
-import { rawTarget } from "./RawTarget.ts"
+import type { PromiseSender } from "./PromiseDriver.ts"
+import { connectRawSender } from "./RawTarget.ts"
 
 const [client = "effect-rocketmq", namesrv = "", topic = "BenchTopic", sends = "1000000"] = process.argv.slice(2)
 const body = Buffer.alloc(1024, 0x78)
@@ -45,26 +45,10 @@ const thisClient = async (): Promise<Driver> => {
   return { run: (count) => runtime.runPromise(runBench(send, plan(count))), close: () => runtime.dispose() }
 }
 
-const aliOns = async (): Promise<Driver> => {
-  const { Producer: AliProducer, Message } = loadAliOns()
-  const silent = { info() {}, warn() {}, error() {}, debug() {} }
-  const producer = new AliProducer({ nameSrv: namesrv, producerGroup: "bench_group_rss_ali", httpclient: {}, logger: silent })
-  await producer.ready()
-  const send = async () => {
-    const result = await producer.send(new Message(topic, "", body))
-    if (result.sendStatus !== "SEND_OK") throw new Error(result.sendStatus)
-  }
-  return { run: (count) => runPromiseBench(send, plan(count)), close: () => producer.close() }
-}
-
-const raw = async (): Promise<Driver> => {
-  const { address, frame } = await rawTarget(namesrv, topic, body)
-  const connection = await connectRawClient(address, frame)
-  const send = async () => {
-    const code = await connection.send()
-    if (code !== 0) throw new Error(`response code ${code}`)
-  }
-  return { run: (count) => runPromiseBench(send, plan(count)), close: async () => connection.close() }
+/** A peer client through the promise loop. */
+const peer = async (connect: () => Promise<PromiseSender>): Promise<Driver> => {
+  const sender = await connect()
+  return { run: (count) => runPromiseBench(sender.send, plan(count)), close: sender.close }
 }
 
 /** The young generation's committed size. */
@@ -131,7 +115,11 @@ const measure = async (driver: Driver) => {
   }
 }
 
-const connect = client === "ali-ons" ? aliOns : client === "raw" ? raw : thisClient
+const connect = client === "ali-ons"
+  ? () => peer(() => connectAliOnsSender(namesrv, "bench_group_rss_ali", topic, body))
+  : client === "raw"
+  ? () => peer(() => connectRawSender(namesrv, topic, body))
+  : thisClient
 connect().then(async (driver) => {
   const result = await measure(driver)
   await driver.close()
