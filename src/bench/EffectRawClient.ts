@@ -12,11 +12,10 @@
  *
  * @since 0.1.0
  */
-import * as NodeSocket from "@effect/platform-node/NodeSocket"
 import { Buffer } from "node:buffer"
 import * as Net from "node:net"
 import { Data, Effect, Exit, Scope } from "effect"
-import * as Socket from "effect/socket/Socket"
+import { dial } from "../transport/Connection.ts"
 import { OPAQUE_OFFSET, readAnswers } from "./RawClient.ts"
 
 /**
@@ -121,23 +120,14 @@ export const connectEffectRawClient = (
       return sendWith(corkedWriter(socket))
     }
 
-    // The platform socket, dialled as the client's transport dials it: the Node socket is kept for the writes.
+    // The platform socket, dialled by the transport's own `dial` (3 s to connect; the socket is
+    // destroyed when this scope closes): the Node socket is kept for the writes.
     let node: Net.Socket | undefined
-    const socket = yield* NodeSocket.fromDuplex(
-      Effect.callback<Net.Socket, Socket.SocketError>((resume) => {
-        const connection = Net.createConnection({ host, port: Number(port), noDelay: true })
-        connection.once("connect", () => {
-          node = connection
-          resume(Effect.succeed(connection))
-        })
-        connection.on("error", (cause) => {
-          resume(Effect.fail(new Socket.SocketError({ reason: new Socket.SocketOpenError({ kind: "Unknown", cause }) })))
-        })
-      })
-    )
+    const socket = yield* dial({ host, port: Number(port), noDelay: true }, undefined, 3000, (connected) => {
+      node = connected
+    })
     const { pull } = yield* socket.reader.pipe(Effect.mapError((error) => new EffectRawClientError({ detail: error.message })))
     if (node === undefined) return yield* new EffectRawClientError({ detail: "the socket opened without a Node socket" })
-    yield* Effect.addFinalizer(() => Effect.sync(() => node?.destroy()))
     const readLoop = Effect.gen(function*() {
       while (true) for (const chunk of yield* pull) onChunk(typeof chunk === "string" ? Buffer.from(chunk) : chunk)
     })

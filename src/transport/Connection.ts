@@ -185,8 +185,11 @@ const closedReason = (
 /**
  * Dials like `NodeSocket.makeNet`/`makeTls` (the socket is destroyed when the reader's scope
  * closes), and hands over the Node socket once connected: requests are written to it by their callers.
+ *
+ * @since 0.1.0
+ * @category internals
  */
-const dial = (
+export const dial = (
   tcp: Net.TcpNetConnectOpts,
   tls: NodeTls.ConnectionOptions | undefined,
   openTimeout: number,
