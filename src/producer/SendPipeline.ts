@@ -26,7 +26,7 @@
  *
  * @since 0.1.0
  */
-import { Clock, Context, Duration, Effect, Exit, Metric, Result, Schema, Tracer } from "effect"
+import { Clock, Context, Effect, Exit, Metric, Result, Schema, Tracer } from "effect"
 import { formatMessageQueue, MessageQueue } from "../route/MessageQueue.ts"
 import type { RouteLookup } from "../route/RouteLookup.ts"
 import type { TopicPublishInfo } from "../route/TopicPublishInfo.ts"
@@ -38,7 +38,7 @@ import { attemptCap, defaultAttemptBudgetOptions, retryReserve } from "./Attempt
 import { InvalidMessage, topicOfUnchecked, validateMessage, validateMessages, validateTopic } from "./MessageValidation.ts"
 import { BrokerRejected, NoMasterAddress, NoWritableQueue, ProducerClosed, ProducerError, QueueNotSelected, SendFailed } from "./ProducerError.ts"
 import type { FailedAttempt } from "./ProducerError.ts"
-import { messagesSentSeries, sendFailuresSeries, sendLatencySeries, sendRetriesSeries } from "./ProducerMetrics.ts"
+import { messagesSentSeries, sendFailuresSeries, sendLatencyMillisSeries, sendRetriesSeries } from "./ProducerMetrics.ts"
 import type { ResolvedProducerOptions } from "./ProducerOptions.ts"
 import type { QueueSelector } from "./QueueSelector.ts"
 import { prepareBatch, prepareMessage, readSendResponse, sendRequest } from "./SendRequest.ts"
@@ -90,7 +90,8 @@ interface TopicMetrics {
   readonly sent: (brokerName: string) => Metric.Metric<number, unknown>
   readonly failures: Metric.Metric<number, unknown>
   readonly retries: Metric.Metric<number, unknown>
-  readonly latency: Metric.Metric<Duration.Duration, unknown>
+  /** In milliseconds. */
+  readonly latency: Metric.Metric<number, unknown>
 }
 
 /** A public operation under way: when it started, and the caller's clock, context and metrics. */
@@ -226,7 +227,11 @@ export const makeSendPipeline = (context: SendPipelineContext) => {
       return outcome
     }
     return Effect.match(
-      client.invoke(address, sendRequest(job.prepared, queue, requestContext), { deadline: until, closeOnTimeout: true }),
+      client.invoke(address, sendRequest(job.prepared, queue, requestContext), {
+        deadline: until,
+        timeoutMillis: until - sentAt,
+        closeOnTimeout: true
+      }),
       {
         onFailure: (error) =>
           settle({
@@ -294,8 +299,9 @@ export const makeSendPipeline = (context: SendPipelineContext) => {
   const attempt = step("SendPipeline.attempt", (job: SendJob, state: AttemptState): Effect.Effect<Outcome, ProducerError> => {
     const retry = state.number > 1
     const attemptsLeft = job.maxAttempts - state.number + 1
-    const sendOn = (info: TopicPublishInfo): Effect.Effect<Outcome> => {
-      const now = job.clock.currentTimeMillisUnsafe()
+    /** `startedAt`: when the attempt starts, or `undefined` to read the clock. */
+    const sendOn = (info: TopicPublishInfo, startedAt: number | undefined): Effect.Effect<Outcome> => {
+      const now = startedAt ?? job.clock.currentTimeMillisUnsafe()
       const queue = job.queueFor(info, state.lastBrokerName, retry, now)
       const address = queue === undefined || queue instanceof QueueNotSelected ? undefined : info.masters.get(queue.brokerName)
       if (queue === undefined || queue instanceof QueueNotSelected || address === undefined) {
@@ -312,11 +318,12 @@ export const makeSendPipeline = (context: SendPipelineContext) => {
       })
       return request(job, queue, address, now, until)
     }
-    // A cached route is read in place; a miss is a lookup of its own.
+    // A cached route is read in place; a miss is a lookup of its own. The first attempt on a
+    // cached route starts when the send did (nothing between them waits): the clock is not read again.
     const cached = lookup.cachedPublishInfo(job.prepared.topic, job.context)
-    const run = cached !== undefined ? sendOn(cached) : Effect.flatMap(
+    const run = cached !== undefined ? sendOn(cached, retry ? undefined : job.started) : Effect.flatMap(
       Effect.mapError(lookup.publishInfo(job.prepared.topic, { deadline: job.deadline }), ({ reason }) => new ProducerError({ reason })),
-      sendOn
+      (info) => sendOn(info, undefined)
     )
     return retry ? Effect.andThen(Effect.sync(() => job.metrics.retries.updateUnsafe(1, job.context)), run) : run
   })
@@ -398,7 +405,7 @@ export const makeSendPipeline = (context: SendPipelineContext) => {
       },
       failures: sendFailuresSeries(attributes),
       retries: sendRetriesSeries(attributes),
-      latency: sendLatencySeries(attributes)
+      latency: sendLatencyMillisSeries(attributes)
     }
   }
   const topicMetrics = (topic: string): TopicMetrics => {
@@ -426,13 +433,14 @@ export const makeSendPipeline = (context: SendPipelineContext) => {
       if (context.isClosed()) return Effect.fail(closed())
       const clock = fiber.getRef(Clock.Clock)
       const call: Call = { started: clock.currentTimeMillisUnsafe(), clock, context: fiber.context, metrics: topicMetrics(topic) }
-      const operation = Effect.onExit(run(call), (exit) =>
-        Effect.sync(() => {
-          const { metrics, context: services, started } = call
-          if (Exit.isSuccess(exit)) metrics.sent(exit.value.messageQueue.brokerName).updateUnsafe(1, services)
-          else metrics.failures.updateUnsafe(1, services)
-          metrics.latency.updateUnsafe(Duration.millis(clock.currentTimeMillisUnsafe() - started), services)
-        }))
+      // The metrics are recorded in place: no finalizer effect to run, so none is made.
+      const operation = Effect.onExitPrimitive(run(call), (exit) => {
+        const { metrics, context: services, started } = call
+        if (Exit.isSuccess(exit)) metrics.sent(exit.value.messageQueue.brokerName).updateUnsafe(1, services)
+        else metrics.failures.updateUnsafe(1, services)
+        metrics.latency.updateUnsafe(clock.currentTimeMillisUnsafe() - started, services)
+        return undefined
+      }, true)
       if (fiber.getRef(Tracer.Tracer) === Tracer.nativeTracer) return operation
       // (an invalid topic shares the "(invalid)" series; its span still names it)
       const spanOptions = call.metrics.spanOptions.attributes.topic === topic

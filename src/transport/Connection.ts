@@ -82,6 +82,11 @@ export interface PendingRequest {
   readonly timeoutMillis: number
   /** Close the connection if it times out (failing the other requests on it). */
   readonly closeOnTimeout: boolean
+  /**
+   * What the request's caller resumes with when the response comes: the response itself, or (for
+   * an answer such as GO_AWAY) what to do instead. Run in the caller's fiber; no step of its own.
+   */
+  readonly onResponse: (response: RemotingCommand) => Effect.Effect<RemotingCommand, RemotingError>
 }
 
 /**
@@ -113,6 +118,7 @@ const remotingError = (reason: RemotingErrorReason) => new RemotingError({ reaso
 interface Waiting {
   readonly resume: (result: Effect.Effect<RemotingCommand, RemotingError>) => void
   readonly entry: DeadlineEntry
+  readonly onResponse: PendingRequest["onResponse"]
 }
 
 /** A frame waiting for the writer, and (for a oneway request) the signal of its write. */
@@ -370,6 +376,7 @@ export const openConnection = (
         const { opaque } = spec
         const waiting: Waiting = {
           resume,
+          onResponse: spec.onResponse,
           entry: options.deadlines.add(spec.deadline, () => {
             if (pending.get(opaque) !== waiting) return
             pending.delete(opaque)
@@ -410,7 +417,7 @@ export const openConnection = (
       if (waiting === undefined) return // late or unknown: dropped, as Java drops it
       pending.delete(command.opaque)
       waiting.entry.cancel()
-      waiting.resume(Exit.succeed(command))
+      waiting.resume(waiting.onResponse(command))
     }
 
     let receivedAny = false

@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { Cause, Context, Duration, Effect, Fiber, Layer, RcMap, Result } from "effect"
+import { Cause, Context, Duration, Effect, Exit, Fiber, Layer, RcMap, Result } from "effect"
 import type { Scope } from "effect"
 import { DEFAULT_MAX_FRAME_SIZE, encodeFrameParts } from "../protocol/Frame.ts"
 import type { EncodedFrame } from "../protocol/Frame.ts"
@@ -68,7 +68,11 @@ export type InvokeOptions =
        * caller passes down through its steps.
        */
       readonly deadline: number
-      readonly timeoutMillis?: undefined
+      /**
+       * The time the caller gave this request, as its errors report it (`RequestTimedOut`,
+       * `ConnectTimedOut`); default what is left until the deadline when the request starts.
+       */
+      readonly timeoutMillis?: number | undefined
     }
   )
 
@@ -212,7 +216,8 @@ export const makeRemotingClient = (options?: RemotingClientOptions) =>
 
     /**
      * One request with an absolute deadline (a resend after GO_AWAY keeps the first one's). Runs
-     * as it is built: callers build it inside a step of their own.
+     * as it is built: callers build it inside a step of their own. A GO_AWAY answer closes the
+     * connection and sends the request again on a new one, in the caller's fiber as it resumes.
      */
     const invokeUntil = (
       address: string,
@@ -224,7 +229,15 @@ export const makeRemotingClient = (options?: RemotingClientOptions) =>
       const opaque = nextOpaqueValue()
       const frame = encode(address, request, opaque)
       if (frame instanceof RemotingError) return Effect.fail(frame)
-      const spec = { opaque, code: request.code, frame, deadline, timeoutMillis, closeOnTimeout }
+      const onResponse = (response: RemotingCommand): Effect.Effect<RemotingCommand, RemotingError> =>
+        response.code !== ResponseCode.GO_AWAY
+          ? Exit.succeed(response)
+          : Effect.andThen(
+            closeConnection(address, "the server answered GO_AWAY"),
+            // Built after the close: it looks up the connection to use.
+            Effect.suspend(() => invokeUntil(address, request, deadline, timeoutMillis, closeOnTimeout))
+          )
+      const spec = { opaque, code: request.code, frame, deadline, timeoutMillis, closeOnTimeout, onResponse }
       const connection = open.get(address)
       if (connection !== undefined && connection.isOpen()) return connection.request(spec)
       // Not connected yet: dial (or join the dial under way) within what is left of the budget.
@@ -244,18 +257,9 @@ export const makeRemotingClient = (options?: RemotingClientOptions) =>
       options: InvokeOptions
     ): Effect.Effect<RemotingCommand, RemotingError> =>
       Effect.suspend(() => {
-        const now = deadlines.now()
-        const deadline = options.deadline ?? now + options.timeoutMillis
-        const timeoutMillis = Math.max(0, Math.round(deadline - now))
-        const closeOnTimeout = options.closeOnTimeout === true
-        return Effect.flatMap(invokeUntil(address, request, deadline, timeoutMillis, closeOnTimeout), (response) =>
-          response.code !== ResponseCode.GO_AWAY
-            ? Effect.succeed(response)
-            : Effect.andThen(
-              closeConnection(address, "the server answered GO_AWAY"),
-              // Built after the close: it looks up the connection to use.
-              Effect.suspend(() => invokeUntil(address, request, deadline, timeoutMillis, closeOnTimeout))
-            ))
+        const deadline = options.deadline ?? deadlines.now() + options.timeoutMillis
+        const timeoutMillis = options.timeoutMillis ?? Math.max(0, Math.round(deadline - deadlines.now()))
+        return invokeUntil(address, request, deadline, timeoutMillis, options.closeOnTimeout === true)
       })
 
     const invokeOneway = (address: string, request: RemotingCommand, timeoutMillis: number) =>

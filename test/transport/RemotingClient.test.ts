@@ -101,6 +101,28 @@ describe("RemotingClient over loopback sockets", () => {
         }))
     }).pipe(Effect.scoped))
 
+  it.live("a request with a deadline reports the time its caller gave it, or else what was left of it", () =>
+    Effect.gen(function*() {
+      const server = yield* makeRemotingServer(echo)
+      yield* withClient((client) =>
+        Effect.gen(function*() {
+          // Connected first, so the requests below time out waiting for the answer, not the dial.
+          yield* client.invoke(server.address, makeRequest({ code: 1 }), { timeoutMillis: 1000 })
+          server.faults.add({ fault: { _tag: "NoResponse" }, times: 2 })
+          const given = yield* Effect.flip(
+            client.invoke(server.address, makeRequest({ code: 2 }), { deadline: Date.now() + 200, timeoutMillis: 1234 })
+          )
+          const left = yield* Effect.flip(client.invoke(server.address, makeRequest({ code: 3 }), { deadline: Date.now() + 200 }))
+          assert.strictEqual(given.reason._tag, "RequestTimedOut")
+          assert.strictEqual(left.reason._tag, "RequestTimedOut")
+          if (given.reason._tag === "RequestTimedOut") assert.strictEqual(given.reason.timeoutMillis, 1234)
+          if (left.reason._tag === "RequestTimedOut") {
+            assert.isAtMost(left.reason.timeoutMillis, 200)
+            assert.isAtLeast(left.reason.timeoutMillis, 150)
+          }
+        }))
+    }).pipe(Effect.scoped))
+
   it.live("an interrupted request, alone on its connection, leaves nothing pending; its late answer is dropped and the next works", () =>
     Effect.gen(function*() {
       const server = yield* makeRemotingServer(echo)

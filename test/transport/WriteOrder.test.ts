@@ -94,7 +94,8 @@ describe("frame order on one connection", () => {
           frame: frame(withId),
           deadline: deadlines.now() + 5000,
           timeoutMillis: 5000,
-          closeOnTimeout: false
+          closeOnTimeout: false,
+          onResponse: Exit.succeed
         })
       }
 
