@@ -3,7 +3,7 @@
  * one table. `-- --json` prints one JSON line per case instead:
  * `{"bench", "ops_per_sec", "peer", "peer_ops_per_sec", "ratio", …the case's own figures}`.
  * `-- --quick` shortens every case (for a smoke run; not for figures). `-- --only codec,producer`
- * runs some of `codec`, `deadlines`, `producer`, `route`, `rss`, `brokers`.
+ * runs some of `codec`, `deadlines`, `sendpath`, `producer`, `route`, `rss`, `brokers`.
  *
  * @since 0.1.0
  */
@@ -15,7 +15,7 @@ import { runDeadlinesBench } from "./DeadlinesBench.ts"
 import { pinned, runCase, startCluster } from "./Processes.ts"
 
 const args = process.argv.slice(2)
-const cases = ["codec", "deadlines", "producer", "route", "rss", "brokers"]
+const cases = ["codec", "deadlines", "sendpath", "producer", "route", "rss", "brokers"]
 const usage = `npm run bench [-- [--json] [--quick] [--only ${cases.join(",")}]]
 
 Runs the benchmarks side by side against a testkit cluster in another process (about 10 minutes).
@@ -160,6 +160,40 @@ const deadlines = async () => {
     emit({ bench: `deadlines.inflight-${inFlight}`, ops_per_sec: Math.round(own), peer: "Effect.timeoutOrElse", peer_ops_per_sec: Math.round(effect), ratio: Number((own / effect).toFixed(3)) })
   }
   say()
+}
+
+const SendPathResult = Schema.Struct({ client: Schema.String, cpuMicrosPerSend: Schema.Number, rounds: Schema.Array(Schema.Number) })
+
+const sendPath = async () => {
+  const sends = quick ? 50_000 : 200_000
+  const rounds = quick ? 2 : 5
+  say("== Send path without sockets: each client's own CPU per send, 64 in flight, 1 KiB bodies")
+  say("   each client in its own process; answers come from memory, those of one event-loop turn at once, so no system")
+  say(`   call and no broker is in the measure; ${rounds} rounds of ${fmt(sends)} sends after one more not counted; CPU per send, median`)
+  say("   effect-rocketmq: the producer on a remoting client whose sends are encoded as usual and answered with a copy of a")
+  say("   real answer; raw on Effect: per send an Effect.callback and a copy of a template frame; raw: a promise and the copy")
+  const cluster = await startCluster(1, "BenchTopic")
+  try {
+    const measured: Record<string, typeof SendPathResult.Type> = {}
+    for (const client of ["effect-rocketmq", "raw-effect", "raw"]) {
+      measured[client] = Schema.decodeUnknownSync(SendPathResult)(
+        await runCase("SendPathCase", [client, cluster.address, "BenchTopic", String(sends), String(rounds)])
+      )
+    }
+    const ours = measured["effect-rocketmq"]?.cpuMicrosPerSend ?? 0
+    for (const [client, name] of [["raw-effect", "raw on Effect, no socket"], ["raw", "raw, no socket"]] as const) {
+      const peer = measured[client]?.cpuMicrosPerSend ?? 0
+      say(`   effect-rocketmq ${fmt(ours, 2)} µs   ${name} ${fmt(peer, 2)} µs   ratio ${(ours / peer).toFixed(2)}×   (${fmt(ours - peer, 2)} µs more per send)`)
+      emit({
+        bench: `sendpath.inflight-64.vs-${client}`, ops_per_sec: Math.round(1e6 / ours), peer: name, peer_ops_per_sec: Math.round(1e6 / peer),
+        ratio: Number((peer / ours).toFixed(3)), cpu_us_per_send: ours, peer_cpu_us_per_send: peer, cpu_ratio: Number((ours / peer).toFixed(3)),
+        rounds: measured["effect-rocketmq"]?.rounds, peer_rounds: measured[client]?.rounds
+      })
+    }
+    say()
+  } finally {
+    cluster.stop()
+  }
 }
 
 let producer64: CaseSummary | undefined
@@ -364,6 +398,7 @@ const main = async () => {
   emit({ bench: "machine", ...machine, pinned })
   if (selected("codec")) codec()
   if (selected("deadlines")) await deadlines()
+  if (selected("sendpath")) await sendPath()
   if (selected("producer")) await producer()
   if (selected("route")) await route()
   if (selected("rss")) await rss()
