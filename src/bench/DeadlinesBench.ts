@@ -9,6 +9,7 @@
  */
 import { Effect } from "effect"
 import { makeDeadlines } from "../transport/Deadlines.ts"
+import { makeNextTurnAnswers } from "./NextTurnAnswers.ts"
 
 /**
  * One measured case.
@@ -26,32 +27,13 @@ class TimedOut {
   readonly _tag = "TimedOut"
 }
 
-/** Answers every waiting request on the next turn of the event loop. */
-const makeResponder = () => {
-  let waiting: Array<() => void> = []
-  let scheduled = false
-  const flush = () => {
-    scheduled = false
-    const batch = waiting
-    waiting = []
-    for (const answer of batch) answer()
-  }
-  return (answer: () => void) => {
-    waiting.push(answer)
-    if (!scheduled) {
-      scheduled = true
-      setImmediate(flush)
-    }
-  }
-}
-
 const timeoutMillis = 3000
 
 /** `count` requests with `inFlight` at a time; returns requests per second. */
 const measure = (variant: DeadlinesSample["variant"], inFlight: number, count: number) =>
   Effect.scoped(Effect.gen(function*() {
     const deadlines = yield* makeDeadlines
-    const respond = makeResponder()
+    const respond = makeNextTurnAnswers()
     const request: Effect.Effect<number, TimedOut> = variant === "Deadlines"
       ? Effect.callback<number, TimedOut>((resume) => {
         const entry = deadlines.add(deadlines.now() + timeoutMillis, () => resume(Effect.fail(new TimedOut())))

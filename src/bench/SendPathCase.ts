@@ -29,31 +29,13 @@ import { RouteCache } from "../route/RouteCache.ts"
 import { RouteLookup } from "../route/RouteLookup.ts"
 import { NameServerTransport } from "../transport/NameServerTransport.ts"
 import { RemotingClient } from "../transport/RemotingClient.ts"
+import { makeNextTurnAnswers } from "./NextTurnAnswers.ts"
 import { OPAQUE_OFFSET } from "./RawClient.ts"
 import { rawTarget } from "./RawTarget.ts"
 
 const [client = "effect-rocketmq", namesrv = "", topic = "BenchTopic", perRound = "200000", rounds = "5"] = process.argv.slice(2)
 const inFlight = 64
 const body = Buffer.alloc(1024, 0x78)
-
-/** Hands `answer`s out together at the next turn of the event loop. */
-const makeAnswers = () => {
-  let waiting: Array<() => void> = []
-  let scheduled = false
-  const flush = () => {
-    scheduled = false
-    const due = waiting
-    waiting = []
-    for (const answer of due) answer()
-  }
-  return (answer: () => void): void => {
-    waiting.push(answer)
-    if (!scheduled) {
-      scheduled = true
-      setImmediate(flush)
-    }
-  }
-}
 
 const cpuMicros = () => {
   const used = process.cpuUsage()
@@ -101,7 +83,7 @@ const measurePromise = async (send: () => Promise<unknown>): Promise<ReadonlyArr
 
 /** The producer on a remoting client whose sends are answered from memory. */
 const thisClient = (): Promise<ReadonlyArray<number>> => {
-  const answerLater = makeAnswers()
+  const answerLater = makeNextTurnAnswers()
   const loopback = Layer.effect(
     RemotingClient,
     Effect.gen(function*() {
@@ -161,7 +143,7 @@ const makeCopier = (frame: Uint8Array) => {
 
 const rawOnEffect = async (): Promise<ReadonlyArray<number>> => {
   const copy = makeCopier((await rawTarget(namesrv, topic, body)).frame)
-  const answerLater = makeAnswers()
+  const answerLater = makeNextTurnAnswers()
   const send = Effect.callback<number>((resume) => {
     copy()
     answerLater(() => resume(Effect.succeed(0)))
@@ -171,7 +153,7 @@ const rawOnEffect = async (): Promise<ReadonlyArray<number>> => {
 
 const raw = async (): Promise<ReadonlyArray<number>> => {
   const copy = makeCopier((await rawTarget(namesrv, topic, body)).frame)
-  const answerLater = makeAnswers()
+  const answerLater = makeNextTurnAnswers()
   return measurePromise(() =>
     new Promise<number>((resolve) => {
       copy()
