@@ -87,8 +87,8 @@ export const sendLatencySeries = (attributes: Metric.Metric.Attributes) =>
   Metric.timer(latency.name, { description: latency.description, attributes })
 
 /**
- * The boundaries (in ms) and unit attribute `Metric.timer` gives the histogram under a timer, so the
- * histogram below is the same series as the timer's.
+ * The boundaries (in ms) `Metric.timer` gives the histogram under a timer: with the timer's
+ * `time_unit` attribute, the histogram below is the same series as the timer's.
  */
 const timerBoundaries = Metric.exponentialBoundaries({ start: 0.5, factor: 2, count: 35 })
 

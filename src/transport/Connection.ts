@@ -83,8 +83,9 @@ export interface PendingRequest {
   /** Close the connection if it times out (failing the other requests on it). */
   readonly closeOnTimeout: boolean
   /**
-   * What the request's caller resumes with when the response comes: the response itself, or (for
-   * an answer such as GO_AWAY) what to do instead. Run in the caller's fiber; no step of its own.
+   * What the caller resumes with when the response comes: the response itself, or (for an answer
+   * such as GO_AWAY) what to do instead. Called as the response is read; the effect it returns runs
+   * in the caller's fiber, with no step of its own before it.
    */
   readonly onResponse: (response: RemotingCommand) => Effect.Effect<RemotingCommand, RemotingError>
 }
