@@ -1,14 +1,17 @@
 /**
  * The send path without sockets, in a process of its own: each client's own CPU per send, with no
  * system calls and no broker in the measure. Answers come from memory, all those of one turn of the
- * event loop at once (`setImmediate`), as a read brings several; 64 sends in flight.
+ * event loop at once (`setImmediate`), as a read brings several; 64 sends in flight. Each answer is
+ * a real broker's answer to a send (the first send goes to the cluster for it), handed to the
+ * client as bytes, a copy with the request's opaque, for it to read as it reads a socket's.
  *
  * - `effect-rocketmq`: the producer (validation, unique id, route cache, queue selection, attempt
- *   budget, header and frame encoding, answer reading, fault records, metrics) on a remoting client
- *   whose SEND_MESSAGE_V2 requests are encoded as the client encodes them and answered from memory
- *   with a copy of a real broker's answer (the first send goes to the cluster for it);
+ *   budget, header and frame encoding, the answer's decoding and reading, fault records, metrics)
+ *   on a remoting client whose SEND_MESSAGE_V2 requests are encoded as the client encodes them and
+ *   whose answers go through the client's frame decoder;
  * - `raw-effect`: per send an `Effect.callback` and a copy of a template frame with a new opaque,
- *   run by the same kind of fibers: the least an Effect client spends;
+ *   run by the same kind of fibers, the answer read as the raw clients read theirs (`readAnswers`):
+ *   the least an Effect client spends;
  * - `raw`: the same with a promise per send and no Effect.
  *
  * Usage: `node SendPathCase.ts <effect-rocketmq|raw-effect|raw> <namesrv> <topic> <sendsPerRound> <rounds>`;
@@ -18,9 +21,10 @@
  * @since 0.1.0
  */
 import { Buffer } from "node:buffer"
-import { Effect, Layer } from "effect"
+import { Effect, Layer, Result } from "effect"
 import { makeMessage } from "../protocol/message/Message.ts"
-import { encodeFrameParts } from "../protocol/Frame.ts"
+import { encodeFrame, encodeFrameParts, SERIALIZE_ROCKETMQ } from "../protocol/Frame.ts"
+import { decodeFrame, FrameDecoder } from "../protocol/FrameDecoder.ts"
 import { RequestCode } from "../protocol/RequestCode.ts"
 import { withOpaque } from "../protocol/RemotingCommand.ts"
 import type { RemotingCommand } from "../protocol/RemotingCommand.ts"
@@ -30,12 +34,33 @@ import { RouteLookup } from "../route/RouteLookup.ts"
 import { NameServerTransport } from "../transport/NameServerTransport.ts"
 import { RemotingClient } from "../transport/RemotingClient.ts"
 import { makeNextTurnAnswers } from "./NextTurnAnswers.ts"
-import { OPAQUE_OFFSET } from "./RawClient.ts"
+import { OPAQUE_OFFSET, readAnswers } from "./RawClient.ts"
 import { rawTarget } from "./RawTarget.ts"
 
 const [client = "effect-rocketmq", namesrv = "", topic = "BenchTopic", perRound = "200000", rounds = "5"] = process.argv.slice(2)
 const inFlight = 64
 const body = Buffer.alloc(1024, 0x78)
+
+/**
+ * A real broker's answer to a send of `frame`'s request, as bytes (a binary header, so that the
+ * opaque sits at `OPAQUE_OFFSET`), and the copier of it with a given opaque.
+ */
+const answerBytes = async (address: string, request: RemotingCommand) => {
+  const answer = await Effect.runPromise(
+    Effect.gen(function*() {
+      const client = yield* RemotingClient
+      return yield* client.invoke(address, request, { timeoutMillis: 3000 })
+    }).pipe(Effect.provide(RemotingClient.layer()))
+  )
+  const template = Buffer.from(Result.getOrThrow(encodeFrame(answer)))
+  if (template[4] !== SERIALIZE_ROCKETMQ) throw new Error("the cluster answered with a JSON header; the sendpath case needs the 4.9.8 profile")
+  return (opaque: number): Buffer => {
+    const bytes = Buffer.allocUnsafe(template.length)
+    template.copy(bytes)
+    bytes.writeInt32BE(opaque, OPAQUE_OFFSET)
+    return bytes
+  }
+}
 
 const cpuMicros = () => {
   const used = process.cpuUsage()
@@ -88,23 +113,32 @@ const thisClient = (): Promise<ReadonlyArray<number>> => {
     RemotingClient,
     Effect.gen(function*() {
       const real = yield* RemotingClient
-      let answer: RemotingCommand | undefined
+      let answerFor: ((opaque: number) => Buffer) | undefined
       let opaque = 0
+      const decoder = new FrameDecoder()
+      const waiting = new Map<number, (response: Effect.Effect<RemotingCommand>) => void>()
+      const dispatch = (response: RemotingCommand) => {
+        const resume = waiting.get(response.opaque)
+        if (resume === undefined) return
+        waiting.delete(response.opaque)
+        resume(Effect.succeed(response))
+      }
       return RemotingClient.of({
         ...real,
         invoke: (address, request, options) => {
-          const known = answer
-          if (request.code !== RequestCode.SEND_MESSAGE_V2 || known === undefined) {
-            return Effect.tap(real.invoke(address, request, options), (response) =>
-              Effect.sync(() => {
-                if (request.code === RequestCode.SEND_MESSAGE_V2 && response.code === 0) answer = response
+          const answer = answerFor
+          if (request.code !== RequestCode.SEND_MESSAGE_V2 || answer === undefined) {
+            return Effect.tap(real.invoke(address, request, options), () =>
+              Effect.promise(async () => {
+                if (request.code === RequestCode.SEND_MESSAGE_V2) answerFor = await answerBytes(address, request)
               }))
           }
           return Effect.callback<RemotingCommand>((resume) => {
             const sent = ++opaque
             // Encoded as the client encodes every request; the bytes go nowhere.
             encodeFrameParts(withOpaque(request, sent))
-            answerLater(() => resume(Effect.succeed(withOpaque(known, sent))))
+            waiting.set(sent, resume)
+            answerLater(() => decoder.push(answer(sent), dispatch))
           })
         }
       })
@@ -132,32 +166,56 @@ const thisClient = (): Promise<ReadonlyArray<number>> => {
 /** A copy of the template frame with a new opaque, as the raw clients send. */
 const makeCopier = (frame: Uint8Array) => {
   const template = Buffer.from(frame)
-  let opaque = 0
+  let next = 0
   return () => {
+    const opaque = ++next
     const bytes = Buffer.allocUnsafe(template.length)
     template.copy(bytes)
-    bytes.writeInt32BE(++opaque, OPAQUE_OFFSET)
-    return bytes
+    bytes.writeInt32BE(opaque, OPAQUE_OFFSET)
+    return { opaque, bytes }
   }
 }
 
+/** The raw clients' target frame, and the answer to it as bytes. */
+const rawSetup = async () => {
+  const { address, frame } = await rawTarget(namesrv, topic, body)
+  const decoded = Result.getOrThrow(decodeFrame(frame))
+  return { copy: makeCopier(frame), answer: await answerBytes(address, decoded) }
+}
+
 const rawOnEffect = async (): Promise<ReadonlyArray<number>> => {
-  const copy = makeCopier((await rawTarget(namesrv, topic, body)).frame)
+  const { answer, copy } = await rawSetup()
   const answerLater = makeNextTurnAnswers()
+  const waiting = new Map<number, (code: Effect.Effect<number>) => void>()
+  const onAnswer = (code: number, opaque: number) => {
+    const resume = waiting.get(opaque)
+    if (resume === undefined) return
+    waiting.delete(opaque)
+    resume(Effect.succeed(code))
+  }
   const send = Effect.callback<number>((resume) => {
-    copy()
-    answerLater(() => resume(Effect.succeed(0)))
+    const { opaque } = copy()
+    waiting.set(opaque, resume)
+    answerLater(() => readAnswers(answer(opaque), onAnswer))
   })
   return Effect.runPromise(measureEffect(send))
 }
 
 const raw = async (): Promise<ReadonlyArray<number>> => {
-  const copy = makeCopier((await rawTarget(namesrv, topic, body)).frame)
+  const { answer, copy } = await rawSetup()
   const answerLater = makeNextTurnAnswers()
+  const waiting = new Map<number, (code: number) => void>()
+  const onAnswer = (code: number, opaque: number) => {
+    const resolve = waiting.get(opaque)
+    if (resolve === undefined) return
+    waiting.delete(opaque)
+    resolve(code)
+  }
   return measurePromise(() =>
     new Promise<number>((resolve) => {
-      copy()
-      answerLater(() => resolve(0))
+      const { opaque } = copy()
+      waiting.set(opaque, resolve)
+      answerLater(() => readAnswers(answer(opaque), onAnswer))
     })
   )
 }

@@ -170,8 +170,10 @@ const sendPath = async () => {
   say("== Send path without sockets: each client's own CPU per send, 64 in flight, 1 KiB bodies")
   say("   each client in its own process; answers come from memory, those of one event-loop turn at once, so no system")
   say(`   call and no broker is in the measure; ${rounds} rounds of ${fmt(sends)} sends after one more not counted; CPU per send, median`)
-  say("   effect-rocketmq: the producer on a remoting client whose sends are encoded as usual and answered with a copy of a")
-  say("   real answer; raw on Effect: per send an Effect.callback and a copy of a template frame; raw: a promise and the copy")
+  say("   every answer is a real broker's answer as bytes (a copy with the request's opaque), read by the client as it reads")
+  say("   a socket's. effect-rocketmq: the producer on a remoting client whose requests are encoded as usual and whose answers")
+  say("   go through its frame decoder; raw on Effect: per send an Effect.callback and a copy of a template frame, answers read")
+  say("   as the raw clients read theirs; raw: the same with a promise")
   const cluster = await startCluster(1, "BenchTopic")
   try {
     const measured: Record<string, typeof SendPathResult.Type> = {}
