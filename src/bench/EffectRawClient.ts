@@ -16,7 +16,7 @@ import { Buffer } from "node:buffer"
 import * as Net from "node:net"
 import { Data, Effect, Exit, Scope } from "effect"
 import { dial } from "../transport/Connection.ts"
-import { OPAQUE_OFFSET, readAnswers } from "./RawClient.ts"
+import { copyWithOpaque, readAnswers } from "./RawClient.ts"
 
 /**
  * The socket under the Effect raw client.
@@ -72,10 +72,7 @@ export const connectEffectRawClient = (
     const copy = (): { readonly opaque: number; readonly bytes: Buffer } => {
       const opaque = nextOpaque
       nextOpaque = nextOpaque === 0x7fffffff ? 1 : nextOpaque + 1
-      const bytes = Buffer.allocUnsafe(template.length)
-      template.copy(bytes)
-      bytes.writeInt32BE(opaque, OPAQUE_OFFSET)
-      return { opaque, bytes }
+      return { opaque, bytes: copyWithOpaque(template, opaque) }
     }
     const sendWith = (write: (bytes: Buffer) => void): Effect.Effect<number, EffectRawClientError> =>
       Effect.callback<number, EffectRawClientError>((resume) => {

@@ -17,6 +17,19 @@ import * as Net from "node:net"
 export const OPAQUE_OFFSET = 13
 
 /**
+ * A copy of `template` (a frame with a binary header) with `opaque` written at `OPAQUE_OFFSET`: what
+ * the raw clients send per request.
+ *
+ * @since 0.1.0
+ */
+export const copyWithOpaque = (template: Buffer, opaque: number): Buffer => {
+  const bytes = Buffer.allocUnsafe(template.length)
+  template.copy(bytes)
+  bytes.writeInt32BE(opaque, OPAQUE_OFFSET)
+  return bytes
+}
+
+/**
  * A connected raw client.
  *
  * @since 0.1.0
@@ -105,9 +118,7 @@ export const connectRawClient = (address: string, frame: Uint8Array): Promise<Ra
           new Promise<number>((resolveSend, rejectSend) => {
             const opaque = nextOpaque
             nextOpaque = nextOpaque === 0x7fffffff ? 1 : nextOpaque + 1
-            const copy = Buffer.allocUnsafe(template.length)
-            template.copy(copy)
-            copy.writeInt32BE(opaque, OPAQUE_OFFSET)
+            const copy = copyWithOpaque(template, opaque)
             waiting.set(opaque, { resolve: resolveSend, reject: rejectSend })
             if (!corked) {
               corked = true

@@ -34,7 +34,7 @@ import { RouteLookup } from "../route/RouteLookup.ts"
 import { NameServerTransport } from "../transport/NameServerTransport.ts"
 import { RemotingClient } from "../transport/RemotingClient.ts"
 import { makeNextTurnAnswers } from "./NextTurnAnswers.ts"
-import { OPAQUE_OFFSET, readAnswers } from "./RawClient.ts"
+import { copyWithOpaque, readAnswers } from "./RawClient.ts"
 import { rawTarget } from "./RawTarget.ts"
 
 const [client = "effect-rocketmq", namesrv = "", topic = "BenchTopic", perRound = "200000", rounds = "5"] = process.argv.slice(2)
@@ -42,7 +42,7 @@ const inFlight = 64
 const body = Buffer.alloc(1024, 0x78)
 
 /**
- * A real broker's answer to a send of `frame`'s request, as bytes (a binary header, so that the
+ * A real broker's answer to `request`, sent to `address`, as bytes (a binary header, so that the
  * opaque sits at `OPAQUE_OFFSET`), and the copier of it with a given opaque.
  */
 const answerBytes = async (address: string, request: RemotingCommand) => {
@@ -54,12 +54,7 @@ const answerBytes = async (address: string, request: RemotingCommand) => {
   )
   const template = Buffer.from(Result.getOrThrow(encodeFrame(answer)))
   if (template[4] !== SERIALIZE_ROCKETMQ) throw new Error("the cluster answered with a JSON header; the sendpath case needs the 4.9.8 profile")
-  return (opaque: number): Buffer => {
-    const bytes = Buffer.allocUnsafe(template.length)
-    template.copy(bytes)
-    bytes.writeInt32BE(opaque, OPAQUE_OFFSET)
-    return bytes
-  }
+  return (opaque: number): Buffer => copyWithOpaque(template, opaque)
 }
 
 const cpuMicros = () => {
@@ -169,10 +164,7 @@ const makeCopier = (frame: Uint8Array) => {
   let next = 0
   return () => {
     const opaque = ++next
-    const bytes = Buffer.allocUnsafe(template.length)
-    template.copy(bytes)
-    bytes.writeInt32BE(opaque, OPAQUE_OFFSET)
-    return { opaque, bytes }
+    return { opaque, bytes: copyWithOpaque(template, opaque) }
   }
 }
 
