@@ -5,7 +5,7 @@
  * - `"node:net"`: writes corked to the end of the tick and a `data` listener, as the raw client;
  * - `"platform"`: the `@effect/platform-node` socket, as this client's transport uses it: a reader
  *   fiber pulling the socket, and each frame written by its caller to the Node socket under it,
- *   corked to the end of the tick.
+ *   corked as the transport corks it (`CorkedWrites`).
  *
  * The second is about the least CPU per send an Effect client on the `@effect/platform-node` socket
  * can spend: what the producer adds to it is its own work (headers, route, metrics, retries).
@@ -16,6 +16,7 @@ import { Buffer } from "node:buffer"
 import * as Net from "node:net"
 import { Data, Effect, Exit, Scope } from "effect"
 import { dial } from "../transport/Connection.ts"
+import { makeCorkedWrites } from "../transport/CorkedWrites.ts"
 import { copyWithOpaque, readAnswers } from "./RawClient.ts"
 
 /**
@@ -125,9 +126,20 @@ export const connectEffectRawClient = (
     })
     const { pull } = yield* socket.reader.pipe(Effect.mapError((error) => new EffectRawClientError({ detail: error.message })))
     if (node === undefined) return yield* new EffectRawClientError({ detail: "the socket opened without a Node socket" })
+    const target = node
+    const cork = makeCorkedWrites(target)
     const readLoop = Effect.gen(function*() {
-      while (true) for (const chunk of yield* pull) onChunk(typeof chunk === "string" ? Buffer.from(chunk) : chunk)
+      while (true) {
+        for (const chunk of yield* pull) onChunk(typeof chunk === "string" ? Buffer.from(chunk) : chunk)
+        cork.afterRead(waiting.size)
+      }
     })
     yield* readLoop.pipe(Effect.catch((error) => Effect.sync(() => failAll(error.message))), Effect.forkScoped)
-    return sendWith(corkedWriter(node))
+    yield* Effect.addFinalizer(() => Effect.sync(() => cork.stop()))
+    // Registered before it is written: the others in flight are the rest of `waiting`.
+    return sendWith((bytes) => {
+      const others = waiting.size - 1
+      if (others !== 0) cork.beforeWrite(others)
+      target.write(bytes)
+    })
   })

@@ -209,7 +209,7 @@ const producer = async () => {
   say("   raw pipelined: one SEND_MESSAGE_V2 frame encoded once, per send a copy with a new opaque, answers matched by opaque.")
   say("   raw on Effect: the same work, each send an Effect run by the Effect driver's fibers, on a node:net socket, or on the")
   say("   @effect/platform-node socket as this client's transport uses it: a reader fiber pulling it, each frame written by its")
-  say("   caller to the Node socket under it, corked to the end of the tick (src/bench/EffectRawClient.ts): the least CPU an")
+  say("   caller to the Node socket under it, corked as the transport corks it (src/bench/EffectRawClient.ts): the least CPU an")
   say("   Effect client on that socket spends per send; the rest of this client's CPU is its own work.")
   const cluster = await startCluster(1, "BenchTopic")
   try {

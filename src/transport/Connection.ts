@@ -2,9 +2,10 @@
  * One long-lived TCP connection to one address, with requests pipelined on it: each request
  * carries a fresh opaque, a reader fiber decodes frames and completes the waiting request by
  * opaque, in whatever order responses come. A request is handed to the socket by its caller, with
- * the socket corked to the end of the tick when others are in flight, so the requests of one tick
- * cost one system call; the caller never waits on that write (the socket keeps what it cannot send
- * yet), so the request's deadline bounds it as it bounds the response. Oneways, answers to the
+ * the socket corked when others are in flight (`CorkedWrites`: to the end of the tick, or while
+ * enough are on the wire until a read leaves fewer), so many requests cost one system call; the
+ * caller never waits on that write (the socket keeps what it cannot send yet), so the request's
+ * deadline bounds it as it bounds the response. Oneways, answers to the
  * server's requests, and every frame while one of those is waiting or while the socket holds more
  * than 1 MiB the peer has not taken, go through a `Queue` to a writer fiber, which writes all that
  * are waiting in one go and waits for the socket to drain. Frames reach the socket in the order
@@ -19,6 +20,8 @@ import * as NodeTls from "node:tls"
 import { Array as Arr, Deferred, Effect, Exit, Queue, Result, Scope } from "effect"
 import * as Socket from "effect/socket/Socket"
 import { encodeFrameParts } from "../protocol/Frame.ts"
+import { makeCorkedWrites } from "./CorkedWrites.ts"
+import type { CorkedWrites } from "./CorkedWrites.ts"
 import type { EncodedFrame } from "../protocol/Frame.ts"
 import { FrameDecoder } from "../protocol/FrameDecoder.ts"
 import { isResponse } from "../protocol/RemotingCommand.ts"
@@ -246,12 +249,14 @@ export const openConnection = (
     const tcp = { host, port, noDelay: true, keepAlive: true, keepAliveInitialDelay: 30_000 }
     /** The Node socket, once connected: requests are written to it by their callers. */
     let direct: Net.Socket | undefined
+    let cork: CorkedWrites | undefined
     const socket = yield* dial(
       tcp,
       options.tls === undefined ? undefined : tlsConnectOptions(options.tls, host, port),
       options.connectTimeoutMillis,
       (connected) => {
         direct = connected
+        cork = makeCorkedWrites(connected)
       }
     )
     const { pull } = yield* socket.reader.pipe(
@@ -277,6 +282,7 @@ export const openConnection = (
       if (closedWith !== undefined) return false
       const error = remotingError(reason)
       closedWith = error
+      cork?.stop()
       options.onClose(connection)
       const failed = Exit.fail(error)
       const waiting = [...pending.values()]
@@ -308,30 +314,19 @@ export const openConnection = (
       Queue.offerUnsafe(outgoing, { frame, written })
     }
 
-    /** Corked until the end of the tick: the frames callers write in one tick go out in one `writev`. */
-    let corked = false
-    const uncork = () => {
-      corked = false
-      direct?.uncork()
-    }
-
     /**
      * Writes a frame from its caller, if it can keep its place in line: nothing queued for or being
      * written by the writer fiber, and no more than `DIRECT_WRITE_LIMIT` bytes waiting in the socket
      * (else the writer fiber, which waits for `drain`, keeps the backpressure). The caller does not
      * wait: the socket keeps what the peer cannot take yet, and the request's deadline bounds it. A
      * frame alone on the connection is written at once; with others in flight the socket is corked
-     * to the end of the tick, so the frames of the callers one read resumed go out together. Returns
-     * false if it did not write.
+     * (`CorkedWrites`), so the frames of the callers one read resumed go out together. Returns false
+     * if it did not write.
      */
-    const writeDirect = (frame: EncodedFrame, alone: boolean): boolean => {
+    const writeDirect = (frame: EncodedFrame, othersInFlight: number): boolean => {
       const target = direct
       if (unwritten !== 0 || target === undefined || target.writableLength > DIRECT_WRITE_LIMIT) return false
-      if (!alone && !corked) {
-        corked = true
-        target.cork()
-        process.nextTick(uncork)
-      }
+      if (othersInFlight !== 0) cork?.beforeWrite(othersInFlight)
       // A small body is in the head's buffer already (see `EncodedFrame`).
       if (frame.body === undefined) target.write(frame.head, afterDirectWrite)
       else {
@@ -389,7 +384,7 @@ export const openConnection = (
           })
         }
         pending.set(opaque, waiting)
-        if (!writeDirect(spec.frame, pending.size === 1)) enqueue(spec.frame)
+        if (!writeDirect(spec.frame, pending.size - 1)) enqueue(spec.frame)
         return Effect.sync(() => {
           if (pending.get(opaque) !== waiting) return
           pending.delete(opaque)
@@ -430,6 +425,7 @@ export const openConnection = (
         const error = decoder.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk, dispatch)
         if (error !== undefined) return new ConnectionClosed({ address, detail: `the peer sent an invalid frame: ${error.message}` })
       }
+      cork?.afterRead(pending.size)
       return undefined
     }
     // One step per read: the socket's error is mapped once, outside the loop.

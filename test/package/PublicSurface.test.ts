@@ -25,6 +25,7 @@ const internal = new Set([
   "protocol/RememberedStrings.ts",
   "protocol/Utf8.ts",
   "transport/Connection.ts",
+  "transport/CorkedWrites.ts",
   "transport/Deadlines.ts",
   "route/RouteKeys.ts",
   "producer/ClientInstance.ts",
