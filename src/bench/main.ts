@@ -200,10 +200,16 @@ const sendPath = async () => {
 
 let producer64: CaseSummary | undefined
 
+/**
+ * Rounds at 64 in flight: the figure of the CPU target, which moves by ±5 % from run to run with
+ * the broker's pace; five rounds give a steadier median than three.
+ */
+const roundsAt64 = 5
+
 const producer = async () => {
   say("== Producer: sync sends of 1 KiB bodies against a testkit cluster (1 broker) in another process")
   say(`   each client in its own process, one after the other: ${warmup} s warm-up, then ${duration} s measured;`)
-  say(`   the order of the clients rotates each round; ${quick ? "one round" : "three rounds at 64 in flight"}, medians shown.`)
+  say(`   the order of the clients rotates each round; ${quick ? "one round" : `${roundsAt64} rounds at 64 in flight`}, medians shown.`)
   say("   CPU: the client process's user + system time over the measured window, per 1 000 messages.")
   say("   Headers: effect-rocketmq its default, the binary ROCKETMQ header; ali-ons JSON (all it has); the raw clients binary.")
   say("   raw pipelined: one SEND_MESSAGE_V2 frame encoded once, per send a copy with a new opaque, answers matched by opaque.")
@@ -215,7 +221,7 @@ const producer = async () => {
   try {
     const rows: Array<Array<string>> = []
     for (const inFlight of [1, 16, 64]) {
-      const rounds = inFlight === 64 && !quick ? 3 : 1
+      const rounds = inFlight === 64 && !quick ? roundsAt64 : 1
       const results: Record<string, Array<CaseSummary>> = Object.fromEntries(clients.map((client) => [client, []]))
       for (let round = 0; round < rounds; round++) {
         const order = [...clients.slice(round % clients.length), ...clients.slice(0, round % clients.length)]
