@@ -12,7 +12,7 @@ import { MalformedHeader, UnencodableCommand } from "./ProtocolError.ts"
 import type { RemotingCommand } from "./RemotingCommand.ts"
 import { setOwn } from "./StringMap.ts"
 import { RememberedStrings } from "./RememberedStrings.ts"
-import { readUtf8, utf8Length, writeUtf8 } from "./Utf8.ts"
+import { asciiCharacters, readUtf8, utf8Length, writeUtf8 } from "./Utf8.ts"
 
 /** Bytes of the fixed part: code 2, language 1, version 2, opaque 4, flag 4, remark length 4, ext length 4. */
 const FIXED_LENGTH = 21
@@ -125,7 +125,11 @@ const writeHeader = (
     const key = keys[i] ?? ""
     const value = extFields[key] ?? ""
     if (capacity !== undefined && offset + 6 + (key.length + value.length) * 3 > capacity) return undefined
-    const keyLength = writeUtf8(target, key, offset + 2)
+    // A one-character ASCII key (the V2 send header's `a` to `n`) is its own byte.
+    const first = key.charCodeAt(0)
+    let keyLength = 1
+    if (key.length === 1 && first < 0x80) target[offset + 2] = first
+    else keyLength = writeUtf8(target, key, offset + 2)
     if (keyLength > 32767) return new UnencodableCommand({ detail: `extFields key of ${keyLength} bytes exceeds 32767` })
     writeInt16(target, offset, keyLength)
     offset += 2 + keyLength
@@ -221,7 +225,9 @@ export const decodeBinaryHeader = (
       if (keyLength < 0 || keyLength > end - offset - 4) {
         return malformed(`extFields key length ${keyLength} does not fit the bytes left`)
       }
-      const key = knownKeys.read(bytes, offset, offset + keyLength)
+      // A one-byte key (the V2 send header's `a` to `n`) is taken as made.
+      const first = bytes[offset] ?? 0x80
+      const key = keyLength === 1 && first < 0x80 ? asciiCharacters[first] ?? "" : knownKeys.read(bytes, offset, offset + keyLength)
       offset += keyLength
       const valueLength = readInt32(bytes, offset)
       offset += 4

@@ -48,8 +48,14 @@ export const utf8Length = (text: string): number => {
 /** Texts up to this many characters (or bytes) take the ASCII paths of `utf8Length`, `writeUtf8` and `readUtf8`. */
 const SHORT_TEXT = 24
 
-/** The one-character strings of the ASCII codes, so short texts are read without a call into the runtime. */
-const asciiCharacters: ReadonlyArray<string> = Array.from({ length: 0x80 }, (_, code) => String.fromCharCode(code))
+/**
+ * The one-character strings of the ASCII codes, so short texts are read without a call into the
+ * runtime.
+ *
+ * @since 0.1.0
+ * @category internals
+ */
+export const asciiCharacters: ReadonlyArray<string> = Array.from({ length: 0x80 }, (_, code) => String.fromCharCode(code))
 
 /**
  * Writes `text` as UTF-8 into `buffer` at `offset` and returns the number of bytes written; the
