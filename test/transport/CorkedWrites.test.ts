@@ -12,6 +12,7 @@ import { FrameDecoder } from "../../src/protocol/FrameDecoder.ts"
 import { makeRequest } from "../../src/protocol/RemotingCommand.ts"
 import { openConnection } from "../../src/transport/Connection.ts"
 import { defaultCorkedWritesOptions, makeCorkedWrites } from "../../src/transport/CorkedWrites.ts"
+import type { CorkedWritesOptions } from "../../src/transport/CorkedWrites.ts"
 import { makeDeadlines } from "../../src/transport/Deadlines.ts"
 import { rawPeer } from "../faults/peers.ts"
 
@@ -57,38 +58,43 @@ const turns = (n: number) =>
     for (let i = 0; i < n; i++) await new Promise((resolve) => setImmediate(resolve))
   })
 
-const options = { holdWhileOnTheWire: 8, maxHoldMillis: 60_000 }
+/**
+ * A client socket to a byte-keeping peer, with its cork; `write(others, text)` writes a request
+ * with `others` in flight as the connection does.
+ */
+const corkedSocket = (options: CorkedWritesOptions = { holdWhileOnTheWire: 8, maxHoldMillis: 60_000 }) =>
+  Effect.gen(function*() {
+    const peer = yield* bytePeer
+    const socket = yield* clientSocket(peer.port)
+    const cork = makeCorkedWrites(socket, options)
+    yield* Effect.addFinalizer(() => Effect.sync(() => cork.stop()))
+    const write = (othersInFlight: number, text: string) => {
+      cork.beforeWrite(othersInFlight)
+      socket.write(Buffer.from(text))
+    }
+    return { peer, socket, cork, write }
+  })
 
 describe("CorkedWrites", () => {
   it.live("with fewer than the threshold on the wire, a request waits for the end of its tick only", () =>
     Effect.gen(function*() {
-      const peer = yield* bytePeer
-      const socket = yield* clientSocket(peer.port)
-      const cork = makeCorkedWrites(socket, options)
-      cork.beforeWrite(7)
-      socket.write(Buffer.from("a"))
-      cork.beforeWrite(8)
-      socket.write(Buffer.from("b"))
+      const { peer, socket, write } = yield* corkedSocket()
+      write(7, "a")
+      write(8, "b")
       assert.strictEqual(socket.writableLength, 2, "corked within the tick")
       yield* turns(1)
       assert.strictEqual(socket.writableLength, 0, "written once the tick ended")
       yield* peer.received(2)
       assert.strictEqual(peer.bytes().toString(), "ab")
-      cork.stop()
     }))
 
   it.live("held while enough are on the wire, released together by the read that leaves fewer", () =>
     Effect.gen(function*() {
-      const peer = yield* bytePeer
-      const socket = yield* clientSocket(peer.port)
-      const cork = makeCorkedWrites(socket, options)
+      const { cork, peer, socket, write } = yield* corkedSocket()
       // 8 others on the wire: held.
-      cork.beforeWrite(8)
-      socket.write(Buffer.from("x"))
-      cork.beforeWrite(9)
-      socket.write(Buffer.from("y"))
-      cork.beforeWrite(10)
-      socket.write(Buffer.from("z"))
+      write(8, "x")
+      write(9, "y")
+      write(10, "z")
       yield* turns(5)
       assert.strictEqual(socket.writableLength, 3, "held across turns of the loop")
       // 11 in flight, 3 of them held: 8 on the wire, still held.
@@ -100,8 +106,7 @@ describe("CorkedWrites", () => {
       yield* peer.received(3)
       assert.strictEqual(peer.bytes().toString(), "xyz")
       // Nothing held any more: the next request below the threshold waits for its tick only.
-      cork.beforeWrite(1)
-      socket.write(Buffer.from("w"))
+      write(1, "w")
       yield* turns(1)
       assert.strictEqual(socket.writableLength, 0)
       yield* peer.received(4)
@@ -110,11 +115,8 @@ describe("CorkedWrites", () => {
 
   it.live("a hold no read releases ends after maxHoldMillis", () =>
     Effect.gen(function*() {
-      const peer = yield* bytePeer
-      const socket = yield* clientSocket(peer.port)
-      const cork = makeCorkedWrites(socket, { holdWhileOnTheWire: 8, maxHoldMillis: 5 })
-      cork.beforeWrite(20)
-      socket.write(Buffer.from("late"))
+      const { peer, socket, write } = yield* corkedSocket({ holdWhileOnTheWire: 8, maxHoldMillis: 5 })
+      write(20, "late")
       assert.strictEqual(socket.writableLength, 4)
       // No read comes: the time bound writes it.
       yield* peer.received(4)
