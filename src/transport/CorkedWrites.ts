@@ -9,7 +9,12 @@
  * A held batch costs the client one write instead of one per tick, and the broker one read, and it
  * leaves the broker no less work: at 64 sends in flight the client's CPU per message falls by about
  * 5 % and latency does not change (docs/benchmarks.md). The time bound keeps a request from waiting
- * on answers that do not come (a hung broker, a long poll).
+ * on answers that do not come (a hung broker).
+ *
+ * Every request in flight counts as on the wire, which holds for requests a broker answers as soon
+ * as it has handled them (all this client sends today). A long poll (a consumer's `PULL_MESSAGE`,
+ * which the broker keeps until messages come or its suspend time ends) must not be counted, or eight
+ * of them would hold every other request on the connection to the time bound.
  *
  * @since 0.1.0
  */
