@@ -5,11 +5,11 @@
  * the socket corked when others are in flight (`CorkedWrites`: to the end of the tick, or while
  * enough are on the wire until a read leaves fewer), so many requests cost one system call; the
  * caller never waits on that write (the socket keeps what it cannot send yet), so the request's
- * deadline bounds it as it bounds the response. Oneways, answers to the
- * server's requests, and every frame while one of those is waiting or while the socket holds more
- * than 1 MiB the peer has not taken, go through a `Queue` to a writer fiber, which writes all that
- * are waiting in one go and waits for the socket to drain. Frames reach the socket in the order
- * they were handed to the connection.
+ * deadline bounds it as it bounds the response. Oneways, answers to the server's requests, and
+ * every frame while one of those is waiting or while the socket holds more than 1 MiB the peer has
+ * not taken, go through a `Queue` to a writer fiber, which writes all that are waiting in one go
+ * and waits for the socket to drain. Frames reach the socket in the order they were handed to the
+ * connection.
  *
  * @since 0.1.0
  */
@@ -20,13 +20,13 @@ import * as NodeTls from "node:tls"
 import { Array as Arr, Deferred, Effect, Exit, Queue, Result, Scope } from "effect"
 import * as Socket from "effect/socket/Socket"
 import { encodeFrameParts } from "../protocol/Frame.ts"
-import { makeCorkedWrites } from "./CorkedWrites.ts"
-import type { CorkedWrites } from "./CorkedWrites.ts"
 import type { EncodedFrame } from "../protocol/Frame.ts"
 import { FrameDecoder } from "../protocol/FrameDecoder.ts"
 import { isResponse } from "../protocol/RemotingCommand.ts"
 import type { RemotingCommand } from "../protocol/RemotingCommand.ts"
 import { parseAddress } from "./Address.ts"
+import { makeCorkedWrites } from "./CorkedWrites.ts"
+import type { CorkedWrites } from "./CorkedWrites.ts"
 import {
   ClientClosed,
   ConnectFailed,
