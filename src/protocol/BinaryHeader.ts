@@ -125,11 +125,7 @@ const writeHeader = (
     const key = keys[i] ?? ""
     const value = extFields[key] ?? ""
     if (capacity !== undefined && offset + 6 + (key.length + value.length) * 3 > capacity) return undefined
-    // A one-character ASCII key (the V2 send header's `a` to `n`) is its own byte.
-    const first = key.charCodeAt(0)
-    let keyLength = 1
-    if (key.length === 1 && first < 0x80) target[offset + 2] = first
-    else keyLength = writeUtf8(target, key, offset + 2)
+    const keyLength = writeUtf8(target, key, offset + 2)
     if (keyLength > 32767) return new UnencodableCommand({ detail: `extFields key of ${keyLength} bytes exceeds 32767` })
     writeInt16(target, offset, keyLength)
     offset += 2 + keyLength

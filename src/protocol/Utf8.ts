@@ -66,6 +66,14 @@ export const asciiCharacters: ReadonlyArray<string> = Array.from({ length: 0x80 
  */
 export const writeUtf8 = (buffer: Buffer, text: string, offset: number): number => {
   const length = text.length
+  // One ASCII character (a key of the V2 send header, `a` to `n`): its byte.
+  if (length === 1) {
+    const code = text.charCodeAt(0)
+    if (code < 0x80) {
+      buffer[offset] = code
+      return 1
+    }
+  }
   if (length <= SHORT_TEXT) {
     let i = 0
     for (; i < length; i++) {
