@@ -84,23 +84,6 @@ export const connectEffectRawClient = (
           waiting.delete(opaque)
         })
       })
-    /** Writes to `socket`, corked to the end of the tick: the frames of one tick go out in one `writev`. */
-    const corkedWriter = (socket: Net.Socket) => {
-      let corked = false
-      const uncork = () => {
-        corked = false
-        socket.uncork()
-      }
-      return (bytes: Buffer) => {
-        if (!corked) {
-          corked = true
-          socket.cork()
-          process.nextTick(uncork)
-        }
-        socket.write(bytes)
-      }
-    }
-
     if (socketKind === "node:net") {
       const socket = yield* Effect.acquireRelease(
         Effect.callback<Net.Socket, EffectRawClientError>((resume) => {
@@ -115,7 +98,12 @@ export const connectEffectRawClient = (
       )
       socket.on("data", onChunk)
       socket.on("close", () => failAll("connection closed"))
-      return sendWith(corkedWriter(socket))
+      // As the raw client: every write corked to the end of its tick, never held.
+      const cork = makeCorkedWrites(socket, { holdWhileOnTheWire: Infinity, maxHoldMillis: 0 })
+      return sendWith((bytes) => {
+        cork.beforeWrite(0)
+        socket.write(bytes)
+      })
     }
 
     // The platform socket, dialled by the transport's own `dial` (3 s to connect; the socket is

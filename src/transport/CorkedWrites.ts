@@ -78,9 +78,12 @@ export const makeCorkedWrites = (socket: Net.Socket, options: CorkedWritesOption
     corked = false
     socket.uncork()
   }
-  const release = () => {
+  const stop = () => {
     if (bound !== undefined) clearTimeout(bound)
     bound = undefined
+  }
+  const release = () => {
+    stop()
     held = 0
     corked = false
     socket.uncork()
@@ -99,9 +102,6 @@ export const makeCorkedWrites = (socket: Net.Socket, options: CorkedWritesOption
     afterRead: (inFlight) => {
       if (bound !== undefined && inFlight - held < options.holdWhileOnTheWire) release()
     },
-    stop: () => {
-      if (bound !== undefined) clearTimeout(bound)
-      bound = undefined
-    }
+    stop
   }
 }
