@@ -17,6 +17,7 @@ import * as Net from "node:net"
 import { Data, Effect, Exit, Scope } from "effect"
 import { dial } from "../transport/Connection.ts"
 import { makeCorkedWrites } from "../transport/CorkedWrites.ts"
+import { ResponseTable } from "../transport/ResponseTable.ts"
 import { copyWithOpaque, readAnswers } from "./RawClient.ts"
 
 /**
@@ -49,16 +50,12 @@ export const connectEffectRawClient = (
   Effect.gen(function*() {
     const [host = "127.0.0.1", port = "0"] = address.split(":")
     const template = Buffer.from(frame)
-    const waiting = new Map<number, Resume>()
+    const waiting = new ResponseTable<Resume>()
     let nextOpaque = 1
     let pending: Buffer | undefined
 
     const onAnswer = (code: number, opaque: number) => {
-      const resume = waiting.get(opaque)
-      if (resume !== undefined) {
-        waiting.delete(opaque)
-        resume(Exit.succeed(code))
-      }
+      waiting.delete(opaque)?.(Exit.succeed(code))
     }
     const onChunk = (chunk: Uint8Array) => {
       const bytes = pending === undefined ? Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length) : Buffer.concat([pending, chunk])
@@ -67,8 +64,7 @@ export const connectEffectRawClient = (
     }
     const failAll = (detail: string) => {
       const failed = Exit.fail(new EffectRawClientError({ detail }))
-      for (const resume of waiting.values()) resume(failed)
-      waiting.clear()
+      for (const resume of waiting.takeAll()) resume(failed)
     }
     const copy = (): { readonly opaque: number; readonly bytes: Buffer } => {
       const opaque = nextOpaque

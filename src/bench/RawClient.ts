@@ -1,13 +1,16 @@
 /**
  * The raw pipelined reference client: one SEND_MESSAGE_V2 frame encoded once (binary header, so the
  * opaque sits at a fixed offset), then per send only a copy with a new opaque, written to one
- * socket (writes of a tick corked together) and answered by opaque. About the least CPU a Node
- * client can spend per send on this protocol; the producer benchmark's floor.
+ * socket (writes of a tick corked together) and answered by opaque, the requests kept in the
+ * transport's `ResponseTable` (a `Map` would have the garbage collector promote them, see there).
+ * About the least CPU a Node client can spend per send on this protocol; the producer benchmark's
+ * floor.
  *
  * @since 0.1.0
  */
 import { Buffer } from "node:buffer"
 import * as Net from "node:net"
+import { ResponseTable } from "../transport/ResponseTable.ts"
 
 /**
  * Offset of the opaque in a frame with a binary header: length 4, type 4, code 2, language 1, version 2.
@@ -80,7 +83,7 @@ export const connectRawClient = (address: string, frame: Uint8Array): Promise<Ra
     const [host, port] = address.split(":")
     const socket = Net.connect({ host: host ?? "127.0.0.1", port: Number(port), noDelay: true })
     const template = Buffer.from(frame)
-    const waiting = new Map<number, Waiter>()
+    const waiting = new ResponseTable<Waiter>()
     let nextOpaque = 1
     let corked = false
     let pending: Buffer | undefined
@@ -91,11 +94,7 @@ export const connectRawClient = (address: string, frame: Uint8Array): Promise<Ra
     }
 
     const onAnswer = (code: number, opaque: number) => {
-      const waiter = waiting.get(opaque)
-      if (waiter !== undefined) {
-        waiting.delete(opaque)
-        waiter.resolve(code)
-      }
+      waiting.delete(opaque)?.resolve(code)
     }
 
     socket.on("data", (chunk: Buffer) => {
@@ -104,8 +103,7 @@ export const connectRawClient = (address: string, frame: Uint8Array): Promise<Ra
       pending = offset === bytes.length ? undefined : bytes.subarray(offset)
     })
     const failAll = (error: Error) => {
-      for (const waiter of waiting.values()) waiter.reject(error)
-      waiting.clear()
+      for (const waiter of waiting.takeAll()) waiter.reject(error)
     }
     socket.on("error", (error) => {
       failAll(error)

@@ -150,7 +150,13 @@ export const makeRequester = (
   Effect.gen(function*() {
     const { client, heartbeat, identity, lookup, pipeline, wrap } = yield* makeClientInstance(options)
     const clientId = identity.clientId
-    const waiting = new Map<string, Deferred.Deferred<ReplyMessage>>()
+    /**
+     * Requests waiting for their reply, by correlation id: a null-prototype object and a count, not
+     * a `Map`, which the garbage collector would have promote every request it held once a full
+     * collection moved it to the old generation (see `ResponseTable`).
+     */
+    const waiting: Record<string, Deferred.Deferred<ReplyMessage> | undefined> = Object.create(null)
+    let waitingCount = 0
     /** Topics whose clusters' brokers have been heartbeated. */
     const prepared = new Set<string>()
 
@@ -161,7 +167,7 @@ export const makeRequester = (
           yield* Effect.logWarning(`an unreadable reply from ${request.address}: ${reply.failure}`)
           return { code: ResponseCode.SYSTEM_ERROR, remark: "process reply message fail" }
         }
-        const deferred = waiting.get(reply.success.correlationId)
+        const deferred = waiting[reply.success.correlationId]
         if (deferred === undefined) {
           yield* Effect.logDebug(`dropped a reply that no request waits for (correlation id ${reply.success.correlationId})`)
         } else {
@@ -214,7 +220,8 @@ export const makeRequester = (
         yield* prepare(wrapped.topic, timeoutMillis)
         const correlationId = randomUUID()
         const deferred = Deferred.makeUnsafe<ReplyMessage>()
-        waiting.set(correlationId, deferred)
+        waiting[correlationId] = deferred
+        waitingCount++
         return yield* Effect.gen(function*() {
           const sent: SendResult = yield* pipeline.send(wrapped, {
             [CORRELATION_ID]: correlationId,
@@ -228,8 +235,11 @@ export const makeRequester = (
               orElse: () => Effect.fail(new ReplyTimeout({ topic: message.topic, correlationId, timeoutMillis, msgId: sent.msgId }))
             })
           )
-        }).pipe(Effect.ensuring(Effect.sync(() => waiting.delete(correlationId))))
+        }).pipe(Effect.ensuring(Effect.sync(() => {
+          delete waiting[correlationId]
+          waitingCount--
+        })))
       }).pipe(Effect.withSpan("Requester.request", { attributes: { topic: topicOfUnchecked(message) } }))
 
-    return Requester.of({ clientId, request, pendingRequests: Effect.sync(() => waiting.size) })
+    return Requester.of({ clientId, request, pendingRequests: Effect.sync(() => waitingCount) })
   })

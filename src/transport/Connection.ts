@@ -42,6 +42,7 @@ import { tlsConnectOptions, tlsFailureKind } from "./Tls.ts"
 import type { TlsSettings } from "./Tls.ts"
 import type { DeadlineEntry, Deadlines } from "./Deadlines.ts"
 import type { RemotingErrorReason } from "./RemotingError.ts"
+import { ResponseTable } from "./ResponseTable.ts"
 
 /**
  * How a connection behaves.
@@ -268,7 +269,7 @@ export const openConnection = (
     // Closing destroys the socket: bytes not yet written are dropped instead of waiting for a
     // flush that a peer which stopped reading never allows (a zero receive window).
     yield* Scope.addFinalizer(scope, Effect.ignore(writer.write(new Socket.CloseEvent())))
-    const pending = new Map<number, Waiting>()
+    const pending = new ResponseTable<Waiting>()
     const decoder = new FrameDecoder({ maxFrameSize: options.maxFrameSize })
     let closedWith: RemotingError | undefined
 
@@ -285,8 +286,7 @@ export const openConnection = (
       cork?.stop()
       options.onClose(connection)
       const failed = Exit.fail(error)
-      const waiting = [...pending.values()]
-      pending.clear()
+      const waiting = pending.takeAll()
       for (const request of waiting) {
         request.entry.cancel()
         request.resume(failed)
@@ -409,9 +409,8 @@ export const openConnection = (
 
     const dispatch = (command: RemotingCommand) => {
       if (!isResponse(command)) return options.onServerRequest(command, address, respond)
-      const waiting = pending.get(command.opaque)
+      const waiting = pending.delete(command.opaque)
       if (waiting === undefined) return // late or unknown: dropped, as Java drops it
-      pending.delete(command.opaque)
       waiting.entry.cancel()
       waiting.resume(waiting.onResponse(command))
     }

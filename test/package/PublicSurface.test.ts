@@ -27,6 +27,7 @@ const internal = new Set([
   "transport/Connection.ts",
   "transport/CorkedWrites.ts",
   "transport/Deadlines.ts",
+  "transport/ResponseTable.ts",
   "route/RouteKeys.ts",
   "producer/ClientInstance.ts",
   "producer/Heartbeat.ts",
