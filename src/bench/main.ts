@@ -321,7 +321,8 @@ const rss = async () => {
   say("   in a process of its own; RSS after 20 000 sends (early), then after more 20 000-send batches until V8's young")
   say("   generation stopped growing (it grows with the allocation rate up to its maximum and keeps it: before), after each")
   say("   quarter of the sends, and at the end. This client with Node's defaults and with the young generation capped")
-  say("   (--max-semi-space-size=16); then ali-ons and the raw reference client with Node's defaults, measured the same way")
+  say("   (--max-semi-space-size=16); then ali-ons and the raw reference client with Node's defaults, measured the same way.")
+  say("   The growth outside the young generation is the RSS growth less the growth of the young generation's committed size")
   const cluster = await startCluster(1, "BenchTopic")
   try {
     const runs = [
@@ -340,6 +341,9 @@ const rss = async () => {
       say(`     after each quarter: ${r.quarters.map((q) => fmt(mb(q), 1)).join(", ")} MiB`)
       say(`     since the early point (${fmt(mb(r.early), 1)} MiB, young generation ${fmt(mb(r.earlyNewSpace), 1)} MiB, ${fmt(r.warmupSends)} sends before "before"): ${delta(r.early, r.after)} MiB`)
       say(`     JS heap in use ${delta(r.heapBefore, r.heapAfter)} MiB, external ${delta(r.externalBefore, r.externalAfter)} MiB, young generation committed ${fmt(mb(r.newSpaceBefore), 1)} → ${fmt(mb(r.newSpaceAfter), 1)} MiB`)
+      // What V8's sizing of its young generation does not explain: the client's own growth.
+      const outsideYoung = (rssFrom: number, youngFrom: number) => mb(r.after - rssFrom - (r.newSpaceAfter - youngFrom))
+      say(`     RSS growth outside the young generation: ${fmt(outsideYoung(r.before, r.newSpaceBefore), 1)} MiB from "before", ${fmt(outsideYoung(r.early, r.earlyNewSpace), 1)} MiB from the early point`)
       const variant = flags.length === 0 ? "" : ".semi-space-16"
       emit({
         bench: `rss.${sends}-sends${client === "effect-rocketmq" ? "" : `.${client}`}${variant}`, client,
@@ -350,6 +354,8 @@ const rss = async () => {
         heap_growth_mb: Number(mb(r.heapAfter - r.heapBefore).toFixed(1)), external_growth_mb: Number(mb(r.externalAfter - r.externalBefore).toFixed(1)),
         new_space_early_mb: Number(mb(r.earlyNewSpace).toFixed(1)),
         new_space_before_mb: Number(mb(r.newSpaceBefore).toFixed(1)), new_space_after_mb: Number(mb(r.newSpaceAfter).toFixed(1)),
+        growth_outside_young_mb: Number(outsideYoung(r.before, r.newSpaceBefore).toFixed(1)),
+        growth_since_early_outside_young_mb: Number(outsideYoung(r.early, r.earlyNewSpace).toFixed(1)),
         sent: r.sent, errors: r.errors, node_flags: flags.join(" ")
       })
     }
