@@ -1,7 +1,7 @@
 /**
  * One client of the producer benchmark, in a process of its own: sends 1 KiB bodies with N in
  * flight against a cluster (a warm-up, then a measured window) and prints one `bench --json`
- * summary line on stdout.
+ * summary line on stdout. With `--expose-gc`, a full collection runs near the end of the warm-up.
  *
  * Usage: `node ProducerCase.ts <effect-rocketmq|effect-rocketmq-spans|ali-ons|raw|raw-effect-net|raw-effect-platform> <namesrv> <topic> <inFlight> <warmupS> <durationS> [count]`
  *
@@ -33,6 +33,13 @@ const plan: BenchPlan = {
   size
 }
 const body = Buffer.alloc(size, 0x78)
+
+// Run with `--expose-gc`: one full collection near the end of the warm-up, as a long-running
+// process has them now and then; what a client keeps in a `Map` can be promoted from then on.
+const collect: unknown = Reflect.get(globalThis, "gc")
+if (typeof collect === "function" && plan.warmupSeconds > 0) {
+  setTimeout(() => collect(), Math.max(0, plan.warmupSeconds * 1000 - 300)).unref()
+}
 
 const thisClient = (stepSpans: boolean): Promise<BenchWindow> => {
   const message = makeMessage(topic, body)

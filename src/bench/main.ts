@@ -206,6 +206,13 @@ let producer64: CaseSummary | undefined
  */
 const roundsAt64 = 5
 
+/**
+ * The clients measured again at 64 in flight after one full collection near the end of the warm-up
+ * (`ProducerCase.ts` under `--expose-gc`), and the rounds of that.
+ */
+const fullGcClients = ["effect-rocketmq", "ali-ons", "raw"] as const
+const fullGcRounds = 2
+
 const producer = async () => {
   say("== Producer: sync sends of 1 KiB bodies against a testkit cluster (1 broker) in another process")
   say(`   each client in its own process, one after the other: ${warmup} s warm-up, then ${duration} s measured;`)
@@ -217,6 +224,10 @@ const producer = async () => {
   say("   @effect/platform-node socket as this client's transport uses it: a reader fiber pulling it, each frame written by its")
   say("   caller to the Node socket under it, corked as the transport corks it (src/bench/EffectRawClient.ts): the least CPU an")
   say("   Effect client on that socket spends per send; the rest of this client's CPU is its own work.")
+  if (!quick) {
+    say(`   "64, after a full GC": ${fullGcRounds} more rounds of this client, ali-ons and the raw client, each run with --expose-gc and one`)
+    say("   full collection near the end of its warm-up, as a long-running process has them now and then.")
+  }
   const cluster = await startCluster(1, "BenchTopic")
   try {
     const rows: Array<Array<string>> = []
@@ -262,6 +273,36 @@ const producer = async () => {
           cpu_ratio: Number((ours.cpuMsPerKmsg / r.cpuMsPerKmsg).toFixed(3)),
           p50_ratio: Number((ours.p50 / r.p50).toFixed(3)),
           rounds: ours.rounds.length
+        })
+      }
+    }
+    // At 64 in flight after one full collection near the end of the warm-up, as a long-running process has them.
+    if (!quick) {
+      const afterGc: Record<string, Array<CaseSummary>> = Object.fromEntries(fullGcClients.map((client) => [client, []]))
+      for (let round = 0; round < fullGcRounds; round++) {
+        const order = [...fullGcClients.slice(round % fullGcClients.length), ...fullGcClients.slice(0, round % fullGcClients.length)]
+        for (const client of order) {
+          afterGc[client]!.push(decodeCase(await runCase("ProducerCase", [client, cluster.address, "BenchTopic", "64", String(warmup), String(duration)], ["--expose-gc"])))
+        }
+      }
+      const cpuOf = (client: string) => median((afterGc[client] ?? []).map((r) => r.cpuMsPerKmsg))
+      for (const client of fullGcClients) {
+        const list = afterGc[client] ?? []
+        const cpus = list.map((r) => r.cpuMsPerKmsg)
+        rows.push([
+          "64, after a full GC", peerName[client], fmt(median(list.map((r) => r.msgsPerSec))), fmt(median(list.map((r) => r.p50)), 3),
+          fmt(median(list.map((r) => r.p99)), 3), `${fmt(Math.min(...cpus), 1)}–${fmt(Math.max(...cpus), 1)}`,
+          `${(cpuOf(client) / cpuOf("raw")).toFixed(2)}×`, "", Object.entries(list[0]?.errors ?? {}).map(([tag, n]) => `${tag} ${n}`).join(", ") || "0"
+        ])
+        if (client === "effect-rocketmq") continue
+        emit({
+          bench: `producer.inflight-64.after-full-gc.vs-${client}`,
+          ops_per_sec: median((afterGc["effect-rocketmq"] ?? []).map((r) => r.msgsPerSec)), peer: peerName[client],
+          peer_ops_per_sec: median(list.map((r) => r.msgsPerSec)),
+          ratio: Number((median((afterGc["effect-rocketmq"] ?? []).map((r) => r.msgsPerSec)) / median(list.map((r) => r.msgsPerSec))).toFixed(3)),
+          cpuMsPerKmsg: cpuOf("effect-rocketmq"), peer_cpuMsPerKmsg: cpuOf(client),
+          cpu_ratio: Number((cpuOf("effect-rocketmq") / cpuOf(client)).toFixed(3)),
+          rounds: fullGcRounds
         })
       }
     }
