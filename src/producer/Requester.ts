@@ -152,8 +152,9 @@ export const makeRequester = (
     const clientId = identity.clientId
     /**
      * Requests waiting for their reply, by correlation id: a null-prototype object and a count, not
-     * a `Map`, which the garbage collector would have promote every request it held once a full
-     * collection moved it to the old generation (see `ResponseTable`).
+     * a `Map`. Once a full collection has moved a `Map`'s table to the old generation, V8 keeps
+     * every entry it holds later alive through young collections and promotes it (see
+     * `ResponseTable`).
      */
     const waiting: Record<string, Deferred.Deferred<ReplyMessage> | undefined> = Object.create(null)
     let waitingCount = 0
