@@ -19,6 +19,7 @@
 /** Fibonacci hashing: opaques one apart, or a stride apart, land far apart. */
 const GOLDEN = 0x9e3779b1
 
+/** The smallest table: 16 slots, to which an emptied table returns. */
 const MIN_BITS = 4
 
 /**
