@@ -1,4 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
+import { getHeapSpaceStatistics, setFlagsFromString } from "node:v8"
+import { runInNewContext } from "node:vm"
 import { Arbitrary } from "effect"
 import { intBetween } from "../../src/testkit/Arbitraries.ts"
 import { ResponseTable } from "../../src/transport/ResponseTable.ts"
@@ -85,6 +87,40 @@ describe("ResponseTable", () => {
     assert.strictEqual(table.size, 0)
     assert.isUndefined(table.get(at(window * 3 - 1)))
   }, { arbitrary: { runs: 60 } })
+
+  it("after a full collection, requests coming and going are not promoted (those of a Map are)", () => {
+    setFlagsFromString("--expose-gc")
+    const collect: unknown = runInNewContext("gc")
+    if (typeof collect !== "function") return assert.fail("gc() is not exposed")
+    const oldSpaceUsed = () => getHeapSpaceStatistics().find((space) => space.space_name === "old_space")?.space_used_size ?? 0
+    interface Store {
+      set(opaque: number, value: { readonly payload: Array<number> }): void
+      delete(opaque: number): unknown
+    }
+    /**
+     * 64 requests in flight, 1 KiB each, 200 000 of them through the store after one full
+     * collection: how much the old generation grew meanwhile (no full collection runs in it unless
+     * promotion forces one).
+     */
+    const promoted = (store: Store) => {
+      for (let i = 1; i <= 2000; i++) {
+        store.set(i, { payload: new Array<number>(128).fill(i) })
+        store.delete(i - 64)
+      }
+      collect()
+      const before = oldSpaceUsed()
+      for (let i = 2001; i <= 200_000; i++) {
+        store.set(i, { payload: new Array<number>(128).fill(i) })
+        store.delete(i - 64)
+      }
+      return (oldSpaceUsed() - before) / 2 ** 20
+    }
+    const table = promoted(new ResponseTable())
+    const map = promoted(new Map())
+    // Measured: the table 0.003 MiB, the Map 132 MiB (every request promoted).
+    assert.isBelow(table, 8, `the table let ${table.toFixed(1)} MiB be promoted`)
+    assert.isAbove(map, 8, `the measure no longer sees a Map's requests promoted (${map.toFixed(1)} MiB)`)
+  })
 
   it("a response to an opaque nobody waits for finds nothing, and changes nothing", () => {
     const table = new ResponseTable<Box>()
