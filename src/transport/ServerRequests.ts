@@ -9,11 +9,12 @@
  *
  * @since 0.1.0
  */
-import { Cause, Effect, Exit, FiberSet, Semaphore } from "effect"
+import { Cause, Effect, Exit, Fiber, Semaphore } from "effect"
 import type { Scope } from "effect"
 import { isOneway, makeResponse } from "../protocol/RemotingCommand.ts"
 import type { ExtFields, RemotingCommand } from "../protocol/RemotingCommand.ts"
 import { ResponseCode } from "../protocol/ResponseCode.ts"
+import { ResponseTable } from "./ResponseTable.ts"
 
 /**
  * A request the server sent, as a handler sees it.
@@ -144,7 +145,19 @@ export const makeServerRequests = (): ServerRequests => {
       const capacity = concurrency + Math.max(0, options?.maxPending ?? 2000)
       const timeoutMillis = options?.timeoutMillis
       const permits = yield* Semaphore.make(concurrency)
-      const run = yield* FiberSet.makeRuntime<never, void, never>()
+      // Each request runs in a fiber of its own, tracked in a `ResponseTable` by a number of its
+      // own (not a `FiberSet`, whose `Set` has the garbage collector promote every request after a
+      // full collection, as a `Map` does: see `ResponseTable`) and interrupted when the scope closes.
+      const fork = Effect.runForkWith(yield* Effect.context<never>())
+      const running = new ResponseTable<Fiber.Fiber<void>>()
+      let lastId = 0
+      const run = (effect: Effect.Effect<void>) => {
+        const id = (lastId = (lastId + 1) | 0)
+        const fiber = fork(effect)
+        running.set(id, fiber)
+        fiber.addObserver(() => running.delete(id))
+      }
+      yield* Effect.addFinalizer(() => Effect.suspend(() => Fiber.interruptAll(running.takeAll())))
       let admitted = 0
 
       const handle = (request: ServerRequest, respond: (response: RemotingCommand) => void): Effect.Effect<void> => {
