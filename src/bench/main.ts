@@ -65,6 +65,21 @@ const CaseSummary = Schema.Struct({
 type CaseSummary = typeof CaseSummary.Type
 const decodeCase = Schema.decodeUnknownSync(CaseSummary)
 
+/** The rounds of one client: the first round's summary with the medians of msgs/s, p50, p99 and CPU, and every round. */
+const mediansOf = (list: ReadonlyArray<CaseSummary>) => {
+  const [first] = list
+  if (first === undefined) return undefined
+  return { ...first, msgsPerSec: median(list.map((r) => r.msgsPerSec)), p50: median(list.map((r) => r.p50)), p99: median(list.map((r) => r.p99)), cpuMsPerKmsg: median(list.map((r) => r.cpuMsPerKmsg)), rounds: list }
+}
+/** `lowest–highest` of the rounds' values, or the one value. */
+const range = (values: ReadonlyArray<number>, digits: number) =>
+  values.length > 1 ? `${fmt(Math.min(...values), digits)}–${fmt(Math.max(...values), digits)}` : fmt(values[0] ?? 0, digits)
+/** A case's errors by tag, for a table cell. */
+const errorsCell = (errors: Readonly<Record<string, number>>) => Object.entries(errors).map(([tag, n]) => `${tag} ${n}`).join(", ") || "0"
+/** The clients in the order of `round`: each round starts one further along, so none always goes first. */
+const rotated = <A>(clients: ReadonlyArray<A>, round: number): Array<A> =>
+  [...clients.slice(round % clients.length), ...clients.slice(0, round % clients.length)]
+
 const SendSummary = Schema.Struct({ msgsPerSec: Schema.Number, p50: Schema.Number, p99: Schema.Number, cpuMsPerKmsg: Schema.Number })
 const RouteResult = Schema.Struct({
   lookup: Schema.Struct({
@@ -235,18 +250,13 @@ const producer = async () => {
       const rounds = inFlight === 64 && !quick ? roundsAt64 : 1
       const results: Record<string, Array<CaseSummary>> = Object.fromEntries(clients.map((client) => [client, []]))
       for (let round = 0; round < rounds; round++) {
-        const order = [...clients.slice(round % clients.length), ...clients.slice(0, round % clients.length)]
-        for (const client of order) {
+        for (const client of rotated(clients, round)) {
           if (rawClients.includes(client) && inFlight < 64) continue
           const result = decodeCase(await runCase("ProducerCase", [client, cluster.address, "BenchTopic", String(inFlight), String(warmup), String(duration)]))
           results[client]!.push(result)
         }
       }
-      const pick = (client: string) => {
-        const list = results[client] ?? []
-        if (list.length === 0) return undefined
-        return { ...list[0]!, msgsPerSec: median(list.map((r) => r.msgsPerSec)), p50: median(list.map((r) => r.p50)), p99: median(list.map((r) => r.p99)), cpuMsPerKmsg: median(list.map((r) => r.cpuMsPerKmsg)), rounds: list }
-      }
+      const pick = (client: string) => mediansOf(results[client] ?? [])
       const ours = pick("effect-rocketmq")!
       if (inFlight === 64) producer64 = ours
       const floor = pick("raw")
@@ -254,14 +264,12 @@ const producer = async () => {
       for (const client of clients) {
         const r = pick(client)
         if (r === undefined) continue
-        const range = (values: ReadonlyArray<number>, digits: number) =>
-          values.length > 1 ? `${fmt(Math.min(...values), digits)}–${fmt(Math.max(...values), digits)}` : fmt(values[0] ?? 0, digits)
         rows.push([
           String(inFlight), peerName[client], range(r.rounds.map((x) => x.msgsPerSec), 0), fmt(r.p50, 3), fmt(r.p99, 3),
           range(r.rounds.map((x) => x.cpuMsPerKmsg), 1),
           floor === undefined ? "" : `${(r.cpuMsPerKmsg / floor.cpuMsPerKmsg).toFixed(2)}×`,
           effectFloor === undefined ? "" : `${(r.cpuMsPerKmsg / effectFloor.cpuMsPerKmsg).toFixed(2)}×`,
-          Object.entries(r.errors).map(([tag, n]) => `${tag} ${n}`).join(", ") || "0"
+          errorsCell(r.errors)
         ])
         if (client === "effect-rocketmq") continue
         emit({
@@ -280,35 +288,33 @@ const producer = async () => {
     if (!quick) {
       const afterGc: Record<string, Array<CaseSummary>> = Object.fromEntries(fullGcClients.map((client) => [client, []]))
       for (let round = 0; round < fullGcRounds; round++) {
-        const order = [...fullGcClients.slice(round % fullGcClients.length), ...fullGcClients.slice(0, round % fullGcClients.length)]
-        for (const client of order) {
+        for (const client of rotated(fullGcClients, round)) {
           afterGc[client]!.push(decodeCase(await runCase("ProducerCase", [client, cluster.address, "BenchTopic", "64", String(warmup), String(duration)], ["--expose-gc"])))
         }
       }
-      const cpuOf = (client: string) => median((afterGc[client] ?? []).map((r) => r.cpuMsPerKmsg))
+      const ours = mediansOf(afterGc["effect-rocketmq"] ?? [])
+      const floor = mediansOf(afterGc["raw"] ?? [])
       for (const client of fullGcClients) {
-        const list = afterGc[client] ?? []
-        const cpus = list.map((r) => r.cpuMsPerKmsg)
+        const r = mediansOf(afterGc[client] ?? [])
+        if (r === undefined || ours === undefined || floor === undefined) continue
         rows.push([
-          "64, after a full GC", peerName[client], fmt(median(list.map((r) => r.msgsPerSec))), fmt(median(list.map((r) => r.p50)), 3),
-          fmt(median(list.map((r) => r.p99)), 3), `${fmt(Math.min(...cpus), 1)}–${fmt(Math.max(...cpus), 1)}`,
-          `${(cpuOf(client) / cpuOf("raw")).toFixed(2)}×`, "", Object.entries(list[0]?.errors ?? {}).map(([tag, n]) => `${tag} ${n}`).join(", ") || "0"
+          "64, after a full GC", peerName[client], fmt(r.msgsPerSec), fmt(r.p50, 3), fmt(r.p99, 3),
+          range(r.rounds.map((x) => x.cpuMsPerKmsg), 1), `${(r.cpuMsPerKmsg / floor.cpuMsPerKmsg).toFixed(2)}×`, "", errorsCell(r.errors)
         ])
         if (client === "effect-rocketmq") continue
         emit({
           bench: `producer.inflight-64.after-full-gc.vs-${client}`,
-          ops_per_sec: median((afterGc["effect-rocketmq"] ?? []).map((r) => r.msgsPerSec)), peer: peerName[client],
-          peer_ops_per_sec: median(list.map((r) => r.msgsPerSec)),
-          ratio: Number((median((afterGc["effect-rocketmq"] ?? []).map((r) => r.msgsPerSec)) / median(list.map((r) => r.msgsPerSec))).toFixed(3)),
-          cpuMsPerKmsg: cpuOf("effect-rocketmq"), peer_cpuMsPerKmsg: cpuOf(client),
-          cpu_ratio: Number((cpuOf("effect-rocketmq") / cpuOf(client)).toFixed(3)),
+          ops_per_sec: ours.msgsPerSec, peer: peerName[client], peer_ops_per_sec: r.msgsPerSec,
+          ratio: Number((ours.msgsPerSec / r.msgsPerSec).toFixed(3)),
+          cpuMsPerKmsg: ours.cpuMsPerKmsg, peer_cpuMsPerKmsg: r.cpuMsPerKmsg,
+          cpu_ratio: Number((ours.cpuMsPerKmsg / r.cpuMsPerKmsg).toFixed(3)),
           rounds: fullGcRounds
         })
       }
     }
     // The same at 64 in flight with a span per pipeline step (the `stepSpans` option), to show what they cost.
     const spans = decodeCase(await runCase("ProducerCase", ["effect-rocketmq-spans", cluster.address, "BenchTopic", "64", String(warmup), String(duration)]))
-    rows.push(["64", "effect-rocketmq, stepSpans", fmt(spans.msgsPerSec), fmt(spans.p50, 3), fmt(spans.p99, 3), fmt(spans.cpuMsPerKmsg, 1), "", "", Object.entries(spans.errors).map(([tag, n]) => `${tag} ${n}`).join(", ") || "0"])
+    rows.push(["64", "effect-rocketmq, stepSpans", fmt(spans.msgsPerSec), fmt(spans.p50, 3), fmt(spans.p99, 3), fmt(spans.cpuMsPerKmsg, 1), "", "", errorsCell(spans.errors)])
     if (producer64 !== undefined) {
       emit({
         bench: "producer.inflight-64.step-spans", ops_per_sec: spans.msgsPerSec, peer: "effect-rocketmq without step spans",
