@@ -33,6 +33,7 @@ import { RouteCache } from "../route/RouteCache.ts"
 import { RouteLookup } from "../route/RouteLookup.ts"
 import { NameServerTransport } from "../transport/NameServerTransport.ts"
 import { RemotingClient } from "../transport/RemotingClient.ts"
+import { ResponseTable } from "../transport/ResponseTable.ts"
 import { makeNextTurnAnswers } from "./NextTurnAnswers.ts"
 import { copyWithOpaque, readAnswers } from "./RawClient.ts"
 import { rawTarget } from "./RawTarget.ts"
@@ -111,13 +112,8 @@ const thisClient = (): Promise<ReadonlyArray<number>> => {
       let answerFor: ((opaque: number) => Buffer) | undefined
       let opaque = 0
       const decoder = new FrameDecoder()
-      const waiting = new Map<number, (response: Effect.Effect<RemotingCommand>) => void>()
-      const dispatch = (response: RemotingCommand) => {
-        const resume = waiting.get(response.opaque)
-        if (resume === undefined) return
-        waiting.delete(response.opaque)
-        resume(Effect.succeed(response))
-      }
+      const waiting = new ResponseTable<(response: Effect.Effect<RemotingCommand>) => void>()
+      const dispatch = (response: RemotingCommand) => waiting.delete(response.opaque)?.(Effect.succeed(response))
       return RemotingClient.of({
         ...real,
         invoke: (address, request, options) => {
@@ -178,13 +174,8 @@ const rawSetup = async () => {
 const rawOnEffect = async (): Promise<ReadonlyArray<number>> => {
   const { answer, copy } = await rawSetup()
   const answerLater = makeNextTurnAnswers()
-  const waiting = new Map<number, (code: Effect.Effect<number>) => void>()
-  const onAnswer = (code: number, opaque: number) => {
-    const resume = waiting.get(opaque)
-    if (resume === undefined) return
-    waiting.delete(opaque)
-    resume(Effect.succeed(code))
-  }
+  const waiting = new ResponseTable<(code: Effect.Effect<number>) => void>()
+  const onAnswer = (code: number, opaque: number) => waiting.delete(opaque)?.(Effect.succeed(code))
   const send = Effect.callback<number>((resume) => {
     const { opaque } = copy()
     waiting.set(opaque, resume)
@@ -196,13 +187,8 @@ const rawOnEffect = async (): Promise<ReadonlyArray<number>> => {
 const raw = async (): Promise<ReadonlyArray<number>> => {
   const { answer, copy } = await rawSetup()
   const answerLater = makeNextTurnAnswers()
-  const waiting = new Map<number, (code: number) => void>()
-  const onAnswer = (code: number, opaque: number) => {
-    const resolve = waiting.get(opaque)
-    if (resolve === undefined) return
-    waiting.delete(opaque)
-    resolve(code)
-  }
+  const waiting = new ResponseTable<(code: number) => void>()
+  const onAnswer = (code: number, opaque: number) => waiting.delete(opaque)?.(code)
   return measurePromise(() =>
     new Promise<number>((resolve) => {
       const { opaque } = copy()
