@@ -63,13 +63,24 @@ export const startCluster = (brokers: number, topics: string, generated = 0): Pr
   })
 
 /**
+ * How a case process runs: extra Node flags, and whether it shares the cluster's CPU (when pinned,
+ * it runs on CPU 0 with the cluster instead of on CPU 1 of its own).
+ *
+ * @since 0.1.0
+ */
+export interface CaseOptions {
+  readonly nodeFlags?: ReadonlyArray<string>
+  readonly sharesClusterCpu?: boolean
+}
+
+/**
  * Runs a case script (`ProducerCase`, `RssCase`, `RouteCase`) and parses the JSON line it prints.
  *
  * @since 0.1.0
  */
-export const runCase = (name: string, args: ReadonlyArray<string>, nodeFlags: ReadonlyArray<string> = []): Promise<unknown> =>
+export const runCase = (name: string, args: ReadonlyArray<string>, options: CaseOptions = {}): Promise<unknown> =>
   new Promise((resolve, reject) => {
-    const [command, argv] = nodeOn(1, [...nodeFlags, script(name), ...args])
+    const [command, argv] = nodeOn(options.sharesClusterCpu === true ? 0 : 1, [...(options.nodeFlags ?? []), script(name), ...args])
     const child = spawn(command, argv, { stdio: ["ignore", "pipe", "inherit"] })
     let output = ""
     child.stdout.on("data", (chunk: Buffer) => {

@@ -13,6 +13,7 @@ import { aliOnsVersion } from "./AliOns.ts"
 import { runCodecBench } from "./CodecBench.ts"
 import { runDeadlinesBench } from "./DeadlinesBench.ts"
 import { pinned, runCase, startCluster } from "./Processes.ts"
+import type { CaseOptions } from "./Processes.ts"
 
 const args = process.argv.slice(2)
 const cases = ["codec", "deadlines", "sendpath", "producer", "route", "rss", "brokers"]
@@ -222,11 +223,54 @@ let producer64: CaseSummary | undefined
 const roundsAt64 = 5
 
 /**
- * The clients measured again at 64 in flight after one full collection near the end of the warm-up
- * (`ProducerCase.ts` under `--expose-gc`), and the rounds of that.
+ * The clients measured again at 64 in flight in other conditions (after a full collection; on the
+ * broker's CPU), and the rounds of each: an odd count, so the median is one round's figure.
  */
-const fullGcClients = ["effect-rocketmq", "ali-ons", "raw"] as const
-const fullGcRounds = 2
+const extraClients = ["effect-rocketmq", "ali-ons", "raw"] as const
+const extraRoundCount = 3
+
+/**
+ * More rounds at 64 in flight of this client, ali-ons and the raw client, run another way
+ * (`options`): their table rows (CPU against the raw client's), a line with each client's msgs/s
+ * against the raw client's, and their JSON lines (`producer.inflight-64.<name>.vs-<client>`).
+ */
+const extraRounds = async (
+  address: string,
+  label: string,
+  name: string,
+  options: CaseOptions
+): Promise<{ readonly rows: Array<Array<string>>; readonly throughput: string }> => {
+  const results: Record<string, Array<CaseSummary>> = Object.fromEntries(extraClients.map((client) => [client, []]))
+  for (let round = 0; round < extraRoundCount; round++) {
+    for (const client of rotated(extraClients, round)) {
+      results[client]!.push(decodeCase(await runCase("ProducerCase", [client, address, "BenchTopic", "64", String(warmup), String(duration)], options)))
+    }
+  }
+  const ours = mediansOf(results["effect-rocketmq"] ?? [])
+  const floor = mediansOf(results["raw"] ?? [])
+  if (ours === undefined || floor === undefined) return { rows: [], throughput: "" }
+  const rows: Array<Array<string>> = []
+  const throughput: Array<string> = []
+  for (const client of extraClients) {
+    const r = mediansOf(results[client] ?? [])
+    if (r === undefined) continue
+    rows.push([
+      label, peerName[client], range(r.rounds.map((x) => x.msgsPerSec), 0), fmt(r.p50, 3), fmt(r.p99, 3),
+      range(r.rounds.map((x) => x.cpuMsPerKmsg), 1), `${(r.cpuMsPerKmsg / floor.cpuMsPerKmsg).toFixed(2)}×`, "", errorsCell(r.errors)
+    ])
+    if (client !== "raw") throughput.push(`${peerName[client]} ${(r.msgsPerSec / floor.msgsPerSec).toFixed(2)}×`)
+    if (client === "effect-rocketmq") continue
+    emit({
+      bench: `producer.inflight-64.${name}.vs-${client}`,
+      ops_per_sec: ours.msgsPerSec, peer: peerName[client], peer_ops_per_sec: r.msgsPerSec,
+      ratio: Number((ours.msgsPerSec / r.msgsPerSec).toFixed(3)),
+      cpuMsPerKmsg: ours.cpuMsPerKmsg, peer_cpuMsPerKmsg: r.cpuMsPerKmsg,
+      cpu_ratio: Number((ours.cpuMsPerKmsg / r.cpuMsPerKmsg).toFixed(3)),
+      rounds: extraRoundCount
+    })
+  }
+  return { rows, throughput: `${label}: msgs/s against the raw client's: ${throughput.join(", ")}` }
+}
 
 const producer = async () => {
   say("== Producer: sync sends of 1 KiB bodies against a testkit cluster (1 broker) in another process")
@@ -240,8 +284,13 @@ const producer = async () => {
   say("   caller to the Node socket under it, corked as the transport corks it (src/bench/EffectRawClient.ts): the least CPU an")
   say("   Effect client on that socket spends per send; the rest of this client's CPU is its own work.")
   if (!quick) {
-    say(`   "64, after a full GC": ${fullGcRounds} more rounds of this client, ali-ons and the raw client, each run with --expose-gc and one`)
+    say(`   "64, after a full GC": ${extraRoundCount} more rounds of this client, ali-ons and the raw client, each run with --expose-gc and one`)
     say("   full collection near the end of its warm-up, as a long-running process has them now and then.")
+    if (pinned) {
+      say(`   "64, sharing the broker's CPU": ${extraRoundCount} more rounds of the same three, each client pinned to the cluster's CPU, so every`)
+      say("   microsecond the client spends is taken from the broker (as on a small machine where the broker wants every core):")
+      say("   msgs/s is then what the client's and the broker's CPU per message together allow.")
+    }
   }
   const cluster = await startCluster(1, "BenchTopic")
   try {
@@ -284,32 +333,16 @@ const producer = async () => {
         })
       }
     }
-    // At 64 in flight after one full collection near the end of the warm-up, as a long-running process has them.
+    const notes: Array<string> = []
     if (!quick) {
-      const afterGc: Record<string, Array<CaseSummary>> = Object.fromEntries(fullGcClients.map((client) => [client, []]))
-      for (let round = 0; round < fullGcRounds; round++) {
-        for (const client of rotated(fullGcClients, round)) {
-          afterGc[client]!.push(decodeCase(await runCase("ProducerCase", [client, cluster.address, "BenchTopic", "64", String(warmup), String(duration)], ["--expose-gc"])))
-        }
-      }
-      const ours = mediansOf(afterGc["effect-rocketmq"] ?? [])
-      const floor = mediansOf(afterGc["raw"] ?? [])
-      for (const client of fullGcClients) {
-        const r = mediansOf(afterGc[client] ?? [])
-        if (r === undefined || ours === undefined || floor === undefined) continue
-        rows.push([
-          "64, after a full GC", peerName[client], fmt(r.msgsPerSec), fmt(r.p50, 3), fmt(r.p99, 3),
-          range(r.rounds.map((x) => x.cpuMsPerKmsg), 1), `${(r.cpuMsPerKmsg / floor.cpuMsPerKmsg).toFixed(2)}×`, "", errorsCell(r.errors)
-        ])
-        if (client === "effect-rocketmq") continue
-        emit({
-          bench: `producer.inflight-64.after-full-gc.vs-${client}`,
-          ops_per_sec: ours.msgsPerSec, peer: peerName[client], peer_ops_per_sec: r.msgsPerSec,
-          ratio: Number((ours.msgsPerSec / r.msgsPerSec).toFixed(3)),
-          cpuMsPerKmsg: ours.cpuMsPerKmsg, peer_cpuMsPerKmsg: r.cpuMsPerKmsg,
-          cpu_ratio: Number((ours.cpuMsPerKmsg / r.cpuMsPerKmsg).toFixed(3)),
-          rounds: fullGcRounds
-        })
+      // At 64 in flight after one full collection near the end of the warm-up, as a long-running process has them;
+      // then on the broker's CPU: what each client's CPU costs the broker's throughput.
+      const conditions: Array<readonly [string, string, CaseOptions]> = [["64, after a full GC", "after-full-gc", { nodeFlags: ["--expose-gc"] }]]
+      if (pinned) conditions.push(["64, sharing the broker's CPU", "shared-cpu", { sharesClusterCpu: true }])
+      for (const [label, name, options] of conditions) {
+        const extra = await extraRounds(cluster.address, label, name, options)
+        rows.push(...extra.rows)
+        notes.push(extra.throughput)
       }
     }
     // The same at 64 in flight with a span per pipeline step (the `stepSpans` option), to show what they cost.
@@ -324,6 +357,7 @@ const producer = async () => {
     }
     say()
     say(table(["in flight", "client", "msgs/s", "p50 ms", "p99 ms", "CPU ms/1000", "CPU vs raw", "vs raw on Effect", "errors"], rows))
+    for (const note of notes) say(note)
     say()
   } finally {
     cluster.stop()
@@ -338,7 +372,7 @@ const route = async () => {
   say("   then 64 sends in flight for the same time without refreshing and while refresh cycles run back to back.")
   const cluster = await startCluster(1, "BenchTopic", topics)
   try {
-    const r = Schema.decodeUnknownSync(RouteResult)(await runCase("RouteCase", [cluster.address, "BenchTopic", String(topics), String(quick ? 2 : 4)], ["--expose-gc"]))
+    const r = Schema.decodeUnknownSync(RouteResult)(await runCase("RouteCase", [cluster.address, "BenchTopic", String(topics), String(quick ? 2 : 4)], { nodeFlags: ["--expose-gc"] }))
     say(`   cached lookup ${fmt(r.lookup.lookupCpuMicros, 2)} µs CPU (${fmt(r.lookup.lookupWallMicros, 2)} µs wall); a send ${fmt(r.lookup.sendCpuMicros, 1)} µs CPU: ${(r.lookup.share * 100).toFixed(1)} % of a send`)
     say(`   ${fmt(r.scale.topics)} topics: loaded in ${fmt(r.scale.loadMillis)} ms, ${fmt(r.scale.heapBytesPerTopic)} bytes of heap per cached topic`)
     say(`   refresh cycle: ${fmt(r.scale.cycleMillis)} ms, ${fmt(r.scale.requestsPerCycle)} NameServer requests, ${fmt(r.scale.cycleCpuMillis)} ms CPU`)
@@ -380,7 +414,7 @@ const rss = async () => {
     ] as const
     for (const [client, label, flags] of runs) {
       const r = Schema.decodeUnknownSync(RssResult)(
-        await runCase("RssCase", [client, cluster.address, "BenchTopic", String(sends)], ["--expose-gc", ...flags])
+        await runCase("RssCase", [client, cluster.address, "BenchTopic", String(sends)], { nodeFlags: ["--expose-gc", ...flags] })
       )
       const mb = (bytes: number) => bytes / 2 ** 20
       const delta = (before: number, after: number) => `${after >= before ? "+" : ""}${fmt(mb(after - before), 1)}`
