@@ -19,7 +19,7 @@ const args = process.argv.slice(2)
 const cases = ["codec", "deadlines", "sendpath", "producer", "route", "rss", "brokers"]
 const usage = `npm run bench [-- [--json] [--quick] [--only ${cases.join(",")}]]
 
-Runs the benchmarks side by side against a testkit cluster in another process (about 9 minutes).
+Runs the benchmarks side by side against a testkit cluster in another process (about 11 minutes).
   --json    one JSON line per case: {"bench", "ops_per_sec", "peer", "peer_ops_per_sec", "ratio", ...}
   --quick   every case shortened: a smoke run, not figures
   --only    a comma-separated subset of the cases
