@@ -81,6 +81,22 @@ const errorsCell = (errors: Readonly<Record<string, number>>) => Object.entries(
 const rotated = <A>(clients: ReadonlyArray<A>, round: number): Array<A> =>
   [...clients.slice(round % clients.length), ...clients.slice(0, round % clients.length)]
 
+type Medians = NonNullable<ReturnType<typeof mediansOf>>
+/** A producer table row: the client's rates and CPU over its rounds, and its CPU against each floor given. */
+const producerRow = (label: string, client: string, r: Medians, floors: ReadonlyArray<Medians | undefined>): Array<string> => [
+  label, client, range(r.rounds.map((x) => x.msgsPerSec), 0), fmt(r.p50, 3), fmt(r.p99, 3),
+  range(r.rounds.map((x) => x.cpuMsPerKmsg), 1),
+  ...floors.map((floor) => floor === undefined ? "" : `${(r.cpuMsPerKmsg / floor.cpuMsPerKmsg).toFixed(2)}×`),
+  errorsCell(r.errors)
+]
+/** The figures of a producer JSON line comparing this client (`ours`) with a peer: rates, CPU and their ratios. */
+const versus = (ours: Medians, peer: string, r: Medians) => ({
+  ops_per_sec: ours.msgsPerSec, peer, peer_ops_per_sec: r.msgsPerSec,
+  ratio: Number((ours.msgsPerSec / r.msgsPerSec).toFixed(3)),
+  cpuMsPerKmsg: ours.cpuMsPerKmsg, peer_cpuMsPerKmsg: r.cpuMsPerKmsg,
+  cpu_ratio: Number((ours.cpuMsPerKmsg / r.cpuMsPerKmsg).toFixed(3))
+})
+
 const SendSummary = Schema.Struct({ msgsPerSec: Schema.Number, p50: Schema.Number, p99: Schema.Number, cpuMsPerKmsg: Schema.Number })
 const RouteResult = Schema.Struct({
   lookup: Schema.Struct({
@@ -254,20 +270,10 @@ const extraRounds = async (
   for (const client of extraClients) {
     const r = mediansOf(results[client] ?? [])
     if (r === undefined) continue
-    rows.push([
-      label, peerName[client], range(r.rounds.map((x) => x.msgsPerSec), 0), fmt(r.p50, 3), fmt(r.p99, 3),
-      range(r.rounds.map((x) => x.cpuMsPerKmsg), 1), `${(r.cpuMsPerKmsg / floor.cpuMsPerKmsg).toFixed(2)}×`, "", errorsCell(r.errors)
-    ])
+    rows.push(producerRow(label, peerName[client], r, [floor, undefined]))
     if (client !== "raw") throughput.push(`${peerName[client]} ${(r.msgsPerSec / floor.msgsPerSec).toFixed(2)}×`)
     if (client === "effect-rocketmq") continue
-    emit({
-      bench: `producer.inflight-64.${name}.vs-${client}`,
-      ops_per_sec: ours.msgsPerSec, peer: peerName[client], peer_ops_per_sec: r.msgsPerSec,
-      ratio: Number((ours.msgsPerSec / r.msgsPerSec).toFixed(3)),
-      cpuMsPerKmsg: ours.cpuMsPerKmsg, peer_cpuMsPerKmsg: r.cpuMsPerKmsg,
-      cpu_ratio: Number((ours.cpuMsPerKmsg / r.cpuMsPerKmsg).toFixed(3)),
-      rounds: extraRoundCount
-    })
+    emit({ bench: `producer.inflight-64.${name}.vs-${client}`, ...versus(ours, peerName[client], r), rounds: extraRoundCount })
   }
   return { rows, throughput: `${label}: msgs/s against the raw client's: ${throughput.join(", ")}` }
 }
@@ -313,21 +319,12 @@ const producer = async () => {
       for (const client of clients) {
         const r = pick(client)
         if (r === undefined) continue
-        rows.push([
-          String(inFlight), peerName[client], range(r.rounds.map((x) => x.msgsPerSec), 0), fmt(r.p50, 3), fmt(r.p99, 3),
-          range(r.rounds.map((x) => x.cpuMsPerKmsg), 1),
-          floor === undefined ? "" : `${(r.cpuMsPerKmsg / floor.cpuMsPerKmsg).toFixed(2)}×`,
-          effectFloor === undefined ? "" : `${(r.cpuMsPerKmsg / effectFloor.cpuMsPerKmsg).toFixed(2)}×`,
-          errorsCell(r.errors)
-        ])
+        rows.push(producerRow(String(inFlight), peerName[client], r, [floor, effectFloor]))
         if (client === "effect-rocketmq") continue
         emit({
           bench: `producer.inflight-${inFlight}.vs-${client}`,
-          ops_per_sec: ours.msgsPerSec, peer: peerName[client], peer_ops_per_sec: r.msgsPerSec,
-          ratio: Number((ours.msgsPerSec / r.msgsPerSec).toFixed(3)),
-          p50: ours.p50, p99: ours.p99, cpuMsPerKmsg: ours.cpuMsPerKmsg,
-          peer_p50: r.p50, peer_p99: r.p99, peer_cpuMsPerKmsg: r.cpuMsPerKmsg,
-          cpu_ratio: Number((ours.cpuMsPerKmsg / r.cpuMsPerKmsg).toFixed(3)),
+          ...versus(ours, peerName[client], r),
+          p50: ours.p50, p99: ours.p99, peer_p50: r.p50, peer_p99: r.p99,
           p50_ratio: Number((ours.p50 / r.p50).toFixed(3)),
           rounds: ours.rounds.length
         })
