@@ -36,7 +36,7 @@ const measure = (variant: DeadlinesSample["variant"], inFlight: number, count: n
     const respond = makeNextTurnAnswers()
     const request: Effect.Effect<number, TimedOut> = variant === "Deadlines"
       ? Effect.callback<number, TimedOut>((resume) => {
-        const entry = deadlines.add(deadlines.now() + timeoutMillis, () => resume(Effect.fail(new TimedOut())))
+        const entry = deadlines.add(deadlines.now() + timeoutMillis, { expire: () => resume(Effect.fail(new TimedOut())) })
         respond(() => {
           entry.cancel()
           resume(Effect.succeed(1))

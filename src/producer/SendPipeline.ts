@@ -209,6 +209,24 @@ export const makeSendPipeline = (context: SendPipelineContext) => {
   }
 
   /**
+   * Records an attempt's outcome in the selector, once, with the latency since `sentAt`. A function
+   * of the pipeline, not a closure of each request: what is in flight survives young collections.
+   */
+  const settle = (
+    job: SendJob,
+    brokerName: string,
+    sentAt: number,
+    outcome: Outcome,
+    isolation: boolean,
+    reachable: boolean,
+    answered: boolean
+  ): Outcome => {
+    const now = job.clock.currentTimeMillisUnsafe()
+    selector.record({ brokerName, latencyMs: now - sentAt, isolation, reachable, now, answered })
+    return outcome
+  }
+
+  /**
    * Step: the request to the broker, until the attempt's absolute `until`; its answer is read into
    * the attempt's outcome, which is recorded in the selector here, once.
    */
@@ -218,28 +236,24 @@ export const makeSendPipeline = (context: SendPipelineContext) => {
     address: string,
     sentAt: number,
     until: number
-  ): Effect.Effect<Outcome> => {
-    const brokerName = queue.brokerName
-    const retries = job.maxAttempts > 1
-    const settle = (outcome: Outcome, isolation: boolean, reachable: boolean, answered: boolean): Outcome => {
-      const now = job.clock.currentTimeMillisUnsafe()
-      selector.record({ brokerName, latencyMs: now - sentAt, isolation, reachable, now, answered })
-      return outcome
-    }
-    return Effect.match(
+  ): Effect.Effect<Outcome> =>
+    Effect.match(
       client.invoke(address, sendRequest(job.prepared, queue, requestContext), {
         deadline: until,
         timeoutMillis: until - sentAt,
         closeOnTimeout: true
       }),
       {
-        onFailure: (error) =>
-          settle({
+        onFailure: (error) => {
+          const brokerName = queue.brokerName
+          return settle(job, brokerName, sentAt, {
             _tag: "Failed",
             failure: { brokerName, address, reason: error.reason },
-            retryable: retries && error.isRetryable
-          }, true, true, false),
+            retryable: job.maxAttempts > 1 && error.isRetryable
+          }, true, true, false)
+        },
         onSuccess: (response) => {
+          const brokerName = queue.brokerName
           // An ACL denial is final: the same credentials get the same answer from every broker.
           const denied = response.code === ResponseCode.SUCCESS ? undefined : accessDeniedOf(response, {
             operation: `send to topic "${job.prepared.topic}"`,
@@ -247,21 +261,21 @@ export const makeSendPipeline = (context: SendPipelineContext) => {
             accessKey: options.credentials?.accessKey
           })
           if (denied !== undefined) {
-            return settle({ _tag: "Failed", failure: { brokerName, address, reason: denied }, retryable: false }, false, true, false)
+            return settle(job, brokerName, sentAt, { _tag: "Failed", failure: { brokerName, address, reason: denied }, retryable: false }, false, true, false)
           }
           const answer = readSendResponse(response, job.prepared, queue)
           if (Result.isFailure(answer)) {
             const { code, remark } = answer.failure
             const rejection = new BrokerRejected({ topic: job.prepared.topic, brokerName, address, code, remark })
-            return settle({
+            return settle(job, brokerName, sentAt, {
               _tag: "Failed",
               failure: { brokerName, address, reason: rejection },
-              retryable: retries && options.retryResponseCodes.has(code)
+              retryable: job.maxAttempts > 1 && options.retryResponseCodes.has(code)
             }, true, false, false)
           }
           const result = answer.success
-          return settle(
-            result.status !== "SEND_OK" && options.retryAnotherBrokerWhenNotStoreOK && retries
+          return settle(job, brokerName, sentAt, 
+            result.status !== "SEND_OK" && options.retryAnotherBrokerWhenNotStoreOK && job.maxAttempts > 1
               ? { _tag: "NotStoredOk", result, brokerName }
               : { _tag: "Stored", result },
             false,
@@ -270,8 +284,7 @@ export const makeSendPipeline = (context: SendPipelineContext) => {
           )
         }
       }
-    )
-  })
+    ))
 
   /** An attempt that got no further than its route: nothing was sent. */
   const unsent = (job: SendJob, queue: MessageQueue | QueueNotSelected | undefined, now: number): Outcome => {

@@ -40,7 +40,7 @@ import {
 } from "./RemotingError.ts"
 import { tlsConnectOptions, tlsFailureKind } from "./Tls.ts"
 import type { TlsSettings } from "./Tls.ts"
-import type { DeadlineEntry, Deadlines } from "./Deadlines.ts"
+import type { DeadlineEntry, Deadlines, DeadlineTarget } from "./Deadlines.ts"
 import type { RemotingErrorReason } from "./RemotingError.ts"
 import { ResponseTable } from "./ResponseTable.ts"
 
@@ -71,7 +71,8 @@ export interface ConnectionOptions {
 }
 
 /**
- * One request to send on a connection.
+ * One request to send on a connection, as the connection keeps it while it waits: the caller's
+ * object, read by the connection (its frame is handed over on its own and not kept).
  *
  * @since 0.1.0
  * @category models
@@ -79,7 +80,6 @@ export interface ConnectionOptions {
 export interface PendingRequest {
   readonly opaque: number
   readonly code: number
-  readonly frame: EncodedFrame
   /** When it times out, on the deadlines' clock (epoch milliseconds). */
   readonly deadline: number
   /** Its whole timeout, for the error message. */
@@ -89,9 +89,9 @@ export interface PendingRequest {
   /**
    * What the caller resumes with when the response comes: the response itself, or (for an answer
    * such as GO_AWAY) what to do instead. Called as the response is read; the effect it returns runs
-   * in the caller's fiber, with no step of its own before it.
+   * in the caller's fiber, with no step of its own before it. A method, not a closure per request.
    */
-  readonly onResponse: (response: RemotingCommand) => Effect.Effect<RemotingCommand, RemotingError>
+  onResponse(response: RemotingCommand): Effect.Effect<RemotingCommand, RemotingError>
 }
 
 /**
@@ -103,10 +103,10 @@ export interface PendingRequest {
 export interface Connection {
   readonly address: string
   /**
-   * Sends an encoded request and waits for its response until its deadline. A timed-out or
+   * Sends a request's encoded frame and waits for its response until its deadline. A timed-out or
    * interrupted request leaves the pending table at once; a late response is dropped.
    */
-  readonly request: (request: PendingRequest) => Effect.Effect<RemotingCommand, RemotingError>
+  readonly request: (request: PendingRequest, frame: EncodedFrame) => Effect.Effect<RemotingCommand, RemotingError>
   /** Sends a oneway request: done once written. */
   readonly requestOneway: (frame: EncodedFrame) => Effect.Effect<void, RemotingError>
   /** Closes the connection: every waiting request fails with `reason`. */
@@ -119,11 +119,28 @@ export interface Connection {
 
 const remotingError = (reason: RemotingErrorReason) => new RemotingError({ reason })
 
-/** A request waiting for its response. */
-interface Waiting {
+/**
+ * A request waiting for its response, and the target of its own deadline: one object per request
+ * and no closure (what is in flight survives young collections, so every byte of it counts).
+ */
+class Waiting implements DeadlineTarget {
+  readonly request: PendingRequest
   readonly resume: (result: Effect.Effect<RemotingCommand, RemotingError>) => void
-  readonly entry: DeadlineEntry
-  readonly onResponse: PendingRequest["onResponse"]
+  /** Set right after construction: the entry takes the request as its target. */
+  entry: DeadlineEntry | undefined = undefined
+  private readonly onDeadline: (waiting: Waiting) => void
+  constructor(
+    request: PendingRequest,
+    resume: (result: Effect.Effect<RemotingCommand, RemotingError>) => void,
+    onDeadline: (waiting: Waiting) => void
+  ) {
+    this.request = request
+    this.resume = resume
+    this.onDeadline = onDeadline
+  }
+  expire(): void {
+    this.onDeadline(this)
+  }
 }
 
 /** A frame waiting for the writer, and (for a oneway request) the signal of its write. */
@@ -288,7 +305,7 @@ export const openConnection = (
       const failed = Exit.fail(error)
       const waiting = pending.takeAll()
       for (const request of waiting) {
-        request.entry.cancel()
+        request.entry?.cancel()
         request.resume(failed)
       }
       for (let item = Queue.takeUnsafe(outgoing); item !== undefined; item = Queue.takeUnsafe(outgoing)) {
@@ -366,30 +383,34 @@ export const openConnection = (
       }
     })
 
-    const request = (spec: PendingRequest): Effect.Effect<RemotingCommand, RemotingError> =>
+    /** A request's deadline passed: it leaves the table and fails (closing the connection if it asks to). */
+    const expire = (waiting: Waiting) => {
+      const { request } = waiting
+      if (pending.get(request.opaque) !== waiting) return
+      pending.delete(request.opaque)
+      // Close first: resuming may run the caller on, and it must see the connection gone.
+      if (request.closeOnTimeout && closeNow(new ConnectionClosed({ address, detail: "closed after a request timed out" }))) {
+        Deferred.doneUnsafe(closeRequested, Exit.void)
+      }
+      waiting.resume(Exit.fail(remotingError(new RequestTimedOut({ address, code: request.code, timeoutMillis: request.timeoutMillis }))))
+    }
+
+    /** What an interrupted caller runs: its request leaves the table (built here, so it holds the request alone). */
+    const cancelled = (waiting: Waiting) =>
+      Effect.sync(() => {
+        if (pending.get(waiting.request.opaque) !== waiting) return
+        pending.delete(waiting.request.opaque)
+        waiting.entry?.cancel()
+      })
+
+    const request = (pendingRequest: PendingRequest, frame: EncodedFrame): Effect.Effect<RemotingCommand, RemotingError> =>
       Effect.callback<RemotingCommand, RemotingError>((resume) => {
         if (closedWith !== undefined) return resume(Exit.fail(closedWith))
-        const { opaque } = spec
-        const waiting: Waiting = {
-          resume,
-          onResponse: spec.onResponse,
-          entry: options.deadlines.add(spec.deadline, () => {
-            if (pending.get(opaque) !== waiting) return
-            pending.delete(opaque)
-            // Close first: resuming may run the caller on, and it must see the connection gone.
-            if (spec.closeOnTimeout && closeNow(new ConnectionClosed({ address, detail: "closed after a request timed out" }))) {
-              Deferred.doneUnsafe(closeRequested, Exit.void)
-            }
-            resume(Exit.fail(remotingError(new RequestTimedOut({ address, code: spec.code, timeoutMillis: spec.timeoutMillis }))))
-          })
-        }
-        pending.set(opaque, waiting)
-        if (!writeDirect(spec.frame, pending.size - 1)) enqueue(spec.frame)
-        return Effect.sync(() => {
-          if (pending.get(opaque) !== waiting) return
-          pending.delete(opaque)
-          waiting.entry.cancel()
-        })
+        const waiting = new Waiting(pendingRequest, resume, expire)
+        waiting.entry = options.deadlines.add(pendingRequest.deadline, waiting)
+        pending.set(pendingRequest.opaque, waiting)
+        if (!writeDirect(frame, pending.size - 1)) enqueue(frame)
+        return cancelled(waiting)
       })
 
     const requestOneway = (frame: EncodedFrame): Effect.Effect<void, RemotingError> =>
@@ -411,8 +432,8 @@ export const openConnection = (
       if (!isResponse(command)) return options.onServerRequest(command, address, respond)
       const waiting = pending.delete(command.opaque)
       if (waiting === undefined) return // late or unknown: dropped, as Java drops it
-      waiting.entry.cancel()
-      waiting.resume(waiting.onResponse(command))
+      waiting.entry?.cancel()
+      waiting.resume(waiting.request.onResponse(command))
     }
 
     let receivedAny = false

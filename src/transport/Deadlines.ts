@@ -25,6 +25,18 @@ export interface DeadlineEntry {
 }
 
 /**
+ * What a deadline expires: an object with a method rather than a closure, so a request can be its
+ * own target and register without allocating a callback.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface DeadlineTarget {
+  /** Called once, when the deadline passes. */
+  expire(): void
+}
+
+/**
  * The deadline scheduler.
  *
  * @since 0.1.0
@@ -33,24 +45,25 @@ export interface DeadlineEntry {
 export interface Deadlines {
   /** The clock's current time in milliseconds. */
   readonly now: () => number
-  /** Calls `onExpire` once the clock reaches `deadline`, unless cancelled first. */
-  readonly add: (deadline: number, onExpire: () => void) => DeadlineEntry
+  /** Calls `target.expire()` once the clock reaches `deadline`, unless cancelled first. */
+  readonly add: (deadline: number, target: DeadlineTarget) => DeadlineEntry
   /** Entries registered and not yet expired or cancelled. */
   readonly size: () => number
 }
 
 class Entry implements DeadlineEntry {
   readonly deadline: number
-  onExpire: (() => void) | undefined
+  /** `undefined` once expired or cancelled. */
+  target: DeadlineTarget | undefined
   private readonly heap: DeadlineHeap
-  constructor(deadline: number, onExpire: () => void, heap: DeadlineHeap) {
+  constructor(deadline: number, target: DeadlineTarget, heap: DeadlineHeap) {
     this.deadline = deadline
-    this.onExpire = onExpire
+    this.target = target
     this.heap = heap
   }
   cancel(): void {
-    if (this.onExpire === undefined) return
-    this.onExpire = undefined
+    if (this.target === undefined) return
+    this.target = undefined
     this.heap.cancelled()
   }
 }
@@ -71,7 +84,7 @@ class DeadlineHeap {
     if (this.live === 0) {
       if (this.items.length > 0) this.items = []
     } else if (this.items.length > 32 && this.live * 2 < this.items.length) {
-      const items = this.items.filter((entry) => entry.onExpire !== undefined)
+      const items = this.items.filter((entry) => entry.target !== undefined)
       this.items = items
       for (let i = (items.length >> 1) - 1; i >= 0; i--) {
         const entry = items[i]
@@ -148,13 +161,13 @@ export const makeDeadlines: Effect.Effect<Deadlines, never, Scope.Scope> = Effec
 
   const expireDue = (now: number) => {
     let top = heap.peek()
-    while (top !== undefined && (top.onExpire === undefined || top.deadline <= now)) {
+    while (top !== undefined && (top.target === undefined || top.deadline <= now)) {
       heap.pop()
-      const onExpire = top.onExpire
-      if (onExpire !== undefined) {
-        top.onExpire = undefined
+      const target = top.target
+      if (target !== undefined) {
+        top.target = undefined
         heap.live--
-        onExpire()
+        target.expire()
       }
       top = heap.peek()
     }
@@ -179,8 +192,8 @@ export const makeDeadlines: Effect.Effect<Deadlines, never, Scope.Scope> = Effec
 
   return {
     now: () => clock.currentTimeMillisUnsafe(),
-    add: (deadline, onExpire) => {
-      const entry = new Entry(deadline, onExpire, heap)
+    add: (deadline, target) => {
+      const entry = new Entry(deadline, target, heap)
       heap.push(entry)
       heap.live++
       if (deadline < sleepingUntil) earlier.openUnsafe()

@@ -14,7 +14,7 @@ import type { RemotingCommand } from "../protocol/RemotingCommand.ts"
 import { ResponseCode } from "../protocol/ResponseCode.ts"
 import { openConnection } from "./Connection.ts"
 import { makeDeadlines } from "./Deadlines.ts"
-import type { Connection } from "./Connection.ts"
+import type { Connection, PendingRequest } from "./Connection.ts"
 import { ClientClosed, ConnectionClosed, ConnectTimedOut, InvalidRequest, RemotingError, WriteTimedOut } from "./RemotingError.ts"
 import { makeServerRequests } from "./ServerRequests.ts"
 import type { ServerRequestHandler, ServerRequestHandlerOptions } from "./ServerRequests.ts"
@@ -132,6 +132,45 @@ export class RemotingClient extends Context.Service<RemotingClient, {
 }
 
 /**
+ * A request on its connection: what the connection reads while it waits, and what a GO_AWAY
+ * answer needs to send it again (the request and its time). One object per request, with the
+ * client's resend shared: nothing per request but this.
+ */
+class ClientRequest implements PendingRequest {
+  readonly address: string
+  readonly request: RemotingCommand
+  readonly opaque: number
+  readonly deadline: number
+  readonly timeoutMillis: number
+  readonly closeOnTimeout: boolean
+  /** Sends the request again on a new connection, after a GO_AWAY answer closed this one. */
+  private readonly resend: (request: ClientRequest) => Effect.Effect<RemotingCommand, RemotingError>
+  constructor(
+    address: string,
+    request: RemotingCommand,
+    opaque: number,
+    deadline: number,
+    timeoutMillis: number,
+    closeOnTimeout: boolean,
+    resend: (request: ClientRequest) => Effect.Effect<RemotingCommand, RemotingError>
+  ) {
+    this.address = address
+    this.request = request
+    this.opaque = opaque
+    this.deadline = deadline
+    this.timeoutMillis = timeoutMillis
+    this.closeOnTimeout = closeOnTimeout
+    this.resend = resend
+  }
+  get code(): number {
+    return this.request.code
+  }
+  onResponse(response: RemotingCommand): Effect.Effect<RemotingCommand, RemotingError> {
+    return response.code !== ResponseCode.GO_AWAY ? Exit.succeed(response) : this.resend(this)
+  }
+}
+
+/**
  * Builds the client in the current scope.
  *
  * @since 0.1.0
@@ -214,6 +253,16 @@ export const makeRemotingClient = (options?: RemotingClientOptions) =>
     }
     const nextOpaqueValue = () => (nextOpaque = (nextOpaque + 1) | 0)
 
+    /** A GO_AWAY answer: the connection closes, and the request goes again on a new one, in the caller's fiber. */
+    const resend = (pending: ClientRequest): Effect.Effect<RemotingCommand, RemotingError> =>
+      Effect.andThen(
+        closeConnection(pending.address, "the server answered GO_AWAY"),
+        // Built after the close: it looks up the connection to use.
+        Effect.suspend(() =>
+          invokeUntil(pending.address, pending.request, pending.deadline, pending.timeoutMillis, pending.closeOnTimeout)
+        )
+      )
+
     /**
      * One request with an absolute deadline (a resend after GO_AWAY keeps the first one's). Runs
      * as it is built: callers build it inside a step of their own. A GO_AWAY answer closes the
@@ -229,17 +278,9 @@ export const makeRemotingClient = (options?: RemotingClientOptions) =>
       const opaque = nextOpaqueValue()
       const frame = encode(address, request, opaque)
       if (frame instanceof RemotingError) return Effect.fail(frame)
-      const onResponse = (response: RemotingCommand): Effect.Effect<RemotingCommand, RemotingError> =>
-        response.code !== ResponseCode.GO_AWAY
-          ? Exit.succeed(response)
-          : Effect.andThen(
-            closeConnection(address, "the server answered GO_AWAY"),
-            // Built after the close: it looks up the connection to use.
-            Effect.suspend(() => invokeUntil(address, request, deadline, timeoutMillis, closeOnTimeout))
-          )
-      const spec = { opaque, code: request.code, frame, deadline, timeoutMillis, closeOnTimeout, onResponse }
+      const pending = new ClientRequest(address, request, opaque, deadline, timeoutMillis, closeOnTimeout, resend)
       const connection = open.get(address)
-      if (connection !== undefined && connection.isOpen()) return connection.request(spec)
+      if (connection !== undefined && connection.isOpen()) return connection.request(pending, frame)
       // Not connected yet: dial (or join the dial under way) within what is left of the budget.
       return connectionTo(address).pipe(
         Effect.timeoutOrElse({
@@ -247,7 +288,7 @@ export const makeRemotingClient = (options?: RemotingClientOptions) =>
           orElse: () =>
             Effect.fail(new RemotingError({ reason: new ConnectTimedOut({ address, timeoutMillis }) }))
         }),
-        Effect.flatMap((connection) => connection.request(spec))
+        Effect.flatMap((connection) => connection.request(pending, frame))
       )
     }
 
@@ -255,12 +296,16 @@ export const makeRemotingClient = (options?: RemotingClientOptions) =>
       address: string,
       request: RemotingCommand,
       options: InvokeOptions
-    ): Effect.Effect<RemotingCommand, RemotingError> =>
-      Effect.suspend(() => {
-        const deadline = options.deadline ?? deadlines.now() + options.timeoutMillis
-        const timeoutMillis = options.timeoutMillis ?? Math.max(0, Math.round(deadline - deadlines.now()))
-        return invokeUntil(address, request, deadline, timeoutMillis, options.closeOnTimeout === true)
+    ): Effect.Effect<RemotingCommand, RemotingError> => {
+      // The options are read now (they are a plain value): the effect holds their fields, not them.
+      const given = options.deadline
+      const timeout = options.timeoutMillis
+      const closeOnTimeout = options.closeOnTimeout === true
+      return Effect.suspend(() => {
+        const deadline = given ?? deadlines.now() + (timeout ?? 0)
+        return invokeUntil(address, request, deadline, timeout ?? Math.max(0, Math.round(deadline - deadlines.now())), closeOnTimeout)
       })
+    }
 
     const invokeOneway = (address: string, request: RemotingCommand, timeoutMillis: number) =>
       Effect.suspend(() => {

@@ -154,12 +154,11 @@ describe("CorkedWrites", () => {
         return connection.request({
           opaque,
           code: 10,
-          frame,
           deadline: deadlines.now() + 60_000,
           timeoutMillis: 60_000,
           closeOnTimeout: false,
           onResponse: Effect.succeed
-        })
+        }, frame)
       }
       // One by one, each in a tick of its own: from the ninth on, enough are on the wire to hold it.
       const fibers: Array<Fiber.Fiber<unknown, unknown>> = []

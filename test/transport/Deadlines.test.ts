@@ -21,10 +21,10 @@ describe("Deadlines (TestClock)", () => {
       const deadlines = yield* makeDeadlines
       const fired: Array<string> = []
       const start = deadlines.now()
-      deadlines.add(start + 300, () => fired.push("c"))
-      deadlines.add(start + 100, () => fired.push("a"))
-      const cancelled = deadlines.add(start + 200, () => fired.push("cancelled"))
-      deadlines.add(start + 200, () => fired.push("b"))
+      deadlines.add(start + 300, { expire: () => fired.push("c") })
+      deadlines.add(start + 100, { expire: () => fired.push("a") })
+      const cancelled = deadlines.add(start + 200, { expire: () => fired.push("cancelled") })
+      deadlines.add(start + 200, { expire: () => fired.push("b") })
       cancelled.cancel()
       cancelled.cancel()
       assert.strictEqual(deadlines.size(), 3)
@@ -42,9 +42,9 @@ describe("Deadlines (TestClock)", () => {
       const deadlines = yield* makeDeadlines
       const fired: Array<number> = []
       const start = deadlines.now()
-      deadlines.add(start + 10_000, () => fired.push(10_000))
+      deadlines.add(start + 10_000, { expire: () => fired.push(10_000) })
       yield* TestClock.adjust(1)
-      deadlines.add(start + 50, () => fired.push(50))
+      deadlines.add(start + 50, { expire: () => fired.push(50) })
       yield* TestClock.adjust(49)
       assert.deepStrictEqual(fired, [50])
       yield* TestClock.adjust(10_000)
@@ -57,7 +57,7 @@ describe("Deadlines (TestClock)", () => {
       const start = deadlines.now()
       const fired = new Map<number, number>()
       for (let i = 0; i < 5000; i++) {
-        const entry = deadlines.add(start + 1 + (i * 7919) % 997, () => fired.set(i, (fired.get(i) ?? 0) + 1))
+        const entry = deadlines.add(start + 1 + (i * 7919) % 997, { expire: () => fired.set(i, (fired.get(i) ?? 0) + 1) })
         if (i % 10 !== 0) entry.cancel()
       }
       yield* TestClock.adjust(1000)
@@ -88,7 +88,7 @@ describe("Deadlines (TestClock)", () => {
             case "add": {
               const fired: Array<number> = []
               const due = deadlines.now() + step.n * 10
-              entries.push({ entry: deadlines.add(due, () => fired.push(deadlines.now())), due, cancelled: false, fired })
+              entries.push({ entry: deadlines.add(due, { expire: () => fired.push(deadlines.now()) }), due, cancelled: false, fired })
               break
             }
             case "cancel": {

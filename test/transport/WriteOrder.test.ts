@@ -91,12 +91,11 @@ describe("frame order on one connection", () => {
         return connection.request({
           opaque: withId.opaque,
           code,
-          frame: frame(withId),
           deadline: deadlines.now() + 5000,
           timeoutMillis: 5000,
           closeOnTimeout: false,
           onResponse: Exit.succeed
-        })
+        }, frame(withId))
       }
 
       // Alone: written by its caller.
