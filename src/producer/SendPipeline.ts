@@ -74,7 +74,9 @@ type QueueChoice = (
 ) => MessageQueue | QueueNotSelected | undefined
 
 /** A send under way: what every attempt reads, fixed when the send starts. */
-interface SendJob extends Call {
+interface SendJob {
+  /** The public operation it is (kept by reference, not copied: a send in flight holds little). */
+  readonly call: Call
   readonly prepared: PreparedMessage
   /** The end of the budget, epoch ms on the `Clock`. */
   readonly deadline: number
@@ -221,7 +223,7 @@ export const makeSendPipeline = (context: SendPipelineContext) => {
     reachable: boolean,
     answered: boolean
   ): Outcome => {
-    const now = job.clock.currentTimeMillisUnsafe()
+    const now = job.call.clock.currentTimeMillisUnsafe()
     selector.record({ brokerName, latencyMs: now - sentAt, isolation, reachable, now, answered })
     return outcome
   }
@@ -238,11 +240,15 @@ export const makeSendPipeline = (context: SendPipelineContext) => {
     until: number
   ): Effect.Effect<Outcome> =>
     Effect.match(
-      client.invoke(address, sendRequest(job.prepared, queue, requestContext), {
-        deadline: until,
-        timeoutMillis: until - sentAt,
-        closeOnTimeout: true
-      }),
+      // Built as the match runs it: while the request waits, the match holds this step's own state
+      // only, not the request's (an Effect combinator keeps the effect it wraps until it completes).
+      Effect.suspend(() =>
+        client.invoke(address, sendRequest(job.prepared, queue, requestContext), {
+          deadline: until,
+          timeoutMillis: until - sentAt,
+          closeOnTimeout: true
+        })
+      ),
       {
         onFailure: (error) => {
           const brokerName = queue.brokerName
@@ -314,7 +320,7 @@ export const makeSendPipeline = (context: SendPipelineContext) => {
     const attemptsLeft = job.maxAttempts - state.number + 1
     /** `startedAt`: when the attempt starts, or `undefined` to read the clock. */
     const sendOn = (info: TopicPublishInfo, startedAt: number | undefined): Effect.Effect<Outcome> => {
-      const now = startedAt ?? job.clock.currentTimeMillisUnsafe()
+      const now = startedAt ?? job.call.clock.currentTimeMillisUnsafe()
       const queue = job.queueFor(info, state.lastBrokerName, retry, now)
       const address = queue === undefined || queue instanceof QueueNotSelected ? undefined : info.masters.get(queue.brokerName)
       if (queue === undefined || queue instanceof QueueNotSelected || address === undefined) {
@@ -333,12 +339,12 @@ export const makeSendPipeline = (context: SendPipelineContext) => {
     }
     // A cached route is read in place; a miss is a lookup of its own. The first attempt on a
     // cached route starts when the send did (nothing between them waits): the clock is not read again.
-    const cached = lookup.cachedPublishInfo(job.prepared.topic, job.context)
-    const run = cached !== undefined ? sendOn(cached, retry ? undefined : job.started) : Effect.flatMap(
+    const cached = lookup.cachedPublishInfo(job.prepared.topic, job.call.context)
+    const run = cached !== undefined ? sendOn(cached, retry ? undefined : job.call.started) : Effect.flatMap(
       Effect.mapError(lookup.publishInfo(job.prepared.topic, { deadline: job.deadline }), ({ reason }) => new ProducerError({ reason })),
       (info) => sendOn(info, undefined)
     )
-    return retry ? Effect.andThen(Effect.sync(() => job.metrics.retries.updateUnsafe(1, job.context)), run) : run
+    return retry ? Effect.andThen(Effect.sync(() => job.call.metrics.retries.updateUnsafe(1, job.call.context)), run) : run
   })
 
   /**
@@ -354,7 +360,7 @@ export const makeSendPipeline = (context: SendPipelineContext) => {
       reason: new SendFailed({
         topic: job.prepared.topic,
         attempts: state.failures,
-        elapsedMillis: now - job.started,
+        elapsedMillis: now - job.call.started,
         timedOut: now >= job.deadline
       })
     })
@@ -363,7 +369,7 @@ export const makeSendPipeline = (context: SendPipelineContext) => {
   /** Attempts one after the other, the state carried in the recursion; a retry only while time is left. */
   const attempts = (job: SendJob, state: AttemptState): Effect.Effect<SendResult, ProducerError> => {
     if (state.number === 1) return attemptAndGoOn(job, state)
-    const start = job.clock.currentTimeMillisUnsafe()
+    const start = job.call.clock.currentTimeMillisUnsafe()
     if (start < job.deadline) return attemptAndGoOn(job, state)
     return state.notStoredOk !== undefined
       ? Effect.succeed(state.notStoredOk)
@@ -389,7 +395,7 @@ export const makeSendPipeline = (context: SendPipelineContext) => {
           if (outcome.retryable && state.number < job.maxAttempts && !context.isClosed()) return attempts(job, next)
           if (next.notStoredOk !== undefined) return Effect.succeed(next.notStoredOk)
           const final = outcome.retryable ? undefined : outcome.failure
-          return Effect.fail(failure(job, next, job.clock.currentTimeMillisUnsafe(), final))
+          return Effect.fail(failure(job, next, job.call.clock.currentTimeMillisUnsafe(), final))
         }
       }
     })
@@ -448,7 +454,7 @@ export const makeSendPipeline = (context: SendPipelineContext) => {
       const call: Call = { started: clock.currentTimeMillisUnsafe(), clock, context: fiber.context, metrics: topicMetrics(topic) }
       // The metrics are recorded in place: no finalizer effect to run, so none is made.
       const operation = Effect.onExitPrimitive(run(call), (exit) => {
-        const { metrics, context: services, started } = call
+        const { clock, metrics, context: services, started } = call
         if (Exit.isSuccess(exit)) metrics.sent(exit.value.messageQueue.brokerName).updateUnsafe(1, services)
         else metrics.failures.updateUnsafe(1, services)
         metrics.latency.updateUnsafe(clock.currentTimeMillisUnsafe() - started, services)
@@ -463,7 +469,7 @@ export const makeSendPipeline = (context: SendPipelineContext) => {
     })
 
   const job = (prepared: PreparedMessage, call: Call, attemptsAllowed: number, queueFor: QueueChoice): SendJob => ({
-    ...call,
+    call,
     prepared,
     deadline: call.started + budget,
     maxAttempts: attemptsAllowed,
