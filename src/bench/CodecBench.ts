@@ -57,13 +57,14 @@ const sendCase = (serializeType: SerializeType): () => void => {
   let n = 0
   const queue = { topic: "BenchTopic", brokerName: "broker-a", queueId: 1 }
   const context = { producerGroup: "bench_group", defaultTopic: "TBW102", defaultTopicQueueNums: 4, serializeType }
+  // The producer's preparing settings are made once, as the producer makes them.
+  const options = {
+    nextUniqueId: () => `7F00000144E4AAAA0CB9DE4B${(n++ & 0xffff).toString(16).padStart(8, "0")}`,
+    compressThreshold: 4096,
+    compressLevel: 5
+  }
   return () => {
-    const prepared = prepareMessage(message, {
-      nextUniqueId: () => `7F00000144E4AAAA0CB9DE4B${(n++ & 0xffff).toString(16).padStart(8, "0")}`,
-      now: 1795509837387,
-      compressThreshold: 4096,
-      compressLevel: 5
-    })
+    const prepared = prepareMessage(message, options, 1795509837387)
     const frame = Result.getOrThrow(encodeFrameParts(sendRequest(prepared, queue, context)))
     const bytes = frame.body === undefined ? frame.head : Buffer.concat([frame.head, frame.body], frame.size)
     const decoded = Result.getOrThrow(decodeFrame(bytes))

@@ -40,10 +40,9 @@ export const rawTarget = async (
   let id = 0
   const prepared = prepareMessage(makeMessage(topic, body), {
     nextUniqueId: () => `7F00000100002A9F0000000000${String(id++).padStart(6, "0")}`,
-    now: Date.now(),
     compressThreshold: 4096,
     compressLevel: 5
-  })
+  }, Date.now())
   const request = sendRequest(prepared, queue, {
     producerGroup: "bench_group_raw",
     defaultTopic: "TBW102",

@@ -309,6 +309,9 @@ export const topicOfUnchecked = (input: unknown): string => {
   }
 }
 
+/** The relative delays of a message, their unit, and milliseconds per unit (a table, not a literal per check). */
+const relativeDelays = [["delayTimeSec", "seconds", 1000], ["delayTimeMs", "ms", 1]] as const
+
 const check = (input: unknown, maxMessageSize: number): Result.Result<Message, InvalidMessage> => {
   if (typeof input !== "object" || input === null || Array.isArray(input)) {
     return invalid("MessageMalformed", `a message must be an object, got ${show(input)}`)
@@ -411,7 +414,7 @@ const check = (input: unknown, maxMessageSize: number): Result.Result<Message, I
     propertiesBytes += 16 + 1 + String(deliverTimeMs).length + 1
   }
 
-  for (const [field, unit, factor] of [["delayTimeSec", "seconds", 1000], ["delayTimeMs", "ms", 1]] as const) {
+  for (const [field, unit, factor] of relativeDelays) {
     const delay = field in input ? Reflect.get(input, field) : undefined
     if (delay === undefined) continue
     if (typeof delay !== "number" || !Number.isSafeInteger(delay * factor) || delay < 0) {

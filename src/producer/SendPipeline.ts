@@ -26,12 +26,14 @@
  *
  * @since 0.1.0
  */
-import { Clock, Context, Effect, Exit, Metric, Result, Schema, Tracer } from "effect"
+import { Cause, Clock, Context, Effect, Exit, Metric, Result, Schema, Tracer } from "effect"
 import { formatMessageQueue, MessageQueue } from "../route/MessageQueue.ts"
 import type { RouteLookup } from "../route/RouteLookup.ts"
 import type { TopicPublishInfo } from "../route/TopicPublishInfo.ts"
 import { accessDeniedOf } from "../transport/AccessDenied.ts"
 import type { RemotingClient } from "../transport/RemotingClient.ts"
+import type { RemotingError } from "../transport/RemotingError.ts"
+import type { RemotingCommand } from "../protocol/RemotingCommand.ts"
 import type { Message } from "../protocol/message/Message.ts"
 import { ResponseCode } from "../protocol/ResponseCode.ts"
 import { attemptCap, defaultAttemptBudgetOptions, retryReserve } from "./AttemptBudget.ts"
@@ -42,7 +44,7 @@ import { messagesSentSeries, sendFailuresSeries, sendLatencyMillisSeries, sendRe
 import type { ResolvedProducerOptions } from "./ProducerOptions.ts"
 import type { QueueSelector } from "./QueueSelector.ts"
 import { prepareBatch, prepareMessage, readSendResponse, sendRequest } from "./SendRequest.ts"
-import type { PreparedMessage, RequestContext } from "./SendRequest.ts"
+import type { PreparedMessage, PrepareOptions, RequestContext } from "./SendRequest.ts"
 import type { OnewaySent, SendResult } from "./SendResult.ts"
 
 /**
@@ -127,6 +129,12 @@ type Outcome =
     readonly retryable: boolean
   }
 
+/**
+ * What follows an attempt, from its outcome: the next attempt or the send's result, or (for an
+ * attempt that is a span of its own) the outcome itself.
+ */
+type AfterAttempt<A> = (job: SendJob, state: AttemptState, outcome: Outcome) => Effect.Effect<A, ProducerError>
+
 const firstAttempt: AttemptState = { number: 1, lastBrokerName: undefined, failures: [], notStoredOk: undefined }
 
 /**
@@ -145,28 +153,19 @@ export const makeSendPipeline = (context: SendPipelineContext) => {
     defaultTopicQueueNums: options.route.defaultTopicQueueNums ?? 4,
     serializeType: options.serializeType
   }
-  const prepareOptions = (now: number, systemProperties?: Readonly<Record<string, string>>) => ({
-    nextUniqueId: () => context.nextUniqueId(now),
-    now,
+  const prepareOptions: PrepareOptions = {
+    nextUniqueId: context.nextUniqueId,
     compressThreshold: options.compressMsgBodyOverHowmuch,
     compressLevel: options.compressLevel,
-    namespace: options.namespace,
-    systemProperties
-  })
+    namespace: options.namespace
+  }
+  const batchOptions = { ...prepareOptions, maxMessageSize: options.maxMessageSize }
 
   const closed = () => new ProducerError({ reason: new ProducerClosed() })
 
-  /**
-   * A named step: a span of its own when `stepSpans` is on. The steps are built when they run (in
-   * the continuation of the step before), so a step's body reads the state of that moment.
-   */
-  const step = <Args extends ReadonlyArray<unknown>, A, E>(
-    name: string,
-    body: (...args: Args) => Effect.Effect<A, E>
-  ): (...args: Args) => Effect.Effect<A, E> =>
-    options.stepSpans
-      ? (...args) => Effect.withSpan(Effect.suspend(() => body(...args)), name, { captureStackTrace: false })
-      : body
+  /** A step's effect as a span of its own (with `stepSpans`), built when it runs. */
+  const spanned = <A, E>(name: string, build: () => Effect.Effect<A, E>): Effect.Effect<A, E> =>
+    Effect.withSpan(Effect.suspend(build), name, { captureStackTrace: false })
 
   /**
    * Step `SendPipeline.prepare` (or `SendPipeline.prepareBatch`), then `then` on its result. The
@@ -197,7 +196,7 @@ export const makeSendPipeline = (context: SendPipelineContext) => {
     const valid = validateMessage(message, { maxMessageSize: options.maxMessageSize })
     return Result.isFailure(valid)
       ? Result.fail(new ProducerError({ reason: valid.failure }))
-      : Result.succeed(prepareMessage(valid.success, prepareOptions(now, systemProperties)))
+      : Result.succeed(prepareMessage(valid.success, prepareOptions, now, systemProperties))
   }
 
   /** Validates and prepares a batch as one request. */
@@ -205,7 +204,7 @@ export const makeSendPipeline = (context: SendPipelineContext) => {
     const valid = validateMessages(messages, { maxMessageSize: options.maxMessageSize })
     if (Result.isFailure(valid)) return Result.fail(new ProducerError({ reason: valid.failure }))
     return Result.mapError(
-      prepareBatch(valid.success, { ...prepareOptions(now), maxMessageSize: options.maxMessageSize }),
+      prepareBatch(valid.success, batchOptions, now),
       (reason) => new ProducerError({ reason })
     )
   }
@@ -228,69 +227,92 @@ export const makeSendPipeline = (context: SendPipelineContext) => {
     return outcome
   }
 
+  /** How a request that failed ends its attempt: recorded in the selector, retryable if the failure is. */
+  const requestFailed = (job: SendJob, brokerName: string, address: string, sentAt: number, error: RemotingError): Outcome =>
+    settle(job, brokerName, sentAt, {
+      _tag: "Failed",
+      failure: { brokerName, address, reason: error.reason },
+      retryable: job.maxAttempts > 1 && error.isRetryable
+    }, true, true, false)
+
+  /** How the broker's answer ends an attempt: stored, stored but not OK, or refused (recorded in the selector). */
+  const answered = (job: SendJob, queue: MessageQueue, address: string, sentAt: number, response: RemotingCommand): Outcome => {
+    const brokerName = queue.brokerName
+    // An ACL denial is final: the same credentials get the same answer from every broker.
+    const denied = response.code === ResponseCode.SUCCESS ? undefined : accessDeniedOf(response, {
+      operation: `send to topic "${job.prepared.topic}"`,
+      address,
+      accessKey: options.credentials?.accessKey
+    })
+    if (denied !== undefined) {
+      return settle(job, brokerName, sentAt, { _tag: "Failed", failure: { brokerName, address, reason: denied }, retryable: false }, false, true, false)
+    }
+    const answer = readSendResponse(response, job.prepared, queue)
+    if (Result.isFailure(answer)) {
+      const { code, remark } = answer.failure
+      const rejection = new BrokerRejected({ topic: job.prepared.topic, brokerName, address, code, remark })
+      return settle(job, brokerName, sentAt, {
+        _tag: "Failed",
+        failure: { brokerName, address, reason: rejection },
+        retryable: job.maxAttempts > 1 && options.retryResponseCodes.has(code)
+      }, true, false, false)
+    }
+    const result = answer.success
+    return settle(
+      job,
+      brokerName,
+      sentAt,
+      result.status !== "SEND_OK" && options.retryAnotherBrokerWhenNotStoreOK && job.maxAttempts > 1
+        ? { _tag: "NotStoredOk", result, brokerName }
+        : { _tag: "Stored", result },
+      false,
+      true,
+      true
+    )
+  }
+
   /**
-   * Step: the request to the broker, until the attempt's absolute `until`; its answer is read into
-   * the attempt's outcome, which is recorded in the selector here, once.
+   * Step `SendPipeline.request`: the request to the broker, until the attempt's absolute `until`;
+   * its answer is read into the attempt's outcome (recorded in the selector here, once), and `then`
+   * goes on from it in the same continuation.
    */
-  const request = step("SendPipeline.request", (
+  const request = <A>(
     job: SendJob,
+    state: AttemptState,
     queue: MessageQueue,
     address: string,
     sentAt: number,
-    until: number
-  ): Effect.Effect<Outcome> =>
-    Effect.match(
-      // Built as the match runs it: while the request waits, the match holds this step's own state
-      // only, not the request's (an Effect combinator keeps the effect it wraps until it completes).
-      Effect.suspend(() =>
-        client.invoke(address, sendRequest(job.prepared, queue, requestContext), {
-          deadline: until,
-          timeoutMillis: until - sentAt,
-          closeOnTimeout: true
-        })
-      ),
-      {
-        onFailure: (error) => {
-          const brokerName = queue.brokerName
-          return settle(job, brokerName, sentAt, {
-            _tag: "Failed",
-            failure: { brokerName, address, reason: error.reason },
-            retryable: job.maxAttempts > 1 && error.isRetryable
-          }, true, true, false)
-        },
-        onSuccess: (response) => {
-          const brokerName = queue.brokerName
-          // An ACL denial is final: the same credentials get the same answer from every broker.
-          const denied = response.code === ResponseCode.SUCCESS ? undefined : accessDeniedOf(response, {
-            operation: `send to topic "${job.prepared.topic}"`,
-            address,
-            accessKey: options.credentials?.accessKey
+    until: number,
+    then: AfterAttempt<A>
+  ): Effect.Effect<A, ProducerError> => {
+    // The handlers go straight into the continuation (`matchCauseEffect` wraps neither), and the
+    // request is built as the continuation runs it: while the request waits, the continuation
+    // holds this step's own state only, not the request's (an Effect combinator keeps the effect
+    // it wraps until it completes).
+    const run = () =>
+      Effect.matchCauseEffect(
+        Effect.suspend(() =>
+          client.invoke(address, sendRequest(job.prepared, queue, requestContext), {
+            deadline: until,
+            timeoutMillis: until - sentAt,
+            closeOnTimeout: true
           })
-          if (denied !== undefined) {
-            return settle(job, brokerName, sentAt, { _tag: "Failed", failure: { brokerName, address, reason: denied }, retryable: false }, false, true, false)
-          }
-          const answer = readSendResponse(response, job.prepared, queue)
-          if (Result.isFailure(answer)) {
-            const { code, remark } = answer.failure
-            const rejection = new BrokerRejected({ topic: job.prepared.topic, brokerName, address, code, remark })
-            return settle(job, brokerName, sentAt, {
-              _tag: "Failed",
-              failure: { brokerName, address, reason: rejection },
-              retryable: job.maxAttempts > 1 && options.retryResponseCodes.has(code)
-            }, true, false, false)
-          }
-          const result = answer.success
-          return settle(job, brokerName, sentAt, 
-            result.status !== "SEND_OK" && options.retryAnotherBrokerWhenNotStoreOK && job.maxAttempts > 1
-              ? { _tag: "NotStoredOk", result, brokerName }
-              : { _tag: "Stored", result },
-            false,
-            true,
-            true
-          )
+        ),
+        {
+          onFailure: (cause) => {
+            // A defect or an interruption goes on as it is (as `Effect.matchEffect` lets it through).
+            const defect = Cause.findDefect(cause)
+            if (Result.isSuccess(defect)) return Effect.die(defect.success)
+            const error = Cause.findError(cause)
+            return Result.isFailure(error)
+              ? Effect.failCause(error.failure)
+              : then(job, state, requestFailed(job, queue.brokerName, address, sentAt, error.success))
+          },
+          onSuccess: (response) => then(job, state, answered(job, queue, address, sentAt, response))
         }
-      }
-    ))
+      )
+    return options.stepSpans ? spanned("SendPipeline.request", run) : run()
+  }
 
   /** An attempt that got no further than its route: nothing was sent. */
   const unsent = (job: SendJob, queue: MessageQueue | QueueNotSelected | undefined, now: number): Outcome => {
@@ -312,19 +334,19 @@ export const makeSendPipeline = (context: SendPipelineContext) => {
   }
 
   /**
-   * Step: one attempt. Reads the publish info once (queue and master address come from the same
-   * value), caps the attempt, and sends.
+   * Step `SendPipeline.attempt`: one attempt. Reads the publish info once (queue and master address
+   * come from the same value), caps the attempt, and sends; `then` goes on from its outcome.
    */
-  const attempt = step("SendPipeline.attempt", (job: SendJob, state: AttemptState): Effect.Effect<Outcome, ProducerError> => {
+  const attempt = <A>(job: SendJob, state: AttemptState, then: AfterAttempt<A>): Effect.Effect<A, ProducerError> => {
     const retry = state.number > 1
     const attemptsLeft = job.maxAttempts - state.number + 1
     /** `startedAt`: when the attempt starts, or `undefined` to read the clock. */
-    const sendOn = (info: TopicPublishInfo, startedAt: number | undefined): Effect.Effect<Outcome> => {
+    const sendOn = (info: TopicPublishInfo, startedAt: number | undefined): Effect.Effect<A, ProducerError> => {
       const now = startedAt ?? job.call.clock.currentTimeMillisUnsafe()
       const queue = job.queueFor(info, state.lastBrokerName, retry, now)
       const address = queue === undefined || queue instanceof QueueNotSelected ? undefined : info.masters.get(queue.brokerName)
       if (queue === undefined || queue instanceof QueueNotSelected || address === undefined) {
-        return Effect.succeed(unsent(job, queue, now))
+        return then(job, state, unsent(job, queue, now))
       }
       const reserve = attemptsLeft > 1 && options.attemptTimeoutMillis === undefined
         ? retryReserve(selector.healthyLatency(info.masters.keys(), queue.brokerName), defaultAttemptBudgetOptions)
@@ -335,7 +357,7 @@ export const makeSendPipeline = (context: SendPipelineContext) => {
         reserve,
         attemptTimeoutMillis: options.attemptTimeoutMillis
       })
-      return request(job, queue, address, now, until)
+      return request(job, state, queue, address, now, until, then)
     }
     // A cached route is read in place; a miss is a lookup of its own. The first attempt on a
     // cached route starts when the send did (nothing between them waits): the clock is not read again.
@@ -345,7 +367,7 @@ export const makeSendPipeline = (context: SendPipelineContext) => {
       (info) => sendOn(info, undefined)
     )
     return retry ? Effect.andThen(Effect.sync(() => job.call.metrics.retries.updateUnsafe(1, job.call.context)), run) : run
-  })
+  }
 
   /**
    * The failure a send ends with: the broker's answer when a broker rejected it for good, else
@@ -376,29 +398,43 @@ export const makeSendPipeline = (context: SendPipelineContext) => {
       : Effect.fail(failure(job, state, start, undefined))
   }
 
+  /**
+   * One attempt and what follows it. Without step spans the attempt's last step goes on to the
+   * next attempt (or the result) in its own continuation, with no continuation of its own: what
+   * is in flight survives young collections, so every object it keeps counts. With step spans the
+   * attempt's span ends with its outcome, and the next attempt is a span of its own beside it.
+   */
   const attemptAndGoOn = (job: SendJob, state: AttemptState): Effect.Effect<SendResult, ProducerError> =>
-    Effect.flatMap(attempt(job, state), (outcome): Effect.Effect<SendResult, ProducerError> => {
-      switch (outcome._tag) {
-        case "Stored":
-          return Effect.succeed(outcome.result)
-        case "NotStoredOk":
-          return state.number < job.maxAttempts
-            ? attempts(job, { ...state, number: state.number + 1, lastBrokerName: outcome.brokerName, notStoredOk: outcome.result })
-            : Effect.succeed(outcome.result)
-        case "Failed": {
-          const next: AttemptState = {
-            number: state.number + 1,
-            lastBrokerName: outcome.failure.brokerName === "-" ? state.lastBrokerName : outcome.failure.brokerName,
-            failures: [...state.failures, outcome.failure],
-            notStoredOk: state.notStoredOk
-          }
-          if (outcome.retryable && state.number < job.maxAttempts && !context.isClosed()) return attempts(job, next)
-          if (next.notStoredOk !== undefined) return Effect.succeed(next.notStoredOk)
-          const final = outcome.retryable ? undefined : outcome.failure
-          return Effect.fail(failure(job, next, job.call.clock.currentTimeMillisUnsafe(), final))
+    options.stepSpans
+      ? Effect.flatMap(spanned("SendPipeline.attempt", () => attempt(job, state, outcomeOnly)), (outcome) => afterAttempt(job, state, outcome))
+      : attempt(job, state, afterAttempt)
+
+  /** What follows an attempt's outcome: the send's result, its failure, or the next attempt. */
+  const afterAttempt = (job: SendJob, state: AttemptState, outcome: Outcome): Effect.Effect<SendResult, ProducerError> => {
+    switch (outcome._tag) {
+      case "Stored":
+        return Effect.succeed(outcome.result)
+      case "NotStoredOk":
+        return state.number < job.maxAttempts
+          ? attempts(job, { ...state, number: state.number + 1, lastBrokerName: outcome.brokerName, notStoredOk: outcome.result })
+          : Effect.succeed(outcome.result)
+      case "Failed": {
+        const next: AttemptState = {
+          number: state.number + 1,
+          lastBrokerName: outcome.failure.brokerName === "-" ? state.lastBrokerName : outcome.failure.brokerName,
+          failures: [...state.failures, outcome.failure],
+          notStoredOk: state.notStoredOk
         }
+        if (outcome.retryable && state.number < job.maxAttempts && !context.isClosed()) return attempts(job, next)
+        if (next.notStoredOk !== undefined) return Effect.succeed(next.notStoredOk)
+        const final = outcome.retryable ? undefined : outcome.failure
+        return Effect.fail(failure(job, next, job.call.clock.currentTimeMillisUnsafe(), final))
       }
-    })
+    }
+  }
+
+  /** The outcome itself, for an attempt that is a span of its own. */
+  const outcomeOnly: AfterAttempt<Outcome> = (_job, _state, outcome) => Effect.succeed(outcome)
 
   /**
    * The send metrics of one topic, with the producer group and the topic as attributes (bounded as

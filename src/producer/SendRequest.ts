@@ -17,7 +17,7 @@ import { encodeBatch } from "../protocol/message/BatchEncoding.ts"
 import { compressBody } from "../protocol/message/Compression.ts"
 import type { Message } from "../protocol/message/Message.ts"
 import { DELAY, INSTANCE_ID, TRAN_MSG, UNIQ_KEY, WAIT } from "../protocol/message/MessageConst.ts"
-import { encodeMessageProperties, encodeProperties } from "../protocol/message/MessageProperties.ts"
+import { appendProperties, appendProperty, encodeMessageProperties, encodeProperties } from "../protocol/message/MessageProperties.ts"
 import { TRANSACTION_PREPARED_TYPE } from "../protocol/message/MessageSysFlag.ts"
 import { InvalidMessage } from "./MessageValidation.ts"
 import type { SendResult, SendStatus } from "./SendResult.ts"
@@ -43,45 +43,50 @@ export interface PreparedMessage {
 }
 
 /**
- * How messages are prepared.
+ * How messages are prepared: the producer's settings, the same for every message.
  *
  * @since 0.1.0
  * @category models
  */
 export interface PrepareOptions {
-  readonly nextUniqueId: () => string
-  readonly now: number
+  /** A fresh unique id for a message born at `now` (epoch ms). */
+  readonly nextUniqueId: (now: number) => string
   readonly compressThreshold: number
   readonly compressLevel: number
   /** The namespace, sent as property `INSTANCE_ID` after `UNIQ_KEY` (Java's `setInstanceId`). */
   readonly namespace?: string | undefined
-  /**
-   * Properties the client adds after `UNIQ_KEY` (`TRAN_MSG` and `PGROUP` for a half message,
-   * `CORRELATION_ID`, `REPLY_TO_CLIENT` and `TTL` for a request); not validated as user properties.
-   */
-  readonly systemProperties?: Readonly<Record<string, string>> | undefined
 }
 
 /**
- * Prepares a validated message: its unique id (`UNIQ_KEY`) is added to its properties, and a body
- * of at least `compressThreshold` bytes is zlib-compressed (sysFlag `0x301`).
+ * Prepares a validated message born at `now`: its unique id (`UNIQ_KEY`) is added to its
+ * properties, and a body of at least `compressThreshold` bytes is zlib-compressed (sysFlag
+ * `0x301`). `systemProperties` are those the client adds after `UNIQ_KEY` (`TRAN_MSG` and `PGROUP`
+ * for a half message, `CORRELATION_ID`, `REPLY_TO_CLIENT` and `TTL` for a request); they are not
+ * validated as user properties.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const prepareMessage = (message: Message, options: PrepareOptions): PreparedMessage => {
-  const msgId = options.nextUniqueId()
+export const prepareMessage = (
+  message: Message,
+  options: PrepareOptions,
+  now: number,
+  systemProperties?: Readonly<Record<string, string>>
+): PreparedMessage => {
+  const msgId = options.nextUniqueId(now)
   const { body, sysFlag } = compressBody(message.body, { threshold: options.compressThreshold, level: options.compressLevel })
-  const system = options.systemProperties
+  // Appended one by one: no map of the added properties is built for each message.
+  const withId = appendProperty(encodeMessageProperties(message), UNIQ_KEY, msgId)
+  const named = options.namespace === undefined ? withId : appendProperty(withId, INSTANCE_ID, options.namespace)
   return {
     topic: message.topic,
     body,
     // A half message of a transaction (Java's `sendKernelImpl`: TRAN_MSG=true → PREPARED).
-    sysFlag: system?.[TRAN_MSG] === "true" ? sysFlag | TRANSACTION_PREPARED_TYPE : sysFlag,
+    sysFlag: systemProperties?.[TRAN_MSG] === "true" ? sysFlag | TRANSACTION_PREPARED_TYPE : sysFlag,
     flag: message.flag ?? 0,
-    properties: encodeMessageProperties(message, { [UNIQ_KEY]: msgId, [INSTANCE_ID]: options.namespace, ...system }),
+    properties: systemProperties === undefined ? named : appendProperties(named, systemProperties),
     msgId,
-    bornTimestamp: options.now,
+    bornTimestamp: now,
     batch: false
   }
 }
@@ -98,7 +103,8 @@ const batchInvalid = (detail: string) => new InvalidMessage({ rule: "BatchInvali
  */
 export const prepareBatch = (
   messages: ReadonlyArray<Message>,
-  options: PrepareOptions & { readonly maxMessageSize: number }
+  options: PrepareOptions & { readonly maxMessageSize: number },
+  now: number
 ): Result.Result<PreparedMessage, InvalidMessage> => {
   const [first] = messages
   if (first === undefined) return Result.fail(batchInvalid("a batch needs at least one message"))
@@ -118,7 +124,7 @@ export const prepareBatch = (
   if (first.topic.startsWith("%RETRY%")) return Result.fail(batchInvalid("a batch cannot go to a retry topic"))
   const ids: Array<string> = []
   const records = messages.map((message) => {
-    const id = options.nextUniqueId()
+    const id = options.nextUniqueId(now)
     ids.push(id)
     return { body: message.body, flag: message.flag ?? 0, properties: encodeMessageProperties(message, { [UNIQ_KEY]: id }) }
   })
@@ -138,11 +144,11 @@ export const prepareBatch = (
     flag: 0,
     properties: encodeProperties({
       [WAIT]: wait ? "true" : "false",
-      [UNIQ_KEY]: options.nextUniqueId(),
+      [UNIQ_KEY]: options.nextUniqueId(now),
       ...(options.namespace === undefined ? {} : { [INSTANCE_ID]: options.namespace })
     }),
     msgId: ids.join(","),
-    bornTimestamp: options.now,
+    bornTimestamp: now,
     batch: true
   })
 }

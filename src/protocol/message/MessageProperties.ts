@@ -151,7 +151,23 @@ export const encodeMessageProperties = (
   return text
 }
 
-const appendProperties = (text: string, properties: { readonly [name: string]: string | undefined }): string => {
+/**
+ * `text` (encoded properties) followed by one more property.
+ *
+ * @since 0.1.0
+ * @category encoding
+ */
+export const appendProperty = (text: string, name: string, value: string): string =>
+  text + PROPERTY_SEPARATOR + name + NAME_VALUE_SEPARATOR + value
+
+/**
+ * `text` (encoded properties) followed by `properties`, in their order; entries whose value is
+ * `undefined` are skipped.
+ *
+ * @since 0.1.0
+ * @category encoding
+ */
+export const appendProperties = (text: string, properties: { readonly [name: string]: string | undefined }): string => {
   for (const name of Object.keys(properties)) {
     const value = properties[name]
     if (value !== undefined) text += PROPERTY_SEPARATOR + name + NAME_VALUE_SEPARATOR + value
