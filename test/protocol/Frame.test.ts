@@ -39,6 +39,22 @@ describe("frame codec", () => {
     assert.deepStrictEqual(comparable(decoded), binaryNormalized(binary))
   }, { arbitrary: { runs: 300 } })
 
+  it.prop(
+    "binary header: values that start with a digit (numbers, leading zeros, long numbers, digits then text) read back as written",
+    [Arbitrary.array(Arbitrary.all([
+      Arbitrary.map(Arbitrary.array(intBetween(0, 9), { minLength: 1, maxLength: 24 }), (digits) => digits.join("")),
+      // printable ASCII: "1e5", "12.5", "7F00…"
+      Arbitrary.map(Arbitrary.array(intBetween(0x20, 0x7e), { minLength: 1, maxLength: 4 }), (units) => String.fromCharCode(...units))
+    ]), { maxLength: 8 })],
+    ([values]) => {
+      const extFields = Object.fromEntries(values.map(([digits, tail], i) => [`k${i}`, i % 2 === 0 ? digits : digits + tail]))
+      const command = makeRequest({ code: 10, serializeType: "ROCKETMQ", extFields })
+      const decoded = Result.getOrThrow(decodeFrame(encodeOk(command)))
+      assert.deepStrictEqual(decoded.extFields ?? {}, extFields)
+    },
+    { arbitrary: { runs: 300 } }
+  )
+
   it.prop("head + body parts concatenate to the single-buffer frame", [remotingCommand], ([command]) => {
     const parts = Result.getOrThrow(encodeFrameParts(command))
     const joined = Buffer.concat(parts.body === undefined ? [parts.head] : [parts.head, parts.body])
