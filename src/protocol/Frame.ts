@@ -19,6 +19,7 @@ import {
   UnencodableCommand,
   UnknownSerializeType
 } from "./ProtocolError.ts"
+import { withOpaque } from "./RemotingCommand.ts"
 import type { RemotingCommand } from "./RemotingCommand.ts"
 import { utf8Length } from "./Utf8.ts"
 
@@ -237,4 +238,21 @@ export const decodeCheckedFrame = (bytes: Uint8Array, start: number): Result.Res
     ? decodeJsonHeader(bytes, headerStart, headerEnd, body)
     : decodeBinaryHeader(bytes, headerStart, headerEnd, body)
   return decoded instanceof MalformedHeader ? Result.fail(protocolError(decoded)) : Result.succeed(decoded)
+}
+
+/**
+ * An encoded request with another opaque, everything else as it was: its frame decoded and encoded
+ * again. For a request sent again (after GO_AWAY) by a client that keeps the frame it sent rather
+ * than the request it was made from.
+ *
+ * @since 0.1.0
+ * @category encoding
+ */
+export const withFrameOpaque = (
+  frame: EncodedFrame,
+  opaque: number,
+  options?: FrameOptions
+): Result.Result<EncodedFrame, ProtocolError> => {
+  const bytes = frame.body === undefined ? frame.head : Buffer.concat([frame.head, frame.body], frame.size)
+  return Result.flatMap(decodeCheckedFrame(bytes, 0), (command) => encodeFrameParts(withOpaque(command, opaque), options))
 }

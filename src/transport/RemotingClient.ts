@@ -7,7 +7,7 @@
  */
 import { Cause, Context, Duration, Effect, Exit, Fiber, Layer, RcMap, Result } from "effect"
 import type { Scope } from "effect"
-import { DEFAULT_MAX_FRAME_SIZE, encodeFrameParts } from "../protocol/Frame.ts"
+import { DEFAULT_MAX_FRAME_SIZE, encodeFrameParts, withFrameOpaque } from "../protocol/Frame.ts"
 import type { EncodedFrame } from "../protocol/Frame.ts"
 import { withOpaque } from "../protocol/RemotingCommand.ts"
 import type { RemotingCommand } from "../protocol/RemotingCommand.ts"
@@ -133,13 +133,16 @@ export class RemotingClient extends Context.Service<RemotingClient, {
 
 /**
  * A request on its connection: what the connection reads while it waits, and what a GO_AWAY
- * answer needs to send it again (the request and its time). One object per request, with the
- * client's resend shared: nothing per request but this.
+ * answer needs to send it again (the frame it was sent in, and its time). One object per request,
+ * with the client's resend shared: nothing per request but this. It keeps the frame rather than
+ * the request the frame was made from: a request in flight survives young collections, and the
+ * frame is the smaller.
  */
 class ClientRequest implements PendingRequest {
   readonly address: string
-  readonly request: RemotingCommand
+  readonly frame: EncodedFrame
   readonly opaque: number
+  readonly code: number
   readonly deadline: number
   readonly timeoutMillis: number
   readonly closeOnTimeout: boolean
@@ -147,23 +150,22 @@ class ClientRequest implements PendingRequest {
   private readonly resend: (request: ClientRequest) => Effect.Effect<RemotingCommand, RemotingError>
   constructor(
     address: string,
-    request: RemotingCommand,
+    frame: EncodedFrame,
     opaque: number,
+    code: number,
     deadline: number,
     timeoutMillis: number,
     closeOnTimeout: boolean,
     resend: (request: ClientRequest) => Effect.Effect<RemotingCommand, RemotingError>
   ) {
     this.address = address
-    this.request = request
+    this.frame = frame
     this.opaque = opaque
+    this.code = code
     this.deadline = deadline
     this.timeoutMillis = timeoutMillis
     this.closeOnTimeout = closeOnTimeout
     this.resend = resend
-  }
-  get code(): number {
-    return this.request.code
   }
   onResponse(response: RemotingCommand): Effect.Effect<RemotingCommand, RemotingError> {
     return response.code !== ResponseCode.GO_AWAY ? Exit.succeed(response) : this.resend(this)
@@ -253,14 +255,24 @@ export const makeRemotingClient = (options?: RemotingClientOptions) =>
     }
     const nextOpaqueValue = () => (nextOpaque = (nextOpaque + 1) | 0)
 
-    /** A GO_AWAY answer: the connection closes, and the request goes again on a new one, in the caller's fiber. */
+    /**
+     * A GO_AWAY answer: the connection closes, and the request goes again on a new one, in the
+     * caller's fiber, with a fresh opaque and the first one's deadline (its hooks ran when it was
+     * first encoded: the frame already carries what they added).
+     */
     const resend = (pending: ClientRequest): Effect.Effect<RemotingCommand, RemotingError> =>
       Effect.andThen(
         closeConnection(pending.address, "the server answered GO_AWAY"),
         // Built after the close: it looks up the connection to use.
-        Effect.suspend(() =>
-          invokeUntil(pending.address, pending.request, pending.deadline, pending.timeoutMillis, pending.closeOnTimeout)
-        )
+        Effect.suspend(() => {
+          const opaque = nextOpaqueValue()
+          const frame = withFrameOpaque(pending.frame, opaque, frameOptions)
+          if (Result.isFailure(frame)) {
+            return Effect.fail(new RemotingError({ reason: new InvalidRequest({ address: pending.address, detail: frame.failure.message }) }))
+          }
+          const { address, code, deadline, timeoutMillis, closeOnTimeout } = pending
+          return send(new ClientRequest(address, frame.success, opaque, code, deadline, timeoutMillis, closeOnTimeout, resend))
+        })
       )
 
     /**
@@ -278,15 +290,20 @@ export const makeRemotingClient = (options?: RemotingClientOptions) =>
       const opaque = nextOpaqueValue()
       const frame = encode(address, request, opaque)
       if (frame instanceof RemotingError) return Effect.fail(frame)
-      const pending = new ClientRequest(address, request, opaque, deadline, timeoutMillis, closeOnTimeout, resend)
+      return send(new ClientRequest(address, frame, opaque, request.code, deadline, timeoutMillis, closeOnTimeout, resend))
+    }
+
+    /** Sends an encoded request on its address's connection, dialing first if there is none. */
+    const send = (pending: ClientRequest): Effect.Effect<RemotingCommand, RemotingError> => {
+      const { address, frame } = pending
       const connection = open.get(address)
       if (connection !== undefined && connection.isOpen()) return connection.request(pending, frame)
       // Not connected yet: dial (or join the dial under way) within what is left of the budget.
       return connectionTo(address).pipe(
         Effect.timeoutOrElse({
-          duration: Math.max(1, deadline - deadlines.now()),
+          duration: Math.max(1, pending.deadline - deadlines.now()),
           orElse: () =>
-            Effect.fail(new RemotingError({ reason: new ConnectTimedOut({ address, timeoutMillis }) }))
+            Effect.fail(new RemotingError({ reason: new ConnectTimedOut({ address, timeoutMillis: pending.timeoutMillis }) }))
         }),
         Effect.flatMap((connection) => connection.request(pending, frame))
       )

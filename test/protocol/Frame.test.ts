@@ -2,7 +2,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { Buffer } from "node:buffer"
 import { Arbitrary, Effect, Result, Schema } from "effect"
 import { decodeFrame } from "../../src/protocol/FrameDecoder.ts"
-import { encodeFrame, encodeFrameParts } from "../../src/protocol/Frame.ts"
+import { encodeFrame, encodeFrameParts, withFrameOpaque } from "../../src/protocol/Frame.ts"
 import { makeRequest } from "../../src/protocol/RemotingCommand.ts"
 import type { RemotingCommand } from "../../src/protocol/RemotingCommand.ts"
 import { intBetween, remotingCommand } from "../../src/testkit/Arbitraries.ts"
@@ -54,6 +54,19 @@ describe("frame codec", () => {
     },
     { arbitrary: { runs: 300 } }
   )
+
+  it.prop("withFrameOpaque: the frame's request again with the new opaque, everything else as decoded from the first frame", [
+    remotingCommand,
+    intBetween(-2147483648, 2147483647)
+  ], ([command, opaque]) => {
+    const first = Result.getOrThrow(encodeFrameParts(command))
+    const again = Result.getOrThrow(withFrameOpaque(first, opaque))
+    const decodedFirst = Result.getOrThrow(decodeFrame(encodeOk(command)))
+    const joined = again.body === undefined ? again.head : Buffer.concat([again.head, again.body])
+    const decodedAgain = Result.getOrThrow(decodeFrame(joined))
+    assert.strictEqual(decodedAgain.opaque, opaque)
+    assert.deepStrictEqual(comparable({ ...decodedAgain, opaque: 0 }), comparable({ ...decodedFirst, opaque: 0 }))
+  }, { arbitrary: { runs: 300 } })
 
   it.prop("head + body parts concatenate to the single-buffer frame", [remotingCommand], ([command]) => {
     const parts = Result.getOrThrow(encodeFrameParts(command))
