@@ -3,9 +3,11 @@
  * producer, or a peer: ali-ons's producer or the raw reference client, measured the same way), in
  * a process of its own run with `--expose-gc`; each measured after a full collection, with the JS
  * heap in use, external memory and the young generation's committed size. V8 grows the young
- * generation with the allocation rate, in steps, up to its maximum (`--max-semi-space-size`), and
- * keeps it: RSS is taken after 20 000 sends ("early"), again once the young generation stopped
- * growing ("before"), after each quarter of the million, and at the end ("after").
+ * generation in steps, up to its maximum (`--max-semi-space-size`), each time as many bytes as it
+ * holds have survived young collections since the last step, and keeps it while the allocation
+ * rate stays high: RSS is taken after 20 000 sends ("early"), again once the young generation
+ * stayed the same for three batches ("before"), after each quarter of the million, and at the end
+ * ("after").
  *
  * Usage: `node --expose-gc RssCase.ts <effect-rocketmq|ali-ons|raw> <namesrv> <topic> <sends>`;
  * prints one JSON line.
@@ -67,8 +69,8 @@ const settledMemory = () => {
 const measure = async (driver: Driver) => {
   await driver.run(20_000) // connections, routes, JIT
   const early = settledMemory()
-  // V8 grows the young generation under a sustained allocation rate, in steps, up to its maximum,
-  // and keeps it: go on until its committed size stayed the same for three batches in a row.
+  // V8 grows the young generation in steps, by the bytes that survive young collections, and keeps
+  // it: go on until its committed size stayed the same for three batches in a row.
   let warmupSends = 20_000
   let steady = 0
   let newSpace = early.newSpace

@@ -397,9 +397,10 @@ const rss = async () => {
   const sends = quick ? 100_000 : 1_000_000
   say(`== Memory: RSS over ${fmt(sends)} sends (64 in flight, 1 KiB), one client, each figure after a full GC`)
   say("   in a process of its own; RSS after 20 000 sends (early), then after more 20 000-send batches until V8's young")
-  say("   generation stopped growing (it grows with the allocation rate up to its maximum and keeps it: before), after each")
-  say("   quarter of the sends, and at the end. This client with Node's defaults and with the young generation capped")
-  say("   (--max-semi-space-size=16); then ali-ons and the raw reference client with Node's defaults, measured the same way.")
+  say("   generation stayed the same for three of them (it grows in steps, by the bytes that survive young collections:")
+  say("   before), after each quarter of the sends, and at the end. This client with Node's defaults and with the young")
+  say("   generation capped (--max-semi-space-size=16); then ali-ons and the raw reference client with Node's defaults,")
+  say("   measured the same way.")
   say("   The growth outside the young generation is the RSS growth less the growth of the young generation's committed size")
   const cluster = await startCluster(1, "BenchTopic")
   try {

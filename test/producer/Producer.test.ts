@@ -265,6 +265,29 @@ describe("Producer over the testkit cluster", () => {
       assert.deepStrictEqual(yield* spanNames(false), ["Producer.send<-"])
     }).pipe(Effect.scoped))
 
+  it.live("with stepSpans, a retried send's attempts are spans side by side under Producer.send, each with its request", () =>
+    Effect.gen(function*() {
+      const cluster = yield* makeTestCluster({ brokers: 2, topics: [{ topicName: "SpansRetry" }] })
+      const [a] = cluster.brokers
+      a!.faults.add({ code: RequestCode.SEND_MESSAGE_V2, fault: { _tag: "RespondWith", code: ResponseCode.SYSTEM_BUSY, remark: "[REJECTREQUEST]system busy" } })
+      const { spans, tracer } = recordingTracer()
+      yield* withProducer(
+        cluster,
+        (producer) => Effect.forEach(Array.from({ length: 8 }, (_, i) => i), (i) => producer.send(makeMessage("SpansRetry", `m${i}`))),
+        { stepSpans: true }
+      ).pipe(Effect.withTracer(tracer))
+      const parentName = (span: Tracer.NativeSpan) =>
+        Option.match(span.parent, { onNone: () => "-", onSome: (parent) => parent._tag === "Span" ? parent.name : "-" })
+      const named = (name: string) => spans.filter((span) => span.name === name)
+      // the busy broker was tried once, so one send took two attempts
+      assert.strictEqual(a!.requestCount(RequestCode.SEND_MESSAGE_V2), 1)
+      assert.strictEqual(named("Producer.send").length, 8)
+      assert.strictEqual(named("SendPipeline.attempt").length, 9)
+      assert.strictEqual(named("SendPipeline.request").length, 9)
+      assert.isTrue(named("SendPipeline.attempt").every((span) => parentName(span) === "Producer.send"))
+      assert.isTrue(named("SendPipeline.request").every((span) => parentName(span) === "SendPipeline.attempt"))
+    }).pipe(Effect.scoped))
+
   it.live("invalid messages fail before any byte is written: the brokers count nothing", () =>
     Effect.gen(function*() {
       const cluster = yield* makeTestCluster({ brokers: 1, topics: [{ topicName: "T" }] })
