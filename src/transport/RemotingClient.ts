@@ -313,16 +313,12 @@ export const makeRemotingClient = (options?: RemotingClientOptions) =>
       address: string,
       request: RemotingCommand,
       options: InvokeOptions
-    ): Effect.Effect<RemotingCommand, RemotingError> => {
-      // The options are read now (they are a plain value): the effect holds their fields, not them.
-      const given = options.deadline
-      const timeout = options.timeoutMillis
-      const closeOnTimeout = options.closeOnTimeout === true
-      return Effect.suspend(() => {
-        const deadline = given ?? deadlines.now() + (timeout ?? 0)
-        return invokeUntil(address, request, deadline, timeout ?? Math.max(0, Math.round(deadline - deadlines.now())), closeOnTimeout)
+    ): Effect.Effect<RemotingCommand, RemotingError> =>
+      Effect.suspend(() => {
+        const deadline = options.deadline ?? deadlines.now() + options.timeoutMillis
+        const timeoutMillis = options.timeoutMillis ?? Math.max(0, Math.round(deadline - deadlines.now()))
+        return invokeUntil(address, request, deadline, timeoutMillis, options.closeOnTimeout === true)
       })
-    }
 
     const invokeOneway = (address: string, request: RemotingCommand, timeoutMillis: number) =>
       Effect.suspend(() => {
