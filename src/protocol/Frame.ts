@@ -163,9 +163,11 @@ const tooLarge = (headerLength: number, bodyLength: number, maxFrameSize: number
 export const encodeFrame = (
   command: RemotingCommand,
   options?: FrameOptions
-): Result.Result<Uint8Array, ProtocolError> =>
-  Result.map(encodeFrameParts(command, options), (frame) =>
-    frame.body === undefined ? frame.head : Buffer.concat([frame.head, frame.body], frame.size))
+): Result.Result<Uint8Array, ProtocolError> => Result.map(encodeFrameParts(command, options), joined)
+
+/** A frame's parts as one buffer (the head alone when the body is in it). */
+const joined = (frame: EncodedFrame): Uint8Array =>
+  frame.body === undefined ? frame.head : Buffer.concat([frame.head, frame.body], frame.size)
 
 /**
  * Checks a frame's length word (the signed int32 at its start) against the limits: not negative,
@@ -253,6 +255,5 @@ export const withFrameOpaque = (
   opaque: number,
   options?: FrameOptions
 ): Result.Result<EncodedFrame, ProtocolError> => {
-  const bytes = frame.body === undefined ? frame.head : Buffer.concat([frame.head, frame.body], frame.size)
-  return Result.flatMap(decodeCheckedFrame(bytes, 0), (command) => encodeFrameParts(withOpaque(command, opaque), options))
+  return Result.flatMap(decodeCheckedFrame(joined(frame), 0), (command) => encodeFrameParts(withOpaque(command, opaque), options))
 }

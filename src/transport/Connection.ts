@@ -383,11 +383,17 @@ export const openConnection = (
       }
     })
 
+    /** Takes a request out of the table; false if it is no longer there (answered, expired or failed). */
+    const leave = (waiting: Waiting): boolean => {
+      if (pending.get(waiting.request.opaque) !== waiting) return false
+      pending.delete(waiting.request.opaque)
+      return true
+    }
+
     /** A request's deadline passed: it leaves the table and fails (closing the connection if it asks to). */
     const expire = (waiting: Waiting) => {
+      if (!leave(waiting)) return
       const { request } = waiting
-      if (pending.get(request.opaque) !== waiting) return
-      pending.delete(request.opaque)
       // Close first: resuming may run the caller on, and it must see the connection gone.
       if (request.closeOnTimeout && closeNow(new ConnectionClosed({ address, detail: "closed after a request timed out" }))) {
         Deferred.doneUnsafe(closeRequested, Exit.void)
@@ -398,9 +404,7 @@ export const openConnection = (
     /** What an interrupted caller runs: its request leaves the table (built here, so it holds the request alone). */
     const cancelled = (waiting: Waiting) =>
       Effect.sync(() => {
-        if (pending.get(waiting.request.opaque) !== waiting) return
-        pending.delete(waiting.request.opaque)
-        waiting.entry?.cancel()
+        if (leave(waiting)) waiting.entry?.cancel()
       })
 
     const request = (pendingRequest: PendingRequest, frame: EncodedFrame): Effect.Effect<RemotingCommand, RemotingError> =>

@@ -129,22 +129,22 @@ export const encodeMessageProperties = (
 ): string => {
   let text = WAIT + NAME_VALUE_SEPARATOR + (message.waitStoreMsgOK === false ? "false" : "true")
   if (message.keys !== undefined && message.keys.length > 0) {
-    text += PROPERTY_SEPARATOR + KEYS + NAME_VALUE_SEPARATOR + message.keys.join(KEY_SEPARATOR)
+    text = appendProperty(text, KEYS, message.keys.join(KEY_SEPARATOR))
   }
   if (message.tags !== undefined && message.tags.length > 0) {
-    text += PROPERTY_SEPARATOR + TAGS + NAME_VALUE_SEPARATOR + message.tags
+    text = appendProperty(text, TAGS, message.tags)
   }
   if (message.delayTimeLevel !== undefined && message.delayTimeLevel > 0) {
-    text += PROPERTY_SEPARATOR + DELAY + NAME_VALUE_SEPARATOR + String(message.delayTimeLevel)
+    text = appendProperty(text, DELAY, String(message.delayTimeLevel))
   }
   if (message.deliverTimeMs !== undefined) {
-    text += PROPERTY_SEPARATOR + TIMER_DELIVER_MS + NAME_VALUE_SEPARATOR + String(message.deliverTimeMs)
+    text = appendProperty(text, TIMER_DELIVER_MS, String(message.deliverTimeMs))
   }
   if (message.delayTimeSec !== undefined) {
-    text += PROPERTY_SEPARATOR + TIMER_DELAY_SEC + NAME_VALUE_SEPARATOR + String(message.delayTimeSec)
+    text = appendProperty(text, TIMER_DELAY_SEC, String(message.delayTimeSec))
   }
   if (message.delayTimeMs !== undefined) {
-    text += PROPERTY_SEPARATOR + TIMER_DELAY_MS + NAME_VALUE_SEPARATOR + String(message.delayTimeMs)
+    text = appendProperty(text, TIMER_DELAY_MS, String(message.delayTimeMs))
   }
   if (message.properties !== undefined) text = appendProperties(text, message.properties)
   if (extra !== undefined) text = appendProperties(text, extra)
@@ -170,7 +170,7 @@ export const appendProperty = (text: string, name: string, value: string): strin
 export const appendProperties = (text: string, properties: { readonly [name: string]: string | undefined }): string => {
   for (const name of Object.keys(properties)) {
     const value = properties[name]
-    if (value !== undefined) text += PROPERTY_SEPARATOR + name + NAME_VALUE_SEPARATOR + value
+    if (value !== undefined) text = appendProperty(text, name, value)
   }
   return text
 }
